@@ -1,0 +1,14 @@
+/** Exit codes (DESIGN §5), mapped from error codes in one place. */
+import { isUsageError } from '@mxray/core';
+
+export const EXIT = {
+  ok: 0,
+  /** A finding at or above `--fail-on`. */
+  findings: 1,
+  usage: 2,
+  fatal: 3,
+} as const;
+
+export function exitCodeFor(error: unknown): number {
+  return isUsageError(error) ? EXIT.usage : EXIT.fatal;
+}

@@ -1,0 +1,50 @@
+/**
+ * @mxray/core — streaming mail-log forensics.
+ *
+ * Explicit exports only: what is listed here is the public API; everything else may change.
+ */
+
+// Model
+export type { MailEvent, EventKind, EventSource, Phase, Protocol } from './event.js';
+export { EVENT_KINDS } from './event.js';
+export { MxrayError, InvalidOptionError, isUsageError, type MxrayErrorCode } from './errors.js';
+export { TOOL_NAME, TOOL_VERSION } from './version.js';
+
+// Scanning
+export { scan, scanEvents, type ScanHooks, type ScanResult, type ScanProgress } from './scan/scan.js';
+export {
+  scanToDirectory,
+  OUTPUT_NAMES,
+  type ScanToDirectoryOptions,
+  type ScanToDirectoryResult,
+} from './scan/scan-to-directory.js';
+export { resolveScanOptions, DEFAULT_TZ, type ScanOptions, type ResolvedScanOptions } from './scan/options.js';
+export type { FileReport, ParseErrorSample } from './scan/file-report.js';
+export { scanFileEvents } from './scan/scan-file.js';
+
+// Ingest
+export { discover, type DiscoveredFile, type SkippedEntry, type Discovery } from './ingest/discover.js';
+export { EvidenceReader, type ReadResult } from './ingest/evidence-reader.js';
+export { LineSplitter, DEFAULT_MAX_LINE_BYTES, type Line, type LineHandler } from './ingest/line-splitter.js';
+export { sniffCompression, type Compression } from './ingest/sniff.js';
+export { ZstdFrameWalker, ZstdFrameError, MAX_ZSTD_WINDOW } from './ingest/zstd-frames.js';
+
+// Parse
+export type { LogFormat, LineParser, FileContext, ParsedEvent } from './parse/format.js';
+export type { SyslogProgram } from './parse/syslog-program.js';
+export { FORMATS, SYSLOG_PROGRAMS, formatById, detectFormat } from './parse/registry.js';
+export { normalizeIp, normalizeAccount } from './parse/normalize.js';
+export { redactSecrets, REDACTED } from './parse/redact.js';
+export { readKeyValues } from './parse/key-values.js';
+
+// Time
+export { DEFAULT_SINCE, phaseOf, parseInstant, type TimeWindow } from './time/window.js';
+export { ZoneClock } from './time/zone.js';
+export { inferYear, chooseYearAnchor, rotationDateFromName, type YearAnchor, type YearRule } from './time/year-inference.js';
+export { readBsdTimestamp, readRfc3339, readApacheTime } from './time/timestamps.js';
+
+// Aggregate and report
+export { ScanSummaryBuilder, type ScanSummary } from './aggregate/scan-summary.js';
+export { buildManifest, reproducibleNow, type Manifest, type ManifestArgs } from './report/manifest.js';
+export { eventToJson } from './report/json-order.js';
+export { formatTerminalSummary, escapeForTerminal } from './report/terminal-summary.js';

@@ -1,0 +1,219 @@
+/**
+ * Dovecot 2.2 to 2.4: logins, failed logins, auth-process failures and session ends with bytes.
+ *
+ * Parsed by the `key=value` tail, never by the leading phrase: `Disconnected (auth failed, ...)`,
+ * `Aborted login (auth failed, ...)` and 2.4's `Login aborted: ... (auth_failed)` are one thing.
+ * A login and its logout join on `session=<id>` (and `mpid`), so the client IP of the login line
+ * is carried to the bytes downloaded on the logout line.
+ */
+import type { Line } from '../ingest/line-splitter.js';
+import type { Protocol } from '../event.js';
+import type { FileContext } from './format.js';
+import type { SyslogProgram } from './syslog-program.js';
+import type { Envelope } from './syslog-envelope.js';
+import { readKeyValues } from './key-values.js';
+import { normalizeAccount, normalizeIp } from './normalize.js';
+import { redactSecrets } from './redact.js';
+
+const PROTOCOLS: Record<string, Protocol> = {
+  imap: 'imap',
+  pop3: 'pop3',
+  submission: 'submission',
+  managesieve: 'managesieve',
+  lmtp: 'lmtp',
+};
+
+interface OpenSession {
+  ip?: string;
+  localIp?: string;
+}
+
+/** Sessions normally close within hours; this bound only stops a file with lost logouts growing it. */
+const MAX_OPEN_SESSIONS = 200_000;
+
+const AUTH_FAILURE_PHRASES: ReadonlyArray<[string, string]> = [
+  ['password mismatch', 'password mismatch'],
+  ['unknown user', 'unknown user'],
+  ['user not found', 'unknown user'],
+  ['pam_authenticate() failed', 'pam failed'],
+  ['authentication failure', 'authentication failure'],
+];
+
+export const dovecot: SyslogProgram = {
+  id: 'dovecot',
+  matches: (program) => program === 'dovecot' || program.startsWith('dovecot/'),
+  create(ctx: FileContext) {
+    const sessions = new Map<string, OpenSession>();
+
+    return (env: Envelope, line: Line): void => {
+      let msg = env.message;
+      // 2.4 (and journal) lines put a level after the subsystem: `imap-login: Info: Login: ...`
+      const head = msg.indexOf(': ');
+      if (head === -1) {
+        ctx.ignore(line);
+        return;
+      }
+      const subsystem = msg.slice(0, head);
+      msg = msg.slice(head + 2);
+      if (msg.startsWith('Info: ')) msg = msg.slice(6);
+      const base = { ts: env.ts, host: env.host, app: 'dovecot' };
+
+      if (subsystem.endsWith('-login')) {
+        const protocol = PROTOCOLS[subsystem.slice(0, -6)];
+        const tailAt = msg.indexOf('user=<');
+        if (tailAt === -1) {
+          ctx.ignore(line);
+          return;
+        }
+        const kv = readKeyValues(msg.slice(tailAt));
+        const account = normalizeAccount(kv.get('user'));
+        const ip = normalizeIp(kv.get('rip'));
+        const localIp = normalizeIp(kv.get('lip'));
+        const session = kv.get('session');
+        const common = {
+          ...base,
+          ...(protocol && { protocol }),
+          ...(account && { account }),
+          ...(ip && { ip }),
+          ...(localIp && { localIp }),
+          ...(session && { session }),
+        };
+        if (msg.startsWith('Login: ')) {
+          if (session) {
+            if (sessions.size >= MAX_OPEN_SESSIONS) {
+              const oldest = sessions.keys().next().value;
+              if (oldest !== undefined) sessions.delete(oldest);
+            }
+            sessions.set(session, { ...(ip && { ip }), ...(localIp && { localIp }) });
+          }
+          const method = kv.get('method');
+          ctx.emit({ ...common, kind: 'auth.success', ...(method && { detail: method }) }, line);
+          return;
+        }
+        const failed = authFailedAttempts(msg, tailAt);
+        if (failed > 0) {
+          ctx.emit({ ...common, kind: 'auth.failure', attempts: failed }, line);
+          return;
+        }
+        ctx.ignore(line);
+        return;
+      }
+
+      // auth: passwd-file(user,ip): unknown user / auth-worker(304): pam(user,ip): ... /
+      // 2.4: auth(user,ip,sasl:login)<session>: Info: sql: Password mismatch
+      if (subsystem === 'auth' || subsystem.startsWith('auth(') || subsystem.startsWith('auth-worker')) {
+        const whole = subsystem.startsWith('auth(') ? `${subsystem}: ${msg}` : msg;
+        const lower = whole.toLowerCase();
+        const phrase = AUTH_FAILURE_PHRASES.find(([p]) => lower.includes(p));
+        const open = whole.indexOf('(');
+        const close = open === -1 ? -1 : whole.indexOf(')', open);
+        if (!phrase || open === -1 || close === -1) {
+          ctx.ignore(line);
+          return;
+        }
+        const args = whole.slice(open + 1, close).split(',');
+        const account = normalizeAccount(args[0]);
+        const ip = normalizeIp(args[1]);
+        ctx.emit(
+          {
+            ...base,
+            app: 'dovecot/auth',
+            kind: 'auth.failure',
+            ...(account && { account }),
+            ...(ip && { ip }),
+            attempts: 1,
+            detail: redactSecrets(phrase[1]),
+          },
+          line,
+        );
+        return;
+      }
+
+      // imap(user)<mpid><session>: Disconnected: Logged out in=1291 out=734003221 ...
+      const paren = subsystem.indexOf('(');
+      const protocol = paren === -1 ? undefined : PROTOCOLS[subsystem.slice(0, paren)];
+      if (protocol && (msg.includes('Logged out') || msg.startsWith('Disconnected') || msg.startsWith('Connection closed'))) {
+        const closeParen = subsystem.indexOf(')', paren);
+        const account = normalizeAccount(subsystem.slice(paren + 1, closeParen === -1 ? undefined : closeParen));
+        const ids = closeParen === -1 ? [] : angleIds(subsystem.slice(closeParen + 1));
+        const session = ids[1];
+        const joined = session ? sessions.get(session) : undefined;
+        if (session) sessions.delete(session);
+        const bytes = readByteCounts(msg);
+        ctx.emit(
+          {
+            ...base,
+            kind: 'session.end',
+            protocol,
+            ...(account && { account }),
+            ...(joined?.ip && { ip: joined.ip }),
+            ...(joined?.localIp && { localIp: joined.localIp }),
+            ...(bytes.in !== undefined && { bytesIn: bytes.in }),
+            ...(bytes.out !== undefined && { bytesOut: bytes.out }),
+            ...(session && { session }),
+          },
+          line,
+        );
+        return;
+      }
+      ctx.ignore(line);
+    };
+  },
+};
+
+/** `(auth failed, 3 attempts in 16 secs)` → 3; `(no auth attempts ...)` and others → 0. */
+function authFailedAttempts(msg: string, before: number): number {
+  const at = msg.lastIndexOf('auth failed', before);
+  if (at === -1) return 0;
+  const m = /^auth failed, (\d+) attempts?/.exec(msg.slice(at, at + 40));
+  return m ? Number(m[1]) : 1;
+}
+
+/** `<48211><k3Hq0v4f2LfLwKmH>` → ['48211', 'k3Hq0v4f2LfLwKmH'] */
+function angleIds(s: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (s.charCodeAt(i) === 60) {
+    const end = s.indexOf('>', i);
+    if (end === -1) break;
+    out.push(s.slice(i + 1, end));
+    i = end + 1;
+  }
+  return out;
+}
+
+/**
+ * Bytes of a session: `in=1291 out=734003221` (2.2+), `bytes=1291/734003221` (older), and for
+ * POP3 `top=0/0, retr=812/9120331` (count/bytes), where retrieved and top bytes are what left.
+ */
+function readByteCounts(msg: string): { in?: number; out?: number } {
+  const word = (key: string): string | undefined => {
+    const at = msg.startsWith(`${key}=`) ? 0 : msg.indexOf(` ${key}=`) + 1;
+    if (at === 0 && !msg.startsWith(`${key}=`)) return undefined;
+    const start = at + key.length + 1;
+    let end = start;
+    while (end < msg.length && msg.charCodeAt(end) !== 32 && msg.charCodeAt(end) !== 44) end++;
+    return msg.slice(start, end);
+  };
+  const num = (v: string | undefined): number | undefined => {
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  };
+  const inBytes = num(word('in'));
+  const outBytes = num(word('out'));
+  if (inBytes !== undefined || outBytes !== undefined) {
+    return { ...(inBytes !== undefined && { in: inBytes }), ...(outBytes !== undefined && { out: outBytes }) };
+  }
+  const bytes = word('bytes');
+  if (bytes?.includes('/')) {
+    const [a, b] = bytes.split('/');
+    const i = num(a);
+    const o = num(b);
+    return { ...(i !== undefined && { in: i }), ...(o !== undefined && { out: o }) };
+  }
+  const retr = num(word('retr')?.split('/')[1]);
+  const top = num(word('top')?.split('/')[1]);
+  if (retr !== undefined || top !== undefined) return { out: (retr ?? 0) + (top ?? 0) };
+  return {};
+}

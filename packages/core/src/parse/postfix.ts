@@ -1,0 +1,202 @@
+/**
+ * Postfix: SMTP AUTH successes and failures, and the queue lines that tie a message's sender,
+ * size and recipients back to the account that submitted it.
+ *
+ * - `connect from` / `disconnect from` and SASL failures carry only the smtpd process id, which
+ *   becomes the event's `session` (`host/program[pid]`).
+ * - `QUEUEID: client=..., sasl_username=...` names the account; cleanup (`message-id=`), qmgr
+ *   (`from=`, `size=`) and delivery agents (`to=`, `status=`) carry the same queue id. Within a
+ *   file we join them here; a message that spans a rotation keeps its `queueId` so later stages
+ *   can join across files.
+ */
+import type { Line } from '../ingest/line-splitter.js';
+import type { FileContext } from './format.js';
+import type { SyslogProgram } from './syslog-program.js';
+import type { Envelope } from './syslog-envelope.js';
+import { readKeyValues } from './key-values.js';
+import { normalizeAccount, normalizeIp } from './normalize.js';
+
+/** Short hex ids (`3F2A91C0E4`) or long ones (`4WbQ2x1Hk9z9sWq`, enable_long_queue_ids). */
+const QUEUE_ID = /^([0-9A-F]{6,12}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}): /;
+
+interface QueuedMessage {
+  account?: string;
+  ip?: string;
+  messageId?: string;
+  submitted?: boolean;
+}
+
+/**
+ * Queue entries are dropped on `removed`; this bound only matters for a file whose `removed`
+ * lines are missing (cut by rotation), so that such a file cannot grow the map without limit.
+ */
+const MAX_OPEN_QUEUE_IDS = 200_000;
+
+export const postfix: SyslogProgram = {
+  id: 'postfix',
+  matches: (program) => program.startsWith('postfix'),
+  create(ctx: FileContext) {
+    const queue = new Map<string, QueuedMessage>();
+
+    const remember = (id: string): QueuedMessage => {
+      let m = queue.get(id);
+      if (!m) {
+        if (queue.size >= MAX_OPEN_QUEUE_IDS) {
+          const oldest = queue.keys().next().value;
+          if (oldest !== undefined) queue.delete(oldest);
+        }
+        m = {};
+        queue.set(id, m);
+      }
+      return m;
+    };
+
+    return (env: Envelope, line: Line): void => {
+      const service = env.program.slice(env.program.lastIndexOf('/') + 1);
+      const app = env.program;
+      const session = env.pid ? `${env.host}/${env.program}[${env.pid}]` : undefined;
+      const msg = env.message;
+      const base = { ts: env.ts, host: env.host, app };
+
+      if (service === 'smtpd') {
+        if (msg.startsWith('connect from ')) {
+          const ip = normalizeIp(msg.slice(13));
+          ctx.emit({ ...base, kind: 'session.start', protocol: 'smtp', ...(ip && { ip }), ...(session && { session }) }, line);
+          return;
+        }
+        if (msg.startsWith('disconnect from ')) {
+          const rest = msg.slice(16);
+          const sp = rest.indexOf(' ');
+          const ip = normalizeIp(sp === -1 ? rest : rest.slice(0, sp));
+          const detail = sp === -1 ? undefined : rest.slice(sp + 1);
+          ctx.emit(
+            { ...base, kind: 'session.end', protocol: 'smtp', ...(ip && { ip }), ...(session && { session }), ...(detail && { detail }) },
+            line,
+          );
+          return;
+        }
+        const sasl = msg.indexOf(' authentication failed');
+        if (msg.startsWith('warning: ') && sasl !== -1 && msg.includes('SASL ')) {
+          // warning: unknown[198.51.100.23]: SASL LOGIN authentication failed: UGFzc3dvcmQ6[, sasl_username=x]
+          const addrEnd = msg.indexOf(': SASL ');
+          const ip = normalizeIp(msg.slice(9, addrEnd === -1 ? sasl : addrEnd));
+          const mech = addrEnd === -1 ? undefined : msg.slice(addrEnd + 7, sasl);
+          const userAt = msg.lastIndexOf('sasl_username=');
+          const account = userAt === -1 ? undefined : normalizeAccount(msg.slice(userAt + 14));
+          ctx.emit(
+            {
+              ...base,
+              kind: 'auth.failure',
+              protocol: 'smtp',
+              ...(account && { account }),
+              ...(ip && { ip }),
+              ...(session && { session }),
+              attempts: 1,
+              ...(mech && { detail: mech }),
+            },
+            line,
+          );
+          return;
+        }
+      }
+
+      const q = QUEUE_ID.exec(msg);
+      if (!q) {
+        ctx.ignore(line);
+        return;
+      }
+      const queueId = q[1]!;
+      const tail = msg.slice(q[0].length);
+
+      if (service === 'smtpd' && tail.startsWith('client=')) {
+        const kv = readKeyValues(tail);
+        const ip = normalizeIp(kv.get('client'));
+        const account = normalizeAccount(kv.get('sasl_username'));
+        const m = remember(queueId);
+        if (ip) m.ip = ip;
+        if (account) {
+          m.account = account;
+          const method = kv.get('sasl_method');
+          ctx.emit(
+            {
+              ...base,
+              kind: 'auth.success',
+              protocol: 'smtp',
+              account,
+              ...(ip && { ip }),
+              queueId,
+              ...(session && { session }),
+              ...(method && { detail: method }),
+            },
+            line,
+          );
+        } else {
+          ctx.ignore(line);
+        }
+        return;
+      }
+      if (tail.startsWith('message-id=')) {
+        const id = tail.slice(11).trim();
+        if (id) remember(queueId).messageId = id;
+        ctx.ignore(line);
+        return;
+      }
+      if (tail === 'removed') {
+        queue.delete(queueId);
+        ctx.ignore(line);
+        return;
+      }
+      if (tail.startsWith('from=<')) {
+        const kv = readKeyValues(tail);
+        const m = remember(queueId);
+        if (m.submitted) {
+          // qmgr repeats `from=` on every delivery retry: one submission, one event.
+          ctx.ignore(line);
+          return;
+        }
+        m.submitted = true;
+        const size = Number(kv.get('size'));
+        const from = normalizeAccount(kv.get('from'));
+        ctx.emit(
+          {
+            ...base,
+            kind: 'mail.submit',
+            protocol: 'smtp',
+            ...(m.account && { account: m.account }),
+            ...(m.ip && { ip: m.ip }),
+            queueId,
+            ...(Number.isFinite(size) && { bytesIn: size }),
+            ...(from && { from }),
+            ...(m.messageId && { messageId: m.messageId }),
+          },
+          line,
+        );
+        return;
+      }
+      if (tail.startsWith('to=<')) {
+        const kv = readKeyValues(tail);
+        const m = queue.get(queueId);
+        const to = normalizeAccount(kv.get('to'));
+        const status = kv.get('status');
+        const relay = kv.get('relay');
+        const statusWord = status?.split(' ', 1)[0];
+        ctx.emit(
+          {
+            ...base,
+            kind: 'mail.deliver',
+            protocol: 'smtp',
+            ...(m?.account && { account: m.account }),
+            ...(m?.ip && { ip: m.ip }),
+            queueId,
+            ...(to && { to: [to] }),
+            ...(m?.messageId && { messageId: m.messageId }),
+            ...(statusWord && { detail: relay ? `${statusWord} relay=${relay}` : statusWord }),
+          },
+          line,
+        );
+        return;
+      }
+      ctx.ignore(line);
+    };
+  },
+};

@@ -1,0 +1,98 @@
+/**
+ * manifest.json (DESIGN §5): what was scanned, with which options, and what each input held.
+ * Everything in it is deterministic for the same inputs and options, except `startedAt` and
+ * `finishedAt`, which honour SOURCE_DATE_EPOCH for reproducible runs.
+ */
+import type { SkippedEntry } from '../ingest/discover.js';
+import type { ScanResult } from '../scan/scan.js';
+import type { FileReport } from '../scan/file-report.js';
+import type { ScanSummary } from '../aggregate/scan-summary.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+export interface Manifest {
+  tool: { name: string; version: string };
+  args: ManifestArgs;
+  window: { since: string; until: string | null; tz: string };
+  startedAt: string;
+  finishedAt: string;
+  complete: boolean;
+  inputs: FileReport[];
+  skipped: SkippedEntry[];
+  totals: ScanSummary;
+}
+
+/** The options that shape results (runtime-only ones such as concurrency are left out). */
+export interface ManifestArgs {
+  paths: string[];
+  since: string;
+  until: string | null;
+  tz: string;
+  format: string;
+  year: number | null;
+  maxLineBytes: number;
+  events: boolean;
+}
+
+/** Wall-clock time, or SOURCE_DATE_EPOCH (seconds) when set, as reproducible builds do. */
+export function reproducibleNow(): string {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
+  return new Date().toISOString();
+}
+
+export function buildManifest(result: ScanResult, extra: { events: boolean; startedAt: string; finishedAt: string }): Manifest {
+  const o = result.options;
+  return {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    args: {
+      paths: [...o.paths],
+      since: o.since,
+      until: o.until ?? null,
+      tz: o.tz,
+      format: o.format?.id ?? 'auto',
+      year: o.year ?? null,
+      maxLineBytes: o.maxLineBytes,
+      events: extra.events,
+    },
+    window: {
+      since: new Date(o.window.since).toISOString(),
+      until: Number.isFinite(o.window.until) ? new Date(o.window.until).toISOString() : null,
+      tz: o.tz,
+    },
+    startedAt: extra.startedAt,
+    finishedAt: extra.finishedAt,
+    complete: true,
+    inputs: result.inputs.map(orderReport),
+    skipped: result.skipped,
+    totals: result.summary,
+  };
+}
+
+/** DESIGN §5's fields first, in its order, then mxray's extensions. */
+function orderReport(r: FileReport): FileReport {
+  return {
+    root: r.root,
+    path: r.path,
+    sha256: r.sha256,
+    bytes: r.bytes,
+    compression: r.compression,
+    format: r.format,
+    lines: r.lines,
+    events: r.events,
+    parseErrors: r.parseErrors,
+    overlongLines: r.overlongLines,
+    ...(r.yearRule !== undefined && { yearRule: r.yearRule }),
+    ...(r.error !== undefined && { error: r.error }),
+    mtime: r.mtime,
+    decodedBytes: r.decodedBytes,
+    invalidUtf8Lines: r.invalidUtf8Lines,
+    ignoredLines: r.ignoredLines,
+    longestLine: r.longestLine,
+    baselineEvents: r.baselineEvents,
+    windowEvents: r.windowEvents,
+    afterEvents: r.afterEvents,
+    ...(r.firstEvent !== undefined && { firstEvent: r.firstEvent }),
+    ...(r.lastEvent !== undefined && { lastEvent: r.lastEvent }),
+    parseErrorSamples: r.parseErrorSamples,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The summary a responder reads at the end of a scan. Paths come from disk and may hold control
+ * characters; they are escaped so nothing in the evidence can drive the terminal.
+ */
+import type { Manifest } from './manifest.js';
+
+/** Replaces C0/C1 controls and DEL with visible escapes (`\x1b`). */
+export function escapeForTerminal(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+const n = (v: number): string => v.toLocaleString('en-US');
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 2 : 1)} MiB`;
+}
+
+export function formatTerminalSummary(manifest: Manifest, outputs: readonly string[]): string {
+  const t = manifest.totals;
+  const lines: string[] = [];
+  lines.push(`mxray ${manifest.tool.version} — scan ${manifest.complete ? 'complete' : 'INCOMPLETE'}`);
+  lines.push(
+    `  window     ${manifest.window.since} → ${manifest.window.until ?? 'end of data'} (syslog zone ${manifest.window.tz})`,
+  );
+  lines.push(
+    `  files      ${n(t.files)} scanned, ${n(t.filesWithErrors)} with errors, ${n(t.skipped)} skipped; ${mib(t.bytes)} read, ${mib(t.decodedBytes)} decoded`,
+  );
+  lines.push(
+    `  lines      ${n(t.lines)} (${n(t.parseErrors)} parse errors, ${n(t.overlongLines)} overlong, ${n(t.invalidUtf8Lines)} invalid UTF-8)`,
+  );
+  lines.push(
+    `  events     ${n(t.events)}: ${n(t.baselineEvents)} baseline, ${n(t.windowEvents)} in window, ${n(t.afterEvents)} after`,
+  );
+  const kinds = Object.entries(t.eventsByKind)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${n(v)}`);
+  if (kinds.length) lines.push(`             ${kinds.join(', ')}`);
+  lines.push(`  accounts   ${n(t.accounts.total)} seen (${n(t.accounts.baseline)} in baseline, ${n(t.accounts.window)} in window)`);
+  lines.push(`  IPs        ${n(t.ips.total)} seen (${n(t.ips.baseline)} in baseline, ${n(t.ips.window)} in window)`);
+  lines.push(`  time span  ${t.firstEvent ?? '-'} → ${t.lastEvent ?? '-'}`);
+  const bad = manifest.inputs.filter((i) => i.error !== undefined);
+  if (bad.length) {
+    lines.push('  problems:');
+    for (const i of bad.slice(0, 20)) lines.push(`    ${escapeForTerminal(i.path)}: ${escapeForTerminal(i.error!)}`);
+    if (bad.length > 20) lines.push(`    … ${bad.length - 20} more in manifest.json`);
+  }
+  if (manifest.skipped.length) {
+    lines.push('  skipped:');
+    for (const s of manifest.skipped.slice(0, 10)) lines.push(`    ${escapeForTerminal(s.path)}: ${escapeForTerminal(s.reason)}`);
+    if (manifest.skipped.length > 10) lines.push(`    … ${manifest.skipped.length - 10} more in manifest.json`);
+  }
+  lines.push('  outputs:');
+  for (const o of outputs) lines.push(`    ${escapeForTerminal(o)}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,89 @@
+/** Scan options as callers give them, validated up front (as p-limit does) into resolved form. */
+import { InvalidOptionError, MxrayError } from '../errors.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../ingest/line-splitter.js';
+import type { LogFormat } from '../parse/format.js';
+import { FORMATS, formatById } from '../parse/registry.js';
+import { ZoneClock } from '../time/zone.js';
+import { DEFAULT_SINCE, parseInstant, type TimeWindow } from '../time/window.js';
+
+export const DEFAULT_TZ = 'Asia/Tokyo';
+
+export interface ScanOptions {
+  /** Files, directories and glob patterns. */
+  paths: readonly string[];
+  /** Start of the investigation window (RFC 3339); earlier events are baseline. */
+  since?: string;
+  /** End of the window (RFC 3339); default: end of data. */
+  until?: string;
+  /** IANA zone for timestamps that carry none (BSD syslog). Default Asia/Tokyo. */
+  tz?: string;
+  /** Force one format for every file instead of detecting it (`syslog`, `access-log`, `mail-headers`). */
+  format?: string;
+  /** Year for zone-less syslog timestamps, overriding file name and mtime. */
+  year?: number;
+  /** Files read at once. Default 4. Output does not depend on it. */
+  concurrency?: number;
+  /** Longest line kept whole; longer ones keep this prefix and their true length. Default 1 MiB. */
+  maxLineBytes?: number;
+  /** Directory relative paths are resolved against. Default `process.cwd()`. */
+  cwd?: string;
+}
+
+export interface ResolvedScanOptions {
+  paths: readonly string[];
+  since: string;
+  until?: string;
+  tz: string;
+  window: TimeWindow;
+  clock: ZoneClock;
+  format?: LogFormat;
+  year?: number;
+  concurrency: number;
+  maxLineBytes: number;
+  cwd: string;
+}
+
+export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
+  if (!options || !Array.isArray(options.paths) || options.paths.length === 0) {
+    throw new MxrayError('MXRAY_NO_INPUT', 'no input paths given');
+  }
+  const since = options.since ?? DEFAULT_SINCE;
+  const sinceMs = parseInstant(since, '--since');
+  const untilMs = options.until === undefined ? Infinity : parseInstant(options.until, '--until');
+  if (untilMs < sinceMs) throw new InvalidOptionError('--until is before --since');
+  const tz = options.tz ?? DEFAULT_TZ;
+  const clock = new ZoneClock(tz);
+  let format: LogFormat | undefined;
+  if (options.format !== undefined && options.format !== 'auto') {
+    format = formatById(options.format);
+    if (!format) {
+      throw new InvalidOptionError(
+        `unknown format ${JSON.stringify(options.format)}; known: auto, ${FORMATS.map((f) => f.id).join(', ')}`,
+      );
+    }
+  }
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new InvalidOptionError('Expected `concurrency` to be an integer from 1 to 256');
+  }
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1024) {
+    throw new InvalidOptionError('Expected `maxLineBytes` to be an integer of at least 1024');
+  }
+  if (options.year !== undefined && (!Number.isInteger(options.year) || options.year < 1970 || options.year > 9999)) {
+    throw new InvalidOptionError('Expected `year` to be a four-digit year');
+  }
+  return {
+    paths: options.paths,
+    since,
+    ...(options.until !== undefined && { until: options.until }),
+    tz,
+    window: { since: sinceMs, until: untilMs },
+    clock,
+    ...(format && { format }),
+    ...(options.year !== undefined && { year: options.year }),
+    concurrency,
+    maxLineBytes,
+    cwd: options.cwd ?? process.cwd(),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Timestamp readers for the shapes mail hosts write. Hand-written digit scanning: these run once
+ * per line, and a regex per line costs more than the rest of the envelope parse.
+ * Each returns undefined for anything malformed; none throws.
+ */
+
+const MONTHS: Record<string, number> = {
+  Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
+};
+
+export function monthNumber(name: string): number | undefined {
+  return MONTHS[name];
+}
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+export interface WallTime {
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** Index just after the timestamp. */
+  end: number;
+}
+
+/** `Aug  3 04:12:09` or `Aug 03 04:12:09` at `at` (BSD syslog, RFC 3164). */
+export function readBsdTimestamp(s: string, at = 0): WallTime | undefined {
+  if (s.length < at + 15) return undefined;
+  const month = MONTHS[s.slice(at, at + 3)];
+  if (month === undefined || s.charCodeAt(at + 3) !== 32) return undefined;
+  const d1 = s.charCodeAt(at + 4);
+  const day = d1 === 32 ? digits(s, at + 5, 1) : digits(s, at + 4, 2);
+  if (day < 1 || day > 31 || s.charCodeAt(at + 6) !== 32) return undefined;
+  const t = readClock(s, at + 7);
+  if (!t) return undefined;
+  return { month, day, hour: t.hour, minute: t.minute, second: t.second, end: at + 15 };
+}
+
+function readClock(s: string, at: number): { hour: number; minute: number; second: number } | undefined {
+  if (s.charCodeAt(at + 2) !== 58 || s.charCodeAt(at + 5) !== 58) return undefined;
+  const hour = digits(s, at, 2);
+  const minute = digits(s, at + 3, 2);
+  const second = digits(s, at + 6, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
+  return { hour, minute, second };
+}
+
+/**
+ * RFC 3339 (`2024-08-03T04:12:09.482113+09:00`, `...Z`) at `at`; exact, zone from the text.
+ * Fractions beyond milliseconds are truncated.
+ */
+export function readRfc3339(s: string, at = 0): { ms: number; end: number } | undefined {
+  const year = digits(s, at, 4);
+  if (year < 0 || s.charCodeAt(at + 4) !== 45 || s.charCodeAt(at + 7) !== 45) return undefined;
+  const month = digits(s, at + 5, 2);
+  const day = digits(s, at + 8, 2);
+  const sep = s.charCodeAt(at + 10);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || (sep !== 84 && sep !== 116 && sep !== 32)) return undefined;
+  const t = readClock(s, at + 11);
+  if (!t) return undefined;
+  let i = at + 19;
+  let ms = 0;
+  if (s.charCodeAt(i) === 46) {
+    i++;
+    let scale = 100;
+    while (i < s.length) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      ms += c * scale;
+      scale /= 10;
+      i++;
+    }
+    ms = Math.floor(ms);
+  }
+  const local = Date.UTC(year, month - 1, day, t.hour, t.minute, t.second, ms);
+  const z = s.charCodeAt(i);
+  if (z === 90 || z === 122) return { ms: local, end: i + 1 };
+  if (z === 43 || z === 45) {
+    const oh = digits(s, i + 1, 2);
+    const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
+    const om = digits(s, i + 3 + colon, 2);
+    if (oh < 0 || om < 0) return undefined;
+    const offset = (oh * 60 + om) * 60_000 * (z === 43 ? 1 : -1);
+    return { ms: local - offset, end: i + 5 + colon };
+  }
+  return undefined;
+}
+
+/** Apache/nginx `03/Aug/2024:04:12:09 +0900` (inside the brackets); exact. */
+export function readApacheTime(s: string, at = 0): number | undefined {
+  const day = digits(s, at, 2);
+  const month = MONTHS[s.slice(at + 3, at + 6)];
+  const year = digits(s, at + 7, 4);
+  if (day < 1 || month === undefined || year < 0 || s.charCodeAt(at + 11) !== 58) return undefined;
+  const t = readClock(s, at + 12);
+  if (!t) return undefined;
+  const sign = s.charCodeAt(at + 21);
+  const oh = digits(s, at + 22, 2);
+  const om = digits(s, at + 24, 2);
+  if ((sign !== 43 && sign !== 45) || oh < 0 || om < 0) return undefined;
+  const offset = (oh * 60 + om) * 60_000 * (sign === 43 ? 1 : -1);
+  return Date.UTC(year, month - 1, day, t.hour, t.minute, t.second) - offset;
+}
