@@ -23,14 +23,21 @@ const require = createRequire(import.meta.url);
  * but not two: concurrent files would abort it. So a module serves one decoder at a time, and
  * idle modules are kept for the next file (instantiating one costs a WebAssembly compile).
  */
-const idleModules: ZstdBinding[] = [];
+/**
+ * An Emscripten module is a thenable: a promise resolved with it (or a `then` returning it) never
+ * settles. So modules only ever travel inside a box.
+ */
+interface ModuleBox {
+  module: ZstdBinding;
+}
+const idleModules: ModuleBox[] = [];
 
-function acquireModule(): Promise<ZstdBinding> {
+function acquireModule(): Promise<ModuleBox> {
   const idle = idleModules.pop();
   if (idle) return Promise.resolve(idle);
-  return new Promise((resolve) => {
+  return new Promise<ModuleBox>((resolve) => {
     const mod = require('zstd-codec/lib/module.js') as { run(f: (b: ZstdBinding) => void): void };
-    mod.run(resolve);
+    mod.run((module) => resolve({ module }));
   });
 }
 
@@ -42,8 +49,8 @@ export class ZstdStreamDecoder {
   private failed = false;
   private released = false;
 
-  private constructor(private readonly module: ZstdBinding) {
-    this.binding = new module.ZstdDecompressStreamBinding();
+  private constructor(private readonly box: ModuleBox) {
+    this.binding = new box.module.ZstdDecompressStreamBinding();
     this.binding.begin();
   }
 
@@ -84,6 +91,6 @@ export class ZstdStreamDecoder {
     this.released = true;
     this.binding.delete?.();
     // A module whose decoder failed may hold a damaged heap: drop it rather than reuse it.
-    if (!this.failed) idleModules.push(this.module);
+    if (!this.failed) idleModules.push(this.box);
   }
 }
