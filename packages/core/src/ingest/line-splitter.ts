@@ -51,9 +51,9 @@ export class LineSplitter {
     while (nl !== -1) {
       if (this.pendingLength > 0) {
         this.keep(chunk, start, nl);
-        this.emitPending(onLine);
+        this.emitPending(onLine, true);
       } else {
-        this.emit(chunk, start, nl, nl - start, onLine);
+        this.emit(chunk, start, nl, nl - start, true, onLine);
       }
       start = nl + 1;
       nl = chunk.indexOf(LF, start);
@@ -63,7 +63,7 @@ export class LineSplitter {
 
   /** Flushes a last line that had no terminating newline. */
   end(onLine: LineHandler): void {
-    if (this.pendingLength > 0) this.emitPending(onLine);
+    if (this.pendingLength > 0) this.emitPending(onLine, false);
   }
 
   private keep(chunk: Buffer, start: number, end: number): void {
@@ -77,21 +77,22 @@ export class LineSplitter {
     this.pendingLength += end - start;
   }
 
-  private emitPending(onLine: LineHandler): void {
+  private emitPending(onLine: LineHandler, terminated: boolean): void {
     const joined = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     const length = this.pendingLength;
     this.pending = [];
     this.pendingBytes = 0;
     this.pendingLength = 0;
-    this.emit(joined, 0, joined.length, length, onLine);
+    this.emit(joined, 0, joined.length, length, terminated, onLine);
   }
 
-  private emit(buf: Buffer, start: number, end: number, length: number, onLine: LineHandler): void {
+  /** `terminated`: the line ended with `\n` (a CR before it is part of the line ending). */
+  private emit(buf: Buffer, start: number, end: number, length: number, terminated: boolean, onLine: LineHandler): void {
     this.lineNumber++;
     let trueLength = length;
     let stop = Math.min(end, start + this.maxLineBytes);
     // Strip one trailing CR of a CRLF ending, only when we hold the line's real end.
-    if (trueLength <= this.maxLineBytes && stop > start && buf[stop - 1] === CR) {
+    if (terminated && trueLength <= this.maxLineBytes && stop > start && buf[stop - 1] === CR) {
       stop--;
       trueLength--;
     }

@@ -95,7 +95,6 @@ export class ZstdFrameWalker {
       }
       case 'skippable-size': {
         const size = (h[0]! | (h[1]! << 8) | (h[2]! << 16) | (h[3]! << 24)) >>> 0;
-        this.frames++;
         this.goSkip(size, 'magic');
         return;
       }

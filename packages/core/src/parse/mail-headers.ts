@@ -42,8 +42,8 @@ export const mailHeaders: LogFormat = {
     return {
       line(text, line) {
         const blank = text.length === 0;
-        if (text.startsWith('From ') && previousBlank) {
-          // mbox separator: a new message starts on the next line.
+        if (text.startsWith('From ') && (previousBlank || inBody)) {
+          // mbox separator (mbox escapes body lines as `>From `): a new message starts next line.
           finish();
           inBody = false;
           previousBlank = false;

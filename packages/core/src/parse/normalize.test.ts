@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeAccount, normalizeIp } from './normalize.js';
+import { redactSecrets } from './redact.js';
+import { readKeyValues } from './key-values.js';
+
+describe('normalizeIp', () => {
+  it.each([
+    ['198.51.100.23', '198.51.100.23'],
+    ['unknown[198.51.100.23]', '198.51.100.23'],
+    ['unknown[192.0.2.237]:55729', '192.0.2.237'],
+    ['192.0.2.237:55729', '192.0.2.237'],
+    ['::ffff:203.0.113.9', '203.0.113.9'],
+    ['unknown[::ffff:203.0.113.9]', '203.0.113.9'],
+    ['::ffff:cb00:7109', '203.0.113.9'],
+    ['2001:DB8:0:0:0:0:0:5', '2001:db8::5'],
+    ['mail.example.org[2001:db8::25]', '2001:db8::25'],
+    ['[IPv6:2001:db8::1]', '2001:db8::1'],
+    ['fe80::1%eth0', 'fe80::1'],
+    ['unknown[unknown]', undefined],
+    ['', undefined],
+    ['999.1.1.1', undefined],
+  ])('%s → %s', (raw, expected) => {
+    expect(normalizeIp(raw)).toBe(expected);
+  });
+});
+
+describe('normalizeAccount', () => {
+  it('compares accounts case-insensitively and drops empty names', () => {
+    expect(normalizeAccount('Taro@Example.co.jp')).toBe('taro@example.co.jp');
+    expect(normalizeAccount(' ')).toBeUndefined();
+    expect(normalizeAccount('')).toBeUndefined();
+  });
+});
+
+describe('redactSecrets', () => {
+  it.each([
+    ['Password mismatch (given password: hunter2)', 'Password mismatch (given password: [REDACTED])'],
+    ['mismatch (SHA1 of given password: f638ff)', 'mismatch (SHA1 of given password: [REDACTED])'],
+    ['(given password: a)b)c) tail', '(given password: [REDACTED]) tail'],
+    ['no secret here', 'no secret here'],
+  ])('%s', (input, expected) => {
+    expect(redactSecrets(input)).toBe(expected);
+  });
+});
+
+describe('readKeyValues', () => {
+  it('reads angle values with commas and flags', () => {
+    const kv = readKeyValues('user=<a,b>c@example.jp>, method=PLAIN, rip=203.0.113.7, TLS, session=<k3Hq>');
+    expect(kv.get('user')).toBe('a,b>c@example.jp');
+    expect(kv.get('rip')).toBe('203.0.113.7');
+    expect(kv.has('TLS')).toBe(true);
+    expect(kv.get('session')).toBe('k3Hq');
+  });
+
+  it('is linear on pathological tails', () => {
+    const evil = 'user=<' + '>'.repeat(200_000);
+    const kv = readKeyValues(evil);
+    expect(kv.get('user')?.length).toBe(199_999);
+  });
+});
