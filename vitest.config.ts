@@ -10,6 +10,7 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    reporters: ['default', './test/helpers/plain-summary-reporter.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
