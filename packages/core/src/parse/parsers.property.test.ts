@@ -4,12 +4,12 @@ import { FORMATS, readKeyValues, normalizeIp, redactSecrets } from '../index.js'
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 import { accessLines, dovecotLines, postfixLines, headerDump } from '../../../../test/fixtures/lines.js';
 
-const realLines = [...Object.values(postfixLines), ...Object.values(dovecotLines), ...Object.values(accessLines), ...headerDump];
+const realLines: string[] = [...Object.values(postfixLines), ...Object.values(dovecotLines), ...Object.values(accessLines), ...headerDump];
 
 /** A real line with random edits: the shapes attackers and broken disks produce. */
 const mutatedLine = fc
   .tuple(fc.constantFrom(...realLines), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 20 }), fc.string({ unit: 'binary', maxLength: 12 })), { maxLength: 4 }))
-  .map(([line, edits]) => edits.reduce((s, [at, del, ins]) => s.slice(0, at % (s.length + 1)) + ins + s.slice((at % (s.length + 1)) + del), line));
+  .map(([line, edits]): string => edits.reduce<string>((s, [at, del, ins]) => s.slice(0, at % (s.length + 1)) + ins + s.slice((at % (s.length + 1)) + del), line));
 
 describe('parsers under arbitrary input', () => {
   for (const format of FORMATS) {
