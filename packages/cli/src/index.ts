@@ -5,11 +5,17 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import {
   DEFAULT_SINCE,
   DEFAULT_TZ,
+  DETECTORS,
   FORMATS,
+  SEVERITIES,
   TOOL_VERSION,
+  InvalidOptionError,
   formatTerminalSummary,
   escapeForTerminal,
+  readListFile,
   scanToDirectory,
+  severityRank,
+  type Severity,
 } from '@mxray/core';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { createProgress } from './progress.js';
@@ -41,6 +47,31 @@ interface ScanFlags {
   force?: boolean;
   progress: boolean;
   maxLineBytes: number;
+  trustedNets: string[];
+  ioc: string[];
+  webmailHosts: string[];
+  rule: string[];
+  failOn: Severity | 'none';
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+
+/** `--trusted-nets 10.0.0.0/8,192.0.2.0/24` or `--trusted-nets @file`. */
+async function expandLists(values: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const v of values) out.push(...(v.startsWith('@') ? await readListFile(v.slice(1)) : [v]));
+  return out;
+}
+
+/** `--rule auth.spray.minAccounts=20` → `{ 'auth.spray': { minAccounts: 20 } }` */
+function ruleOptions(values: readonly string[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const v of values) {
+    const m = /^([a-z0-9-]+\.[a-z0-9-]+)\.([A-Za-z]+)=(-?\d+(?:\.\d+)?)$/.exec(v);
+    if (!m) throw new InvalidOptionError(`--rule takes RULE.OPTION=NUMBER, e.g. auth.spray.minAccounts=20 (got ${JSON.stringify(v)})`);
+    (out[m[1]!] ??= {})[m[2]!] = Number(m[3]);
+  }
+  return out;
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
@@ -76,10 +107,21 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--force', 'write into a non-empty --out (replacing earlier mxray outputs)')
     .option('--max-line-bytes <n>', 'longest line kept whole; longer lines keep a prefix', integer('--max-line-bytes', 1024, 1 << 30), 1 << 20)
     .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
+    .option('--trusted-nets <cidrs>', 'IPs/CIDRs never flagged for access (comma list or @file; repeatable)', collect, [])
+    .option('--ioc <file>', 'file of known-bad IPs/CIDRs, one per line (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option('--webmail-hosts <ips>', 'webmail servers that log into IMAP for users (comma list or @file); more are learned', collect, [])
+    .option('--rule <rule.option=value>', 'set a rule option, e.g. auth.spray.minAccounts=20 (repeatable; see `mxray rules`)', (v: string, p: string[]) => [...p, v], [])
+    .addOption(
+      new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity')
+        .choices(['none', ...SEVERITIES])
+        .default('none'),
+    )
     .action(async (paths: string[], flags: ScanFlags) => {
       const progress = createProgress(io.stderr, flags.progress);
       try {
-        const { manifest, outputs } = await scanToDirectory({
+        const ioc: string[] = [];
+        for (const file of flags.ioc) ioc.push(...(await readListFile(file)));
+        const { manifest, outputs, findings, accounts, ips } = await scanToDirectory({
           paths,
           out: flags.out,
           since: flags.since,
@@ -92,11 +134,32 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           events: flags.events ?? false,
           force: flags.force ?? false,
           onProgress: (p) => progress.update(p),
+          detection: {
+            trustedNets: await expandLists(flags.trustedNets),
+            ioc,
+            webmailHosts: await expandLists(flags.webmailHosts),
+            ruleOptions: ruleOptions(flags.rule),
+          },
         });
         progress.stop();
-        io.stdout.write(formatTerminalSummary(manifest, outputs));
+        io.stdout.write(formatTerminalSummary(manifest, outputs, { accounts, ips }));
+        const failOn = flags.failOn;
+        if (failOn !== 'none' && findings.some((f) => severityRank(f.severity) >= severityRank(failOn))) code = EXIT.findings;
       } finally {
         progress.stop();
+      }
+    });
+
+  program
+    .command('rules')
+    .description('list the detection rules with their severities and options')
+    .action(() => {
+      for (const d of DETECTORS) {
+        io.stdout.write(`${d.id}  [${d.severity}]  ${d.title}\n  ${d.description}\n`);
+        for (const [name, spec] of Object.entries(d.options)) {
+          io.stdout.write(`    --rule ${d.id}.${name}=${spec.default}  ${spec.description}\n`);
+        }
+        io.stdout.write('\n');
       }
     });
 

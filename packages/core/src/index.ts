@@ -48,3 +48,27 @@ export { ScanSummaryBuilder, type ScanSummary } from './aggregate/scan-summary.j
 export { buildManifest, reproducibleNow, type Manifest, type ManifestArgs } from './report/manifest.js';
 export { eventToJson } from './report/json-order.js';
 export { formatTerminalSummary, escapeForTerminal } from './report/terminal-summary.js';
+
+// Detection
+export type { Finding, Severity } from './detect/finding.js';
+export { SEVERITIES, severityRank, maxSeverity, isSeverity, compareFindings } from './detect/finding.js';
+export type { Detector, DetectorInstance, FinishContext, OptionSpec, OptionValues } from './detect/detector.js';
+export { defineDetector } from './detect/detector.js';
+export { DETECTORS, detectorById } from './detect/registry.js';
+export { DetectionEngine, type DetectionEngineOptions, type DetectionResult } from './detect/engine.js';
+export {
+  createDetectionContext,
+  DEFAULT_CGI_PATTERNS,
+  DEFAULT_LOGIN_PATTERNS,
+  type DetectionContext,
+  type DetectionContextOptions,
+} from './detect/context.js';
+export { NetList, parseCidr, networkOf } from './detect/nets.js';
+export { requestFeatures, type RequestFeatures } from './detect/request-features.js';
+export { createDetection, type Detection, type DetectionSettings, type DetectionSummary } from './scan/detection.js';
+export { LoginLedger, type Login, type TieConfidence, type LedgerOptions } from './aggregate/login-ledger.js';
+export { AccountActivity, type ActivityCounts } from './aggregate/account-activity.js';
+export { correlate, type AccountVerdict, type IpVerdict } from './aggregate/correlate.js';
+export { findingToJson, accountToJson, ipToJson, writeFindingFiles, PIVOT_MIN } from './report/findings-files.js';
+export { readListFile } from './report/list-file.js';
+export type { GeoLookup, GeoInfo } from './enrich/geo.js';

@@ -8,6 +8,7 @@ import type { ScanResult } from '../scan/scan.js';
 import type { FileReport } from '../scan/file-report.js';
 import type { ScanSummary } from '../aggregate/scan-summary.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import type { DetectionSummary } from '../scan/detection.js';
 
 export interface Manifest {
   tool: { name: string; version: string };
@@ -19,6 +20,7 @@ export interface Manifest {
   inputs: FileReport[];
   skipped: SkippedEntry[];
   totals: ScanSummary;
+  detection?: DetectionSummary;
 }
 
 /** The options that shape results (runtime-only ones such as concurrency are left out). */
@@ -40,7 +42,10 @@ export function reproducibleNow(): string {
   return new Date().toISOString();
 }
 
-export function buildManifest(result: ScanResult, extra: { events: boolean; startedAt: string; finishedAt: string }): Manifest {
+export function buildManifest(
+  result: ScanResult,
+  extra: { events: boolean; startedAt: string; finishedAt: string; detection?: DetectionSummary },
+): Manifest {
   const o = result.options;
   return {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -65,6 +70,7 @@ export function buildManifest(result: ScanResult, extra: { events: boolean; star
     inputs: result.inputs.map(orderReport),
     skipped: result.skipped,
     totals: result.summary,
+    ...(extra.detection && { detection: extra.detection }),
   };
 }
 

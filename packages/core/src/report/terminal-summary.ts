@@ -3,6 +3,8 @@
  * characters; they are escaped so nothing in the evidence can drive the terminal.
  */
 import type { Manifest } from './manifest.js';
+import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
+import { SEVERITIES } from '../detect/finding.js';
 
 /** Replaces C0/C1 controls and DEL with visible escapes (`\x1b`). */
 export function escapeForTerminal(text: string): string {
@@ -15,7 +17,14 @@ function mib(bytes: number): string {
   return `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 2 : 1)} MiB`;
 }
 
-export function formatTerminalSummary(manifest: Manifest, outputs: readonly string[]): string {
+export interface SummaryVerdicts {
+  accounts: readonly AccountVerdict[];
+  ips: readonly IpVerdict[];
+}
+
+const TOP = 10;
+
+export function formatTerminalSummary(manifest: Manifest, outputs: readonly string[], verdicts?: SummaryVerdicts): string {
   const t = manifest.totals;
   const lines: string[] = [];
   lines.push(`mxray ${manifest.tool.version} — scan ${manifest.complete ? 'complete' : 'INCOMPLETE'}`);
@@ -48,6 +57,26 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
     lines.push('  skipped:');
     for (const s of manifest.skipped.slice(0, 10)) lines.push(`    ${escapeForTerminal(s.path)}: ${escapeForTerminal(s.reason)}`);
     if (manifest.skipped.length > 10) lines.push(`    … ${manifest.skipped.length - 10} more in manifest.json`);
+  }
+  const d = manifest.detection;
+  if (d) {
+    const sev = [...SEVERITIES].reverse().map((s) => `${s} ${n(d.bySeverity[s])}`).join(', ');
+    lines.push(`  findings   ${n(d.findings)}: ${sev}`);
+    if (d.webmailHosts.length) lines.push(`  webmail    ${d.webmailHosts.map(escapeForTerminal).join(', ')} (logins through it tied to browser IPs)`);
+  }
+  if (verdicts) {
+    const flagged = (s: string): boolean => s !== 'info';
+    const accounts = verdicts.accounts.filter((a) => flagged(a.severity));
+    const ips = verdicts.ips.filter((v) => flagged(v.severity));
+    lines.push(`  accounts flagged: ${n(accounts.length)}${accounts.length > TOP ? ` (top ${TOP})` : ''}`);
+    for (const a of accounts.slice(0, TOP)) {
+      lines.push(`    ${a.severity.padEnd(8)} ${escapeForTerminal(a.account)}  ${a.rules.join(', ')}  from ${a.ips.slice(0, 3).map(escapeForTerminal).join(', ') || '-'}`);
+    }
+    lines.push(`  IPs flagged: ${n(ips.length)}${ips.length > TOP ? ` (top ${TOP})` : ''}`);
+    for (const v of ips.slice(0, TOP)) {
+      const where = [v.country, v.asn !== undefined ? `AS${v.asn}` : undefined].filter(Boolean).join(' ');
+      lines.push(`    ${v.severity.padEnd(8)} ${escapeForTerminal(v.ip)}${where ? ` (${escapeForTerminal(where)})` : ''}  ${v.rules.join(', ')}  ${n(v.accounts.length)} account(s)`);
+    }
   }
   lines.push('  outputs:');
   for (const o of outputs) lines.push(`    ${escapeForTerminal(o)}`);

@@ -9,10 +9,22 @@ import { EventsJsonlWriter } from '../report/events-jsonl.js';
 import { buildManifest, reproducibleNow, type Manifest } from '../report/manifest.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { scan, type ScanHooks, type ScanResult } from './scan.js';
-import type { ScanOptions } from './options.js';
+import { resolveScanOptions, type ScanOptions } from './options.js';
+import { createDetection, type DetectionSettings } from './detection.js';
+import { writeFindingFiles } from '../report/findings-files.js';
+import type { Finding } from '../detect/finding.js';
+import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
 
 /** Every name mxray writes in `--out`. */
-export const OUTPUT_NAMES = ['manifest.json', 'events.jsonl', '.events-parts'] as const;
+export const OUTPUT_NAMES = [
+  'manifest.json',
+  'events.jsonl',
+  '.events-parts',
+  'findings.jsonl',
+  'accounts.jsonl',
+  'ips.jsonl',
+  'pivot',
+] as const;
 
 export interface ScanToDirectoryOptions extends ScanOptions {
   out: string;
@@ -21,11 +33,16 @@ export interface ScanToDirectoryOptions extends ScanOptions {
   /** Also write every normalized event to `events.jsonl`. */
   events?: boolean;
   onProgress?: ScanHooks['onProgress'];
+  /** Detection settings; detection always runs. */
+  detection?: DetectionSettings;
 }
 
 export interface ScanToDirectoryResult {
   result: ScanResult;
   manifest: Manifest;
+  findings: Finding[];
+  accounts: AccountVerdict[];
+  ips: IpVerdict[];
   /** Paths of the files written, under `out` as the caller gave it. */
   outputs: string[];
 }
@@ -37,20 +54,37 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   const startedAt = reproducibleNow();
   const events = options.events ? new EventsJsonlWriter(out) : undefined;
   await events?.start();
+  const resolved = resolveScanOptions(options);
+  const detection = await createDetection(resolved.window, options.detection ?? {});
   const result = await scan(options, {
     ...(options.onProgress && { onProgress: options.onProgress }),
-    ...(events && {
-      onEvents: (batch: Parameters<NonNullable<ScanHooks['onEvents']>>[0], index: number) => events.write(index, batch),
-      onFileDone: (_report: unknown, index: number) => events.fileDone(index),
-    }),
+    onEvents: async (batch, index) => {
+      detection.observeAll(batch);
+      if (events) await events.write(index, batch);
+    },
+    ...(events && { onFileDone: (_report: unknown, index: number) => events.fileDone(index) }),
   });
+  const { findings, accounts, ips } = detection.finish();
   const written: string[] = [];
   if (events) written.push(await events.finish(result.inputs.length));
-  const manifest = buildManifest(result, { events: options.events ?? false, startedAt, finishedAt: reproducibleNow() });
+  written.push(...(await writeFindingFiles(out, findings, accounts, ips)));
+  const manifest = buildManifest(result, {
+    events: options.events ?? false,
+    startedAt,
+    finishedAt: reproducibleNow(),
+    detection: detection.describe(findings),
+  });
   const manifestPath = path.join(out, 'manifest.json');
   await writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   written.unshift(manifestPath);
-  return { result, manifest, outputs: written.map((p) => path.join(options.out, path.basename(p))) };
+  return {
+    result,
+    manifest,
+    findings,
+    accounts,
+    ips,
+    outputs: written.map((p) => path.join(options.out, path.relative(out, p))),
+  };
 }
 
 async function prepareOutDir(out: string, inputs: readonly string[], cwd: string, force: boolean): Promise<void> {

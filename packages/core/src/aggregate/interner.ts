@@ -1,0 +1,24 @@
+/** Strings to small integers, so per-event rows are numbers and each string is stored once. */
+export class Interner {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+
+  id(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      // A flat copy: the parsed string may be a slice pinning its whole source line.
+      this.values.push((' ' + value).slice(1));
+      this.ids.set(this.values[id]!, id);
+    }
+    return id;
+  }
+
+  get(id: number): string {
+    return this.values[id]!;
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+}

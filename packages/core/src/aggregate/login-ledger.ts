@@ -1,0 +1,201 @@
+/**
+ * Every successful login of a scan, as compact columns, and the webmail tie.
+ *
+ * A webmail logs into IMAP on the user's behalf from its own address, so those IMAP logins carry
+ * the webmail server's IP, not the client's; the webmail access log has the client's IP but not
+ * the account (the login name travels in the POST body). We tie them by time: a login POST from
+ * client C followed within seconds by an IMAP login from the webmail host to account A means A
+ * was used from C. One candidate client in the interval is an `exact` tie; several are
+ * `ambiguous` (the nearest earlier one is taken); none leaves the client unknown.
+ *
+ * Webmail hosts are the `--webmail-hosts`, loopback, and those learned from the baseline: an
+ * address that logged into many accounts before the window and whose logins mostly follow a
+ * webmail login POST. An address first seen in the window is never learned, so an attacker who
+ * logs into many accounts does not become "the webmail".
+ *
+ * Logins are kept as rows (about 40 bytes each) because the tie needs each login's time; the
+ * per-account state that detectors build from them is bounded.
+ */
+import type { EventSource, MailEvent, Phase, Protocol } from '../event.js';
+import type { DetectionContext } from '../detect/context.js';
+import { isLoopback } from '../detect/nets.js';
+import { Interner } from './interner.js';
+
+export type TieConfidence = 'exact' | 'ambiguous' | 'none';
+
+export interface Login {
+  ts: number;
+  account: string;
+  /** The client address: the login's own, or the webmail client's through the tie. */
+  ip?: string;
+  via: 'direct' | 'webmail';
+  /** The webmail server's address, for proxied logins. */
+  webmailHost?: string;
+  tie?: TieConfidence;
+  phase: Phase;
+  protocol?: Protocol;
+  source: EventSource;
+}
+
+export interface LedgerOptions {
+  /** Seconds between a webmail login POST and the IMAP login it causes. */
+  tieSeconds: number;
+  /** Distinct baseline accounts before an address can be learned as a webmail host. */
+  learnMinAccounts: number;
+}
+
+export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = { tieSeconds: 10, learnMinAccounts: 10 };
+
+const PHASES: readonly Phase[] = ['baseline', 'window', 'after'];
+const PROTOCOLS: readonly (Protocol | undefined)[] = [undefined, 'smtp', 'imap', 'pop3', 'submission', 'managesieve', 'lmtp', 'http', 'mail'];
+
+export class LoginLedger {
+  private readonly accounts = new Interner();
+  private readonly ips = new Interner();
+  private readonly files = new Interner();
+  private readonly rows = { ts: [] as number[], account: [] as number[], ip: [] as number[], phase: [] as number[], file: [] as number[], line: [] as number[], proto: [] as number[] };
+  private readonly posts = { ts: [] as number[], ip: [] as number[] };
+  private resolved?: { logins: Map<string, Login[]>; hosts: Set<string> };
+
+  constructor(
+    private readonly ctx: DetectionContext,
+    private readonly options: LedgerOptions = DEFAULT_LEDGER_OPTIONS,
+  ) {}
+
+  observe(e: MailEvent): void {
+    if (e.kind === 'auth.success' && e.account !== undefined) {
+      const r = this.rows;
+      r.ts.push(e.ts);
+      r.account.push(this.accounts.id(e.account));
+      r.ip.push(e.ip === undefined ? -1 : this.ips.id(e.ip));
+      r.phase.push(PHASES.indexOf(e.phase));
+      r.file.push(this.files.id(e.source.file));
+      r.line.push(e.source.line);
+      r.proto.push(Math.max(0, PROTOCOLS.indexOf(e.protocol)));
+      this.resolved = undefined;
+    } else if (
+      e.kind === 'http.request' &&
+      e.method === 'POST' &&
+      e.ip !== undefined &&
+      e.path !== undefined &&
+      e.status !== undefined &&
+      e.status >= 200 &&
+      e.status < 400 &&
+      this.ctx.isLoginPath(e.path)
+    ) {
+      this.posts.ts.push(e.ts);
+      this.posts.ip.push(this.ips.id(e.ip));
+      this.resolved = undefined;
+    }
+  }
+
+  get size(): number {
+    return this.rows.ts.length;
+  }
+
+  /** Webmail hosts: given, loopback, and learned from the baseline. */
+  webmailHosts(): Set<string> {
+    return this.resolve().hosts;
+  }
+
+  /** Logins per account, in time order, with the webmail tie applied. */
+  byAccount(): Map<string, Login[]> {
+    return this.resolve().logins;
+  }
+
+  /**
+   * Learns webmail hosts and ties proxied logins. `exclude` (addresses already flagged as
+   * hostile) can never be learned as a webmail host. Later calls return the same result until
+   * more events are observed.
+   */
+  resolve(exclude: ReadonlySet<string> = new Set()): { logins: Map<string, Login[]>; hosts: Set<string> } {
+    if (this.resolved) return this.resolved;
+    const r = this.rows;
+    const n = r.ts.length;
+    // Login POSTs sorted by time, for the tie.
+    const postOrder = this.posts.ts.map((_, i) => i).sort((a, b) => this.posts.ts[a]! - this.posts.ts[b]! || this.posts.ip[a]! - this.posts.ip[b]!);
+    const postTs = postOrder.map((i) => this.posts.ts[i]!);
+    const postIp = postOrder.map((i) => this.posts.ip[i]!);
+    const tieMs = this.options.tieSeconds * 1000;
+
+    const tie = (ts: number): { ip?: number; tie: TieConfidence } => {
+      let lo = 0;
+      let hi = postTs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (postTs[mid]! < ts - tieMs) lo = mid + 1;
+        else hi = mid;
+      }
+      const clients = new Set<number>();
+      let nearest = -1;
+      let nearestGap = Infinity;
+      for (let k = lo; k < postTs.length && postTs[k]! <= ts + 2000; k++) {
+        clients.add(postIp[k]!);
+        const gap = Math.abs(ts - postTs[k]!) + (postTs[k]! > ts ? 0.5 : 0);
+        if (gap < nearestGap) {
+          nearestGap = gap;
+          nearest = postIp[k]!;
+        }
+      }
+      if (clients.size === 0) return { tie: 'none' };
+      return { ip: nearest, tie: clients.size === 1 ? 'exact' : 'ambiguous' };
+    };
+
+    // Learn webmail hosts from the baseline.
+    const baselineAccounts = new Map<number, Set<number>>();
+    const baselineTied = new Map<number, { tied: number; total: number }>();
+    for (let i = 0; i < n; i++) {
+      if (r.phase[i] !== 0 || r.ip[i]! < 0) continue;
+      const ip = r.ip[i]!;
+      let set = baselineAccounts.get(ip);
+      if (!set) baselineAccounts.set(ip, (set = new Set()));
+      if (set.size < this.options.learnMinAccounts) set.add(r.account[i]!);
+      let t = baselineTied.get(ip);
+      if (!t) baselineTied.set(ip, (t = { tied: 0, total: 0 }));
+      t.total++;
+      if (postTs.length > 0 && tie(r.ts[i]!).tie !== 'none') t.tied++;
+    }
+    const hosts = new Set<string>();
+    for (const ip of this.ips.values) {
+      if (exclude.has(ip)) continue;
+      if (isLoopback(ip) || this.ctx.webmailHosts.has(ip)) hosts.add(ip);
+    }
+    for (const [ipId, accounts] of baselineAccounts) {
+      const ip = this.ips.get(ipId);
+      const t = baselineTied.get(ipId)!;
+      if (!exclude.has(ip) && accounts.size >= this.options.learnMinAccounts && t.tied * 2 >= t.total) hosts.add(ip);
+    }
+
+    const logins = new Map<string, Login[]>();
+    for (let i = 0; i < n; i++) {
+      const account = this.accounts.get(r.account[i]!);
+      const rawIp = r.ip[i]! < 0 ? undefined : this.ips.get(r.ip[i]!);
+      const login: Login = {
+        ts: r.ts[i]!,
+        account,
+        via: 'direct',
+        phase: PHASES[r.phase[i]!]!,
+        source: { file: this.files.get(r.file[i]!), line: r.line[i]! },
+      };
+      const proto = PROTOCOLS[r.proto[i]!];
+      if (proto) login.protocol = proto;
+      if (rawIp !== undefined && hosts.has(rawIp)) {
+        const t = tie(login.ts);
+        login.via = 'webmail';
+        login.webmailHost = rawIp;
+        login.tie = t.tie;
+        if (t.ip !== undefined) login.ip = this.ips.get(t.ip);
+      } else if (rawIp !== undefined) {
+        login.ip = rawIp;
+      }
+      let list = logins.get(account);
+      if (!list) logins.set(account, (list = []));
+      list.push(login);
+    }
+    for (const list of logins.values()) {
+      list.sort((a, b) => a.ts - b.ts || (a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : a.source.line - b.source.line));
+    }
+    this.resolved = { logins, hosts };
+    return this.resolved;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * access.mass-download: IMAP/POP3 bytes sent to a client in the window far above the account's
+ * own baseline, per session (Dovecot logout `out=` / POP3 `retr=`) and per day. The client IP
+ * comes from the login line through the session id.
+ */
+import type { MailEvent } from '../event.js';
+import { isEarlier, type Finding } from './finding.js';
+import { defineDetector } from './detector.js';
+
+const DAY = 86_400_000;
+
+interface AccountBytes {
+  baselineMaxSession: number;
+  baselineDays: Map<number, number>;
+  windowDays: Map<number, { bytes: number; first: MailEvent }>;
+  sessions: MailEvent[];
+}
+
+export const accessMassDownload = defineDetector({
+  id: 'access.mass-download',
+  title: 'Mailbox download far above the account baseline',
+  severity: 'medium',
+  description:
+    'An IMAP or POP3 session, or a day of sessions, in the window whose bytes sent to the client exceed both a floor and factor times the largest session (or day) of the account baseline. Accounts with no baseline are judged against noBaselineBytes.',
+  falsePositives: ['A new device or mail client syncing the whole mailbox; a user exporting mail before leaving.'],
+  options: {
+    minBytes: { default: 50_000_000, description: 'bytes a session (or day) must exceed before it can be a mass download' },
+    factor: { default: 10, description: 'how many times the baseline maximum a session (or day) must exceed' },
+    noBaselineBytes: { default: 200_000_000, description: 'threshold for accounts with no baseline sessions' },
+  },
+  kinds: ['session.end'],
+  create(o) {
+    const accounts = new Map<string, AccountBytes>();
+    const state = (a: string): AccountBytes => {
+      let s = accounts.get(a);
+      if (!s) accounts.set(a, (s = { baselineMaxSession: 0, baselineDays: new Map(), windowDays: new Map(), sessions: [] }));
+      return s;
+    };
+    return {
+      observe(e) {
+        if (e.account === undefined || e.bytesOut === undefined || (e.protocol !== 'imap' && e.protocol !== 'pop3')) return;
+        const day = Math.floor(e.ts / DAY);
+        if (e.phase === 'baseline') {
+          const s = state(e.account);
+          s.baselineMaxSession = Math.max(s.baselineMaxSession, e.bytesOut);
+          s.baselineDays.set(day, (s.baselineDays.get(day) ?? 0) + e.bytesOut);
+        } else if (e.phase === 'window') {
+          const s = state(e.account);
+          const d = s.windowDays.get(day);
+          if (!d) s.windowDays.set(day, { bytes: e.bytesOut, first: e });
+          else {
+            d.bytes += e.bytesOut;
+            if (isEarlier(e.ts, e.source, d.first.ts, d.first.source)) d.first = e;
+          }
+          if (e.bytesOut > o.minBytes) s.sessions.push(e);
+        }
+      },
+      finish() {
+        const out: Finding[] = [];
+        for (const [account, s] of accounts) {
+          const hasBaseline = s.baselineDays.size > 0;
+          const baselineMaxDay = Math.max(0, ...s.baselineDays.values());
+          const sessionLimit = hasBaseline ? Math.max(o.minBytes, o.factor * s.baselineMaxSession) : o.noBaselineBytes;
+          const dayLimit = hasBaseline ? Math.max(o.minBytes, o.factor * baselineMaxDay) : o.noBaselineBytes;
+          const flaggedDays = new Set<number>();
+          for (const e of s.sessions) {
+            if (e.bytesOut! <= sessionLimit) continue;
+            flaggedDays.add(Math.floor(e.ts / DAY));
+            out.push({
+              time: e.ts,
+              rule: 'access.mass-download',
+              severity: 'medium',
+              account,
+              ip: e.ip ?? null,
+              source: e.source,
+              message: `${account} downloaded ${e.bytesOut} bytes over ${e.protocol} in one session${e.ip ? ` to ${e.ip}` : ''} (limit ${sessionLimit})`,
+              evidence: { bytesOut: e.bytesOut, limit: sessionLimit, baselineMaxSession: s.baselineMaxSession, hasBaseline, session: e.session ?? null },
+            });
+          }
+          for (const [day, d] of s.windowDays) {
+            if (d.bytes <= dayLimit || flaggedDays.has(day)) continue;
+            out.push({
+              time: d.first.ts,
+              rule: 'access.mass-download',
+              severity: 'medium',
+              account,
+              ip: d.first.ip ?? null,
+              source: d.first.source,
+              message: `${account} downloaded ${d.bytes} bytes on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC) (limit ${dayLimit})`,
+              evidence: { bytesOutDay: d.bytes, limit: dayLimit, baselineMaxDay, hasBaseline },
+            });
+          }
+        }
+        return out;
+      },
+    };
+  },
+});

@@ -1,0 +1,53 @@
+/**
+ * auth.impossible-travel: two successive logins of one account from different countries closer
+ * in time than travel allows. Needs a GeoIP database (the packaged one or `--geoip`); without
+ * one, or for addresses it does not know, nothing is reported. The database gives countries,
+ * not coordinates, so the rule is "different countries within maxHours" rather than a speed.
+ */
+import type { Finding } from './finding.js';
+import { defineDetector } from './detector.js';
+
+export const authImpossibleTravel = defineDetector({
+  id: 'auth.impossible-travel',
+  title: 'Successive logins from different countries too close in time',
+  severity: 'medium',
+  description: 'Two successive successful logins of one account, from different countries, less than maxHours apart (GeoIP).',
+  falsePositives: ['VPNs and mobile roaming that exit in another country; corporate proxies abroad.'],
+  options: {
+    maxHours: { default: 1, description: 'logins from different countries closer than this are impossible travel' },
+  },
+  kinds: [],
+  create(o, ctx) {
+    return {
+      observe() {},
+      finish(f) {
+        const geo = ctx.geo;
+        if (!geo) return [];
+        const out: Finding[] = [];
+        const hosts = f.logins.webmailHosts();
+        for (const [account, logins] of f.logins.byAccount()) {
+          let prev: { ts: number; ip: string; country: string } | undefined;
+          for (const l of logins) {
+            if (l.ip === undefined || hosts.has(l.ip) || ctx.trustedNets.has(l.ip)) continue;
+            const country = geo.lookup(l.ip).country;
+            if (!country) continue;
+            if (l.phase === 'window' && prev && prev.country !== country && l.ts - prev.ts < o.maxHours * 3_600_000) {
+              out.push({
+                time: l.ts,
+                rule: 'auth.impossible-travel',
+                severity: 'medium',
+                account,
+                ip: l.ip,
+                source: l.source,
+                message: `${account} logged in from ${l.ip} (${country}) ${Math.round((l.ts - prev.ts) / 60_000)} minutes after a login from ${prev.ip} (${prev.country})`,
+                evidence: { from: prev, to: { ts: l.ts, ip: l.ip, country }, maxHours: o.maxHours },
+              });
+            }
+            prev = { ts: l.ts, ip: l.ip, country };
+          }
+        }
+        return out;
+      },
+    };
+  },
+});

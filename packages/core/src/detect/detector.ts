@@ -1,0 +1,48 @@
+/**
+ * A detector is one file: a stable id, a title, a default severity, a description, known false
+ * positives, options with defaults, and per-key state fed by every event. Events arrive in no
+ * particular order (files are read in parallel), so state must not depend on order; findings are
+ * produced once, in `finish`, and the engine sorts them.
+ */
+import type { MailEvent } from '../event.js';
+import type { Finding, Severity } from './finding.js';
+import type { DetectionContext } from './context.js';
+import type { LoginLedger } from '../aggregate/login-ledger.js';
+
+export interface OptionSpec {
+  default: number;
+  description: string;
+}
+
+export type OptionValues<O extends Record<string, OptionSpec>> = { [K in keyof O]: number };
+
+export interface FinishContext {
+  /** Findings of the detectors that finished before this one (registry order). */
+  readonly findings: readonly Finding[];
+  /** Successful logins, with webmail-proxied ones tied to their client IP. */
+  readonly logins: LoginLedger;
+  /** IPs that earlier findings in the window flagged at `min` severity or above. */
+  flaggedIps(min: Severity): Set<string>;
+}
+
+export interface DetectorInstance {
+  observe(event: MailEvent): void;
+  finish(ctx: FinishContext): Finding[];
+}
+
+export interface Detector<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly falsePositives: readonly string[];
+  readonly options: O;
+  /** Event kinds it reads; the engine only hands it those. */
+  readonly kinds: ReadonlyArray<MailEvent['kind']>;
+  create(options: OptionValues<O>, ctx: DetectionContext): DetectorInstance;
+}
+
+/** Identity helper that keeps a detector's option types. */
+export function defineDetector<O extends Record<string, OptionSpec>>(d: Detector<O>): Detector<O> {
+  return d;
+}

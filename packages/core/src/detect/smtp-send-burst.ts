@@ -1,0 +1,130 @@
+/**
+ * smtp.send-burst: authenticated submissions in the window far above the account's baseline, or
+ * to many recipient domains it never wrote to before. Submissions are tied to the SASL account
+ * through Postfix queue ids while parsing.
+ */
+import type { MailEvent } from '../event.js';
+import { cmp, isEarlier, type Finding } from './finding.js';
+import { defineDetector } from './detector.js';
+
+const DAY = 86_400_000;
+/** Recipient domains remembered per account: enough to tell a habit from a burst. */
+const MAX_DOMAINS = 500;
+/** Source IPs counted per account and day; a burst has one or a few. */
+const MAX_SOURCES = 64;
+
+interface Sender {
+  baselineDays: Map<number, number>;
+  baselineDomains: Set<string>;
+  /** Per window day: submissions per source IP (`''` for none), with each source's first event. */
+  windowDays: Map<number, Map<string, { count: number; first: MailEvent }>>;
+  newDomains: Map<number, { domains: Set<string>; first: MailEvent }>;
+}
+
+export const smtpSendBurst = defineDetector({
+  id: 'smtp.send-burst',
+  title: 'Burst of sent mail far above the account baseline',
+  severity: 'medium',
+  description:
+    'Authenticated submissions by one account in one day of the window above both minMessages and factor times its busiest baseline day, or mail to at least minNewDomains recipient domains never used in the baseline.',
+  falsePositives: ['Newsletters or announcements sent from a personal account; a user back from leave answering everything.'],
+  options: {
+    minMessages: { default: 20, description: 'submissions in a day before it can be a burst' },
+    factor: { default: 5, description: 'how many times the busiest baseline day a burst must exceed' },
+    minNewDomains: { default: 10, description: 'new recipient domains in a day that make a burst' },
+  },
+  kinds: ['mail.submit', 'mail.deliver'],
+  create(o) {
+    const senders = new Map<string, Sender>();
+    const state = (a: string): Sender => {
+      let s = senders.get(a);
+      if (!s) senders.set(a, (s = { baselineDays: new Map(), baselineDomains: new Set(), windowDays: new Map(), newDomains: new Map() }));
+      return s;
+    };
+    const pending: MailEvent[] = [];
+    return {
+      observe(e) {
+        if (e.account === undefined || (e.phase !== 'baseline' && e.phase !== 'window')) return;
+        const day = Math.floor(e.ts / DAY);
+        const s = state(e.account);
+        if (e.kind === 'mail.submit') {
+          if (e.phase === 'baseline') s.baselineDays.set(day, (s.baselineDays.get(day) ?? 0) + 1);
+          else {
+            let d = s.windowDays.get(day);
+            if (!d) s.windowDays.set(day, (d = new Map()));
+            const ip = e.ip ?? '';
+            const src = d.get(ip);
+            if (!src) {
+              if (d.size < MAX_SOURCES) d.set(ip, { count: 1, first: e });
+            } else {
+              src.count++;
+              if (isEarlier(e.ts, e.source, src.first.ts, src.first.source)) src.first = e;
+            }
+          }
+          return;
+        }
+        for (const to of e.to ?? []) {
+          const domain = to.slice(to.lastIndexOf('@') + 1);
+          if (e.phase === 'baseline') {
+            if (s.baselineDomains.size < MAX_DOMAINS) s.baselineDomains.add(domain);
+          } else pending.push(e);
+        }
+      },
+      finish() {
+        // Window recipients are judged once every baseline domain is known.
+        for (const e of pending) {
+          const s = state(e.account!);
+          const day = Math.floor(e.ts / DAY);
+          for (const to of e.to ?? []) {
+            const domain = to.slice(to.lastIndexOf('@') + 1);
+            if (s.baselineDomains.has(domain)) continue;
+            const d = s.newDomains.get(day);
+            if (!d) s.newDomains.set(day, { domains: new Set([domain]), first: e });
+            else {
+              if (d.domains.size < MAX_DOMAINS) d.domains.add(domain);
+              if (isEarlier(e.ts, e.source, d.first.ts, d.first.source)) d.first = e;
+            }
+          }
+        }
+        const out: Finding[] = [];
+        for (const [account, s] of senders) {
+          const busiest = Math.max(0, ...s.baselineDays.values());
+          const limit = Math.max(o.minMessages, o.factor * busiest);
+          const burstDays = new Set<number>();
+          for (const [day, sources] of s.windowDays) {
+            const count = [...sources.values()].reduce((a, v) => a + v.count, 0);
+            if (count < limit) continue;
+            burstDays.add(day);
+            // The burst is attributed to its busiest source, not to whoever sent first that day.
+            const [topIp, top] = [...sources].sort(([a, x], [b, y]) => y.count - x.count || cmp(a, b))[0]!;
+            const breakdown = Object.fromEntries([...sources].sort(([a], [b]) => cmp(a, b)).map(([ip, v]) => [ip || 'unknown', v.count]));
+            out.push({
+              time: top.first.ts,
+              rule: 'smtp.send-burst',
+              severity: 'medium',
+              account,
+              ip: topIp || null,
+              source: top.first.source,
+              message: `${account} submitted ${count} messages on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC), ${top.count} of them from ${topIp || 'an unknown address'}; busiest baseline day ${busiest}`,
+              evidence: { messages: count, limit, baselineBusiestDay: busiest, bySource: breakdown },
+            });
+          }
+          for (const [day, d] of s.newDomains) {
+            if (d.domains.size < o.minNewDomains || burstDays.has(day)) continue;
+            out.push({
+              time: d.first.ts,
+              rule: 'smtp.send-burst',
+              severity: 'medium',
+              account,
+              ip: d.first.ip ?? null,
+              source: d.first.source,
+              message: `${account} sent to ${d.domains.size} recipient domains never used in its baseline`,
+              evidence: { newDomains: d.domains.size, threshold: o.minNewDomains, sample: [...d.domains].sort().slice(0, 10) },
+            });
+          }
+        }
+        return out;
+      },
+    };
+  },
+});

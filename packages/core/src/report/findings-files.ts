@@ -1,0 +1,78 @@
+/**
+ * findings.jsonl, accounts.jsonl, ips.jsonl and the pivot lists (DESIGN §5), with a fixed key
+ * order. Attacker-controlled text inside messages and evidence is escaped by JSON itself.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Finding, Severity } from '../detect/finding.js';
+import { severityRank } from '../detect/finding.js';
+import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+export function findingToJson(f: Finding): string {
+  return JSON.stringify({
+    time: new Date(f.time).toISOString(),
+    rule: f.rule,
+    severity: f.severity,
+    account: f.account,
+    ip: f.ip,
+    source: { file: f.source.file, line: f.source.line },
+    message: f.message,
+    evidence: f.evidence,
+  });
+}
+
+export function accountToJson(a: AccountVerdict): string {
+  return JSON.stringify({
+    account: a.account,
+    severity: a.severity,
+    firstSeen: a.firstSeen,
+    lastSeen: a.lastSeen,
+    rules: a.rules,
+    ips: a.ips,
+    counts: a.counts,
+  });
+}
+
+export function ipToJson(v: IpVerdict): string {
+  return JSON.stringify({
+    ip: v.ip,
+    severity: v.severity,
+    rules: v.rules,
+    accounts: v.accounts,
+    firstSeen: v.firstSeen,
+    lastSeen: v.lastSeen,
+    findings: v.findings,
+    ...(v.asn !== undefined && { asn: v.asn }),
+    ...(v.asnOrg !== undefined && { asnOrg: v.asnOrg }),
+    ...(v.country !== undefined && { country: v.country }),
+  });
+}
+
+const lines = (items: readonly string[]): string => (items.length ? `${items.join('\n')}\n` : '');
+
+/** The pivot lists hold what is `high` and above: a block list and a password-reset batch. */
+export const PIVOT_MIN: Severity = 'high';
+
+export async function writeFindingFiles(
+  out: string,
+  findings: readonly Finding[],
+  accounts: readonly AccountVerdict[],
+  ips: readonly IpVerdict[],
+): Promise<string[]> {
+  const files = {
+    findings: path.join(out, 'findings.jsonl'),
+    accounts: path.join(out, 'accounts.jsonl'),
+    ips: path.join(out, 'ips.jsonl'),
+    pivotIps: path.join(out, 'pivot', 'ips.txt'),
+    pivotAccounts: path.join(out, 'pivot', 'accounts.txt'),
+  };
+  await writeFileAtomic(files.findings, lines(findings.map(findingToJson)));
+  await writeFileAtomic(files.accounts, lines(accounts.map(accountToJson)));
+  await writeFileAtomic(files.ips, lines(ips.map(ipToJson)));
+  await mkdir(path.join(out, 'pivot'), { recursive: true });
+  const high = (s: Severity): boolean => severityRank(s) >= severityRank(PIVOT_MIN);
+  await writeFileAtomic(files.pivotIps, lines(ips.filter((v) => high(v.severity)).map((v) => v.ip).sort()));
+  await writeFileAtomic(files.pivotAccounts, lines(accounts.filter((a) => high(a.severity)).map((a) => a.account).sort()));
+  return Object.values(files);
+}

@@ -1,0 +1,80 @@
+/**
+ * Detection for one scan: the engine, the per-account counters and the correlation, configured
+ * from user settings (lists, webmail hosts, GeoIP, per-rule options).
+ */
+import type { MailEvent } from '../event.js';
+import type { TimeWindow } from '../time/window.js';
+import { createDetectionContext } from '../detect/context.js';
+import { DetectionEngine } from '../detect/engine.js';
+import type { Detector } from '../detect/detector.js';
+import { DETECTORS } from '../detect/registry.js';
+import { SEVERITIES, type Finding, type Severity } from '../detect/finding.js';
+import { AccountActivity } from '../aggregate/account-activity.js';
+import { correlate, type AccountVerdict, type IpVerdict } from '../aggregate/correlate.js';
+import type { GeoLookup } from '../enrich/geo.js';
+
+export interface DetectionSettings {
+  /** CIDRs/IPs never flagged for access. */
+  trustedNets?: readonly string[];
+  /** CIDRs/IPs known to be hostile. */
+  ioc?: readonly string[];
+  /** Webmail servers that log into IMAP for users (more are learned from the baseline). */
+  webmailHosts?: readonly string[];
+  geo?: GeoLookup;
+  /** `{ 'auth.spray': { minAccounts: 20 } }` */
+  ruleOptions?: Record<string, Record<string, number>>;
+  /** Detectors to run, in order; default all built-in ones. */
+  detectors?: readonly Detector[];
+}
+
+export interface DetectionSummary {
+  rules: string[];
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  byRule: Record<string, number>;
+  webmailHosts: string[];
+  geo: boolean;
+}
+
+export interface Detection {
+  observeAll(events: readonly MailEvent[]): void;
+  finish(): { findings: Finding[]; accounts: AccountVerdict[]; ips: IpVerdict[] };
+  describe(findings: readonly Finding[]): DetectionSummary;
+}
+
+export async function createDetection(window: TimeWindow, settings: DetectionSettings): Promise<Detection> {
+  const detectors = settings.detectors ?? DETECTORS;
+  const context = createDetectionContext({
+    window,
+    ...(settings.trustedNets && { trustedNets: settings.trustedNets }),
+    ...(settings.ioc && { ioc: settings.ioc }),
+    ...(settings.webmailHosts && { webmailHosts: settings.webmailHosts }),
+    ...(settings.geo && { geo: settings.geo }),
+    ...(settings.ruleOptions && { ruleOptions: settings.ruleOptions }),
+  });
+  const engine = new DetectionEngine({ context, detectors });
+  const activity = new AccountActivity();
+  let hosts: string[] = [];
+  return {
+    observeAll(events) {
+      for (const e of events) {
+        engine.observe(e);
+        activity.observe(e);
+      }
+    },
+    finish() {
+      const { findings, ledger } = engine.finish();
+      hosts = [...ledger.webmailHosts()].sort();
+      return { findings, ...correlate(findings, activity, settings.geo) };
+    },
+    describe(findings) {
+      const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+      const byRule: Record<string, number> = Object.fromEntries(detectors.map((d) => [d.id, 0]));
+      for (const f of findings) {
+        bySeverity[f.severity]++;
+        byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+      }
+      return { rules: detectors.map((d) => d.id), findings: findings.length, bySeverity, byRule, webmailHosts: hosts, geo: settings.geo !== undefined };
+    },
+  };
+}
