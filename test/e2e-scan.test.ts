@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
@@ -69,9 +69,9 @@ describe('scan of samples plus a corrupt set', () => {
     const b = path.join(work, 'det-4');
     await scanToDirectory({ paths: [evidence], out: a, events: true, concurrency: 1 });
     await scanToDirectory({ paths: [evidence], out: b, events: true, concurrency: 4 });
-    const names = (await readdir(a)).sort();
-    expect(names).toEqual(['events.jsonl', 'manifest.json']);
-    expect((await readdir(b)).sort()).toEqual(names);
+    const names = (await fg('**', { cwd: a, dot: true })).sort();
+    expect(names).toEqual(['accounts.jsonl', 'events.jsonl', 'findings.jsonl', 'ips.jsonl', 'manifest.json', 'pivot/accounts.txt', 'pivot/ips.txt']);
+    expect((await fg('**', { cwd: b, dot: true })).sort()).toEqual(names);
     for (const n of names) expect(await sha256(path.join(b, n)), n).toBe(await sha256(path.join(a, n)));
   });
 
