@@ -1,14 +1,15 @@
 /**
  * web.overflow-request: a webmail request whose request line looks built to overflow a buffer.
  *
- * Each request is scored on features of its target (request-features.ts) against absolute limits
+ * Each request in the window is scored on features of its target (request-features.ts) against absolute limits
  * and the site's own baseline (99th percentile of request length before --since; a "site" is
  * the folder its log was found in, e.g. `webmail01/`), and raised when it hits a CGI endpoint and
  * the server answered 5xx, 0, 499, 400/414 or nothing. Only requests in the window are reported.
  *
  * Score = content (runs, sleds, escapes, control bytes, format strings) + length (0-3); with no
  * content signal the score is capped at 1, so a long search URL or tracking query stays low.
- * Score → severity: ≥ 6 critical, ≥ 4 high, ≥ 2 medium, 1 low.
+ * Score → severity: ≥ 6 critical, ≥ 4 high, ≥ 2 medium, 1 low; then one level up when a score of
+ * 2 or more hit a CGI endpoint and the handler failed (5xx, 0, 499, 400/414, no status).
  */
 import type { MailEvent } from '../event.js';
 import type { Finding, Severity } from './finding.js';
@@ -29,6 +30,10 @@ export function scoreToSeverity(score: number): Severity | undefined {
   return undefined;
 }
 
+function raise(s: Severity): Severity {
+  return s === 'low' ? 'medium' : s === 'medium' ? 'high' : 'critical';
+}
+
 /** Responses that mean the handler died, refused or never answered. */
 export function isBadResponse(status: number | undefined): boolean {
   return status === undefined || status === 0 || status === 499 || status === 400 || status === 414 || status >= 500;
@@ -39,7 +44,7 @@ const options = {
   longLength: { default: 4096, description: 'longer than this (and than 4× the site baseline p99) scores 2' },
   maxRequestLine: { default: 8190, description: "longer than this scores 3: Apache's LimitRequestLine; nginx's 8k buffer" },
   runLength: { default: 256, description: 'a run of one character this long scores 2 (128 and up scores 1)' },
-  sledCount: { default: 16, description: 'this many NOP-sled escapes (%90, \\x90, %u9090) score 3 (4 and up score 2)' },
+  sledCount: { default: 16, description: 'this many NOP-sled escapes (%90, \\x90, %u9090) score 4 (4 and up score 2)' },
   unicodeEscapes: { default: 16, description: 'this many %uXXXX escapes score 2' },
   formatSpecifiers: { default: 8, description: 'this many format specifiers (%n %x %s %p %d) score 2' },
   hexEscapes: { default: 16, description: 'this many \\xHH escapes (binary in the request) score 1' },
@@ -60,12 +65,14 @@ export const webOverflowRequest = defineDetector({
   create(o, ctx) {
     const baseline = new Map<string, LengthHistogram>();
     const candidates: OverflowCandidate[] = [];
+    const shortestSignal = Math.min(o.runLength / 2, o.minLength);
     /** Score from content alone: runs, sleds, escapes, control bytes, format strings. */
     const contentScore = (f: RequestFeatures): number => {
       let s = 0;
       if (f.longestRun >= o.runLength) s += 2;
       else if (f.longestRun >= o.runLength / 2) s += 1;
-      if (f.nopSled >= o.sledCount) s += 3;
+      // A NOP sled has no benign explanation.
+      if (f.nopSled >= o.sledCount) s += 4;
       else if (f.nopSled >= 4) s += 2;
       if (f.unicodeEscapes >= o.unicodeEscapes) s += 2;
       if (f.controlBytes > 0) s += 2;
@@ -90,8 +97,8 @@ export const webOverflowRequest = defineDetector({
           h.add(e.truncated ? e.length : target.length);
         }
         if (e.phase !== 'window') return;
-        // Cheap pre-filter: most requests are short and plain.
-        if (target.length < 256 && !e.truncated && !/[%\\\x00-\x1f]/.test(target)) return;
+        // Cheap pre-filter: most requests are short and plain, shorter than the shortest scoring run.
+        if (target.length < shortestSignal && !e.truncated && !/[%\\\x00-\x1f]/.test(target)) return;
         const features = requestFeatures(target);
         if (e.truncated) features.length = Math.max(features.length, e.length);
         if (e.truncated || features.length > o.minLength || contentScore(features) > 0) candidates.push({ event: e, features });
@@ -103,12 +110,13 @@ export const webOverflowRequest = defineDetector({
           const content = contentScore(f);
           const length = lengthScore(f, e.truncated === true, p99);
           // Length alone (a long search or tracking URL) is worth a look, never an alarm.
-          let score = content === 0 ? Math.min(length, 1) : content + length;
+          const score = content === 0 ? Math.min(length, 1) : content + length;
           const cgi = ctx.isCgiPath(e.path ?? '');
           const bad = isBadResponse(e.status);
-          if (score >= 2 && cgi && bad) score += 1;
-          const severity = scoreToSeverity(score);
+          let severity = scoreToSeverity(score);
           if (!severity) continue;
+          // The handler died, refused or never answered: what an overflow does to it.
+          if (score >= 2 && cgi && bad) severity = raise(severity);
           const reasons = [
             f.length > o.minLength || e.truncated ? `length ${f.length}` : '',
             f.longestRun >= o.runLength / 2 ? `run of ${f.longestRun} × ${JSON.stringify(f.runChar)}` : '',

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { byRule, detect, failure, habits, login, logout, request, submit, DAY, HOUR } from '../../../../test/helpers/detection.js';
+
+const ATTACKER = '203.0.113.66';
+const WEBMAIL = '192.0.2.30';
+const exploit = (ip = ATTACKER) => request(HOUR, ip, `/am_bin/amlogin?${'%90'.repeat(3000)}`, { status: 500 });
+
+describe('auth.ioc-source', () => {
+  it('marks a login from the exploit source critical, accounts compared case-insensitively', () => {
+    const { findings, accounts } = detect([...habits('taro@example.co.jp', '198.51.100.10'), exploit(), login(2 * HOUR, 'taro@example.co.jp', ATTACKER)]);
+    expect(byRule(findings, 'auth.ioc-source')).toMatchObject([{ account: 'taro@example.co.jp', ip: ATTACKER, severity: 'critical' }]);
+    expect(accounts[0]).toMatchObject({ account: 'taro@example.co.jp', severity: 'critical' });
+  });
+
+  it('uses the --ioc list, IPv6 CIDRs included', () => {
+    const { findings } = detect([login(HOUR, 'jiro@example.co.jp', '2001:db8:bad::7')], { ioc: ['2001:db8:bad::/48'] });
+    expect(byRule(findings, 'auth.ioc-source')).toMatchObject([{ ip: '2001:db8:bad::7', evidence: { reason: 'ioc-list' } }]);
+  });
+
+  it('does not flag a login from the exploit source before --since', () => {
+    const { findings } = detect([exploit(), login(-2 * DAY, 'taro@example.co.jp', ATTACKER)]);
+    expect(byRule(findings, 'auth.ioc-source')).toEqual([]);
+  });
+});
+
+describe('auth.new-source', () => {
+  it('a traveller with one new IP stays low', () => {
+    const { findings, accounts, ips } = detect([...habits('kenji@example.jp', '198.51.100.20'), login(DAY, 'kenji@example.jp', '2001:db8:77::20')]);
+    expect(byRule(findings, 'auth.new-source')).toMatchObject([{ severity: 'low', ip: '2001:db8:77::20', evidence: { network: '2001:db8:77::/48' } }]);
+    expect(accounts).toMatchObject([{ account: 'kenji@example.jp', severity: 'low' }]);
+    expect(ips).toMatchObject([{ severity: 'low' }]);
+  });
+
+  it('a new address in a known /24 is not new; a trusted network is not flagged', () => {
+    const { findings } = detect([...habits('a@example.jp', '198.51.100.20'), login(DAY, 'a@example.jp', '198.51.100.99'), login(DAY, 'a@example.jp', '10.1.2.3')], {
+      trustedNets: ['10.0.0.0/8'],
+    });
+    expect(byRule(findings, 'auth.new-source')).toEqual([]);
+  });
+
+  it('with a mass download from the same new source, the account and the IP are high', () => {
+    const { accounts, ips } = detect([...habits('b@example.jp', '198.51.100.21'), login(DAY, 'b@example.jp', '198.51.100.200'.replace('198.51.100', '192.0.2')), logout(DAY + 600_000, 'b@example.jp', '192.0.2.200', 900_000_000)]);
+    expect(accounts[0]).toMatchObject({ account: 'b@example.jp', severity: 'high', rules: ['access.mass-download', 'auth.new-source'] });
+    expect(ips.find((v) => v.ip === '192.0.2.200')).toMatchObject({ severity: 'high' });
+  });
+});
+
+describe('webmail-proxied logins', () => {
+  const users = Array.from({ length: 12 }, (_, i) => `u${i}@example.jp`);
+  const viaWebmail = (offset: number, account: string, client: string) => [
+    request(offset, client, '/am_bin/amlogin/login_auth', { method: 'POST', status: 302 }),
+    login(offset + 1000, account, WEBMAIL),
+  ];
+  const baseline = users.flatMap((u, i) => [1, 2, 3].flatMap((d) => viaWebmail(-d * DAY + i * 60_000, u, `198.51.100.${i + 10}`)));
+
+  it('learns the webmail host, ties each IMAP login to the browser and judges the browser', () => {
+    const { findings, ledger } = detect([...baseline, ...viaWebmail(DAY, 'u3@example.jp', '198.51.100.13'), ...viaWebmail(DAY + HOUR, 'u4@example.jp', '203.0.113.5')]);
+    expect([...ledger.webmailHosts()]).toEqual([WEBMAIL]);
+    const nw = byRule(findings, 'auth.new-source');
+    expect(nw.map((f) => [f.account, f.ip, f.evidence.tie])).toEqual([['u4@example.jp', '203.0.113.5', 'exact']]);
+    expect(byRule(findings, 'auth.spray')).toEqual([]);
+  });
+
+  it('an attacker in the webmail is caught through the tie', () => {
+    const { findings } = detect([...baseline, exploit(), ...viaWebmail(2 * HOUR, 'u5@example.jp', ATTACKER)]);
+    expect(byRule(findings, 'auth.ioc-source')).toMatchObject([{ account: 'u5@example.jp', ip: ATTACKER, evidence: { via: 'webmail', tie: 'exact', webmailHost: WEBMAIL } }]);
+  });
+
+  it('an address first seen in the window is never learned as a webmail host', () => {
+    const many = users.map((u, i) => login(HOUR + i * 1000, u, ATTACKER));
+    const { ledger, findings } = detect([...users.flatMap((u, i) => habits(u, `198.51.100.${i + 10}`, 3)), ...many]);
+    expect(ledger.webmailHosts().has(ATTACKER)).toBe(false);
+    expect(byRule(findings, 'auth.new-source')).toHaveLength(users.length);
+  });
+});
+
+describe('auth.spray and auth.bruteforce', () => {
+  it('one source failing over many accounts is a spray; the account that then logs in is high', () => {
+    const targets = Array.from({ length: 15 }, (_, i) => `t${i}@example.jp`);
+    const events = [...targets.map((t, i) => failure(HOUR + i * 1000, t, '198.51.100.250')), ...habits('t3@example.jp', '198.51.100.3'), login(2 * HOUR, 't3@example.jp', '198.51.100.250')];
+    const { findings } = detect(events);
+    const spray = byRule(findings, 'auth.spray');
+    expect(spray.map((f) => [f.severity, f.account, f.ip])).toEqual([
+      ['medium', null, '198.51.100.250'],
+      ['high', 't3@example.jp', '198.51.100.250'],
+    ]);
+  });
+
+  it('a few typos across users from one NAT are not a spray', () => {
+    const events = Array.from({ length: 5 }, (_, i) => failure(HOUR + i, `x${i}@example.jp`, '198.51.100.1'));
+    expect(byRule(detect(events).findings, 'auth.spray')).toEqual([]);
+  });
+
+  it('twelve failures then a success is brute force; counts come from Dovecot attempts', () => {
+    const events = [
+      failure(HOUR, 'v@example.jp', '198.51.100.77', { attempts: 3 }),
+      ...Array.from({ length: 9 }, (_, i) => failure(HOUR + (i + 1) * 60_000, 'v@example.jp', '198.51.100.77')),
+      failure(HOUR + 100_000, 'v@example.jp', '198.51.100.77', { app: 'dovecot/auth' }),
+      login(HOUR + 20 * 60_000, 'v@example.jp', '198.51.100.77'),
+    ];
+    expect(byRule(detect(events).findings, 'auth.bruteforce')).toMatchObject([{ severity: 'high', evidence: { failuresBefore: 12 } }]);
+  });
+
+  it('three failures before a success are not brute force', () => {
+    const events = [...Array.from({ length: 3 }, (_, i) => failure(HOUR + i, 'w@example.jp', '198.51.100.78')), login(HOUR + 60_000, 'w@example.jp', '198.51.100.78')];
+    expect(byRule(detect(events).findings, 'auth.bruteforce')).toEqual([]);
+  });
+});
+
+describe('bulk access', () => {
+  it('a mailbox download far above the baseline is a mass download; an ordinary one is not', () => {
+    const { findings } = detect([...habits('d@example.jp', '198.51.100.30'), logout(HOUR, 'd@example.jp', '198.51.100.30', 3_000_000), logout(2 * HOUR, 'd@example.jp', '198.51.100.30', 734_003_221)]);
+    expect(byRule(findings, 'access.mass-download').map((f) => f.evidence.bytesOut)).toEqual([734_003_221]);
+  });
+
+  it('a send burst is attributed to its busiest source', () => {
+    const events = [...Array.from({ length: 10 }, (_, d) => submit(-(d + 1) * DAY, 's@example.jp', '198.51.100.40')), submit(HOUR, 's@example.jp', '198.51.100.40'), ...Array.from({ length: 30 }, (_, i) => submit(2 * HOUR + i * 1000, 's@example.jp', ATTACKER))];
+    expect(byRule(detect(events).findings, 'smtp.send-burst')).toMatchObject([{ ip: ATTACKER, evidence: { messages: 31 } }]);
+  });
+});
+
+describe('auth.impossible-travel', () => {
+  it('needs GeoIP; with it, two countries within an hour are flagged', () => {
+    const events = [login(HOUR, 'g@example.jp', '198.51.100.50'), login(HOUR + 20 * 60_000, 'g@example.jp', '203.0.113.50')];
+    expect(byRule(detect(events).findings, 'auth.impossible-travel')).toEqual([]);
+    const geo = { lookup: (ip: string) => ({ country: ip.startsWith('198.') ? 'JP' : 'RU' }) };
+    expect(byRule(detect(events, { geo }).findings, 'auth.impossible-travel')).toMatchObject([{ account: 'g@example.jp', ip: '203.0.113.50' }]);
+  });
+});

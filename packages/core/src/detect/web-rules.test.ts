@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { byRule, detect, request, DAY, HOUR } from '../../../../test/helpers/detection.js';
+import { requestFeatures } from './request-features.js';
+
+const ATTACKER = '203.0.113.66';
+
+describe('request features', () => {
+  it('counts sleds, %u escapes, control bytes, format strings and runs in one pass', () => {
+    const f = requestFeatures(`/x?a=${'%90'.repeat(20)}&b=${'%u9090'.repeat(3)}%00&c=%n%n%x%s&d=${'\\x90'.repeat(2)}&e=${'B'.repeat(300)}`);
+    expect(f).toMatchObject({ nopSled: 25, unicodeEscapes: 3, formatSpecifiers: 4, hexEscapes: 2, longestRun: 300, runChar: 'B' });
+    expect(f.controlBytes).toBe(1);
+    expect(requestFeatures('/am_bin/amlogin?%41%42')).toMatchObject({ nopSled: 0, controlBytes: 0, formatSpecifiers: 0 });
+  });
+
+  it('is linear on a megabyte of hostile input', () => {
+    const f = requestFeatures('%u9090'.repeat(200_000));
+    expect(f.unicodeEscapes).toBe(200_000);
+  });
+});
+
+describe('web.overflow-request', () => {
+  it.each([
+    ['9 KB run of one byte, 414 (high, raised by the failed CGI)', 'critical', `/am_bin/amlogin?${'A'.repeat(9000)}`, 414, ATTACKER],
+    ['NOP sled to a CGI, 500 (high, raised)', 'critical', `/am_bin/amlogin/login_auth?id=${'%90'.repeat(400)}`, 500, ATTACKER],
+    ['NOP sled outside any CGI, answered 404', 'high', `/images/x.gif?${'%90'.repeat(400)}`, 404, ATTACKER],
+    ['%u9090 sled over IPv6, answered 200', 'critical', `/am_bin/am_main.cgi?${'%u9090'.repeat(100)}`, 200, '2001:db8:bad::1'],
+    ['format string with NUL, answered 200', 'high', '/cgi-bin/login.cgi?u=%n%n%n%n%n%n%n%n%x%x%00', 200, ATTACKER],
+    ['a short run of one byte, 200', 'low', `/am_bin/amlogin?x=${'A'.repeat(150)}`, 200, ATTACKER],
+  ])('%s is %s', (_name, severity, path, status, ip) => {
+    const { findings } = detect([request(HOUR, ip, path, { status })]);
+    const f = byRule(findings, 'web.overflow-request');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ severity, ip, account: null });
+  });
+
+  it('keeps a long search URL, a tracking query and a base64 name at low or below', () => {
+    const search = `/am_bin/am_main.cgi/mail_search?query=${encodeURIComponent('見積書 OR 請求書 '.repeat(120))}`;
+    const tracking = `/am_bin/am_main.cgi/mail_view?id=1&${Array.from({ length: 120 }, (_, i) => `utm_p${i}=campaign-${i}-abcdef`).join('&')}`;
+    const b64 = `/am_bin/am_main.cgi/attach?name=${Buffer.from('報告書'.repeat(800)).toString('base64')}`;
+    const { findings } = detect([request(HOUR, '198.51.100.7', search), request(HOUR, '198.51.100.8', tracking), request(HOUR, '198.51.100.9', b64)]);
+    expect(search.length).toBeGreaterThan(4096);
+    for (const f of byRule(findings, 'web.overflow-request')) expect(['info', 'low']).toContain(f.severity);
+  });
+
+  it('does not report an overflow request before --since', () => {
+    const { findings } = detect([request(-3 * DAY, ATTACKER, `/am_bin/amlogin?${'%90'.repeat(3000)}`, { status: 414 })]);
+    expect(findings).toEqual([]);
+  });
+
+  it('keeps a line cut by the line cap as evidence, scored on its true length', () => {
+    const e = request(HOUR, ATTACKER, `/am_bin/amlogin?${'%41%42'.repeat(100)}`, { truncated: true, length: 5_000_000, status: undefined });
+    const { findings } = detect([e]);
+    expect(byRule(findings, 'web.overflow-request')[0]).toMatchObject({ evidence: expect.objectContaining({ targetLength: 5_000_000, truncated: true }) });
+  });
+});
+
+describe('web.overflow-post', () => {
+  it('flags a megabyte POST to the login form, critical when it failed', () => {
+    const { findings } = detect([
+      request(HOUR, ATTACKER, '/am_bin/amlogin/login_auth', { method: 'POST', bytesIn: 1_048_921, status: 500 }),
+      request(HOUR + 1, '198.51.100.3', '/am_bin/amlogin/login_auth', { method: 'POST', bytesIn: 900, status: 302 }),
+    ]);
+    expect(byRule(findings, 'web.overflow-post').map((f) => [f.ip, f.severity])).toEqual([[ATTACKER, 'critical']]);
+  });
+
+  it('judges large uploads elsewhere against the site baseline', () => {
+    const baseline = Array.from({ length: 50 }, (_, i) => request(-DAY - i * 1000, '198.51.100.3', '/am_bin/am_main.cgi/attach', { method: 'POST', bytesIn: 8_000_000, status: 200 }));
+    const { findings } = detect([...baseline, request(HOUR, '198.51.100.3', '/am_bin/am_main.cgi/attach', { method: 'POST', bytesIn: 9_000_000, status: 200 })]);
+    expect(byRule(findings, 'web.overflow-post')).toEqual([]);
+  });
+
+  it('reports a storm of 413 answers from one source', () => {
+    const storm = Array.from({ length: 25 }, (_, i) => request(HOUR + i * 1000, ATTACKER, '/am_bin/amlogin/login_auth', { method: 'POST', status: 413 }));
+    expect(byRule(detect(storm).findings, 'web.overflow-post')).toMatchObject([{ severity: 'medium', ip: ATTACKER, evidence: { rejected: 25 } }]);
+  });
+});
