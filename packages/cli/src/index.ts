@@ -52,6 +52,8 @@ interface ScanFlags {
   webmailHosts: string[];
   rule: string[];
   failOn: Severity | 'none';
+  geo: boolean;
+  geoip: string[];
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -111,6 +113,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--ioc <file>', 'file of known-bad IPs/CIDRs, one per line (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .option('--webmail-hosts <ips>', 'webmail servers that log into IMAP for users (comma list or @file); more are learned', collect, [])
     .option('--rule <rule.option=value>', 'set a rule option, e.g. auth.spray.minAccounts=20 (repeatable; see `mxray rules`)', (v: string, p: string[]) => [...p, v], [])
+    .option('--geoip <file>', 'MaxMind-format database (GeoLite2 Country/City/ASN) for ASN and country; repeatable', (v: string, p: string[]) => [...p, v], [])
+    .option('--no-geo', 'do not use the packaged ASN/country databases')
     .addOption(
       new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity')
         .choices(['none', ...SEVERITIES])
@@ -139,6 +143,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
             ioc,
             webmailHosts: await expandLists(flags.webmailHosts),
             ruleOptions: ruleOptions(flags.rule),
+            geo: { packaged: flags.geo, files: flags.geoip },
           },
         });
         progress.stop();

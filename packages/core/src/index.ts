@@ -71,4 +71,5 @@ export { AccountActivity, type ActivityCounts } from './aggregate/account-activi
 export { correlate, type AccountVerdict, type IpVerdict } from './aggregate/correlate.js';
 export { findingToJson, accountToJson, ipToJson, writeFindingFiles, PIVOT_MIN } from './report/findings-files.js';
 export { readListFile } from './report/list-file.js';
-export type { GeoLookup, GeoInfo } from './enrich/geo.js';
+export { loadGeo, type GeoLookup, type GeoInfo, type GeoOptions } from './enrich/geo.js';
+export { isSpecialPurpose } from './enrich/special-ranges.js';

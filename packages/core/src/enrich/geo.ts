@@ -1,4 +1,16 @@
-/** Offline IP enrichment: ASN and country, from packaged or user-supplied databases. */
+/**
+ * Offline IP enrichment: ASN and country. Nothing is downloaded: the default databases ship in
+ * npm packages (@ip-location-db/asn, CSV from RouteViews and DB-IP; and
+ * @ip-location-db/geo-whois-asn-country-mmdb), pinned by the lockfile and named with their
+ * versions in the manifest; `--geoip FILE` adds MaxMind-format databases (GeoLite2 Country, City
+ * or ASN, or any MMDB with the same fields), which win over the packaged ones.
+ */
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { isIPv4 } from 'node:net';
+import { Reader, type CountryResponse } from 'maxmind';
+import { InvalidOptionError } from '../errors.js';
+import { isSpecialPurpose } from './special-ranges.js';
 
 export interface GeoInfo {
   asn?: number;
@@ -8,4 +20,159 @@ export interface GeoInfo {
 
 export interface GeoLookup {
   lookup(ip: string): GeoInfo;
+  /** What the answers come from, for the manifest (`@ip-location-db/asn@2.3…`, file paths). */
+  readonly sources: readonly string[];
+}
+
+export interface GeoOptions {
+  /** Use the databases shipped in npm packages. Default true. */
+  packaged?: boolean;
+  /** MaxMind-format databases to read (country and/or ASN fields). */
+  files?: readonly string[];
+}
+
+const require = createRequire(import.meta.url);
+
+interface MmdbRecord {
+  country?: { iso_code?: string };
+  registered_country?: { iso_code?: string };
+  country_code?: string;
+  autonomous_system_number?: number;
+  autonomous_system_organization?: string;
+}
+
+/** Sorted, non-overlapping ranges with binary search: ~400k IPv4 and ~100k IPv6 rows. */
+class AsnRanges {
+  constructor(
+    private readonly starts: Float64Array | bigint[],
+    private readonly ends: Float64Array | bigint[],
+    private readonly asns: Uint32Array,
+    private readonly orgIds: Uint32Array,
+    private readonly orgs: string[],
+  ) {}
+
+  find(v: number | bigint): { asn: number; org: string } | undefined {
+    let lo = 0;
+    let hi = this.asns.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid]! > v) hi = mid - 1;
+      else if (this.ends[mid]! < v) lo = mid + 1;
+      else return { asn: this.asns[mid]!, org: this.orgs[this.orgIds[mid]!]! };
+    }
+    return undefined;
+  }
+
+  static parse(csv: string, big: boolean): AsnRanges {
+    const rows = csv.split('\n').filter(Boolean);
+    const starts = big ? new Array<bigint>(rows.length) : new Float64Array(rows.length);
+    const ends = big ? new Array<bigint>(rows.length) : new Float64Array(rows.length);
+    const asns = new Uint32Array(rows.length);
+    const orgIds = new Uint32Array(rows.length);
+    const orgs: string[] = [];
+    const orgIndex = new Map<string, number>();
+    rows.forEach((row, i) => {
+      const a = row.indexOf(',');
+      const b = row.indexOf(',', a + 1);
+      const c = row.indexOf(',', b + 1);
+      let org = row.slice(c + 1);
+      if (org.startsWith('"')) org = org.slice(1, -1).replaceAll('""', '"');
+      let id = orgIndex.get(org);
+      if (id === undefined) {
+        id = orgs.length;
+        orgs.push(org);
+        orgIndex.set(org, id);
+      }
+      if (big) {
+        (starts as bigint[])[i] = BigInt(row.slice(0, a));
+        (ends as bigint[])[i] = BigInt(row.slice(a + 1, b));
+      } else {
+        (starts as Float64Array)[i] = Number(row.slice(0, a));
+        (ends as Float64Array)[i] = Number(row.slice(a + 1, b));
+      }
+      asns[i] = Number(row.slice(b + 1, c));
+      orgIds[i] = id;
+    });
+    return new AsnRanges(starts, ends, asns, orgIds, orgs);
+  }
+}
+
+function ipv4Number(ip: string): number {
+  const p = ip.split('.');
+  return ((Number(p[0]) * 256 + Number(p[1])) * 256 + Number(p[2])) * 256 + Number(p[3]);
+}
+
+function ipv6BigInt(ip: string): bigint {
+  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  let v = 0n;
+  for (const g of groups) v = (v << 16n) + BigInt(parseInt(g || '0', 16));
+  return v;
+}
+
+/** Loads the enrichment databases; resolves to undefined when none is wanted. */
+export async function loadGeo(options: GeoOptions = {}): Promise<GeoLookup | undefined> {
+  const packaged = options.packaged ?? true;
+  const files = options.files ?? [];
+  if (!packaged && files.length === 0) return undefined;
+  const sources: string[] = [];
+  // Typed as a country reader; records are read through MmdbRecord, which covers ASN fields too.
+  const readers: Reader<CountryResponse>[] = [];
+  for (const file of files) {
+    try {
+      readers.push(new Reader<CountryResponse>(await readFile(file)));
+      sources.push(file);
+    } catch (error) {
+      throw new InvalidOptionError(`--geoip ${file}: not a readable MaxMind database (${(error as Error).message})`);
+    }
+  }
+  let v4: AsnRanges | undefined;
+  let v6: AsnRanges | undefined;
+  if (packaged) {
+    const countryPkg = '@ip-location-db/geo-whois-asn-country-mmdb';
+    const asnPkg = '@ip-location-db/asn';
+    readers.push(new Reader<CountryResponse>(await readFile(require.resolve(`${countryPkg}/geo-whois-asn-country.mmdb`))));
+    sources.push(`${countryPkg}@${(require(`${countryPkg}/package.json`) as { version: string }).version}`);
+    v4 = AsnRanges.parse(await readFile(require.resolve(`${asnPkg}/asn-ipv4-num.csv`), 'latin1'), false);
+    v6 = AsnRanges.parse(await readFile(require.resolve(`${asnPkg}/asn-ipv6-num.csv`), 'latin1'), true);
+    sources.push(`${asnPkg}@${(require(`${asnPkg}/package.json`) as { version: string }).version}`);
+  }
+  const cache = new Map<string, GeoInfo>();
+  return {
+    sources,
+    lookup(ip: string): GeoInfo {
+      const hit = cache.get(ip);
+      if (hit) return hit;
+      const info: GeoInfo = {};
+      if (!isSpecialPurpose(ip)) {
+        for (const r of readers) {
+          let rec: MmdbRecord | null = null;
+          try {
+            rec = r.get(ip) as MmdbRecord | null;
+          } catch {
+            rec = null;
+          }
+          if (!rec) continue;
+          info.country ??= rec.country?.iso_code ?? rec.country_code ?? rec.registered_country?.iso_code;
+          if (info.asn === undefined && rec.autonomous_system_number !== undefined) {
+            info.asn = rec.autonomous_system_number;
+            if (rec.autonomous_system_organization) info.asnOrg = rec.autonomous_system_organization;
+          }
+        }
+        if (info.asn === undefined) {
+          const found = isIPv4(ip) ? v4?.find(ipv4Number(ip)) : v6?.find(ipv6BigInt(ip));
+          if (found) {
+            info.asn = found.asn;
+            info.asnOrg = found.org;
+          }
+        }
+        if (info.country === undefined) delete info.country;
+      }
+      if (cache.size > 200_000) cache.clear();
+      cache.set(ip, info);
+      return info;
+    },
+  };
 }

@@ -11,7 +11,7 @@ import { DETECTORS } from '../detect/registry.js';
 import { SEVERITIES, type Finding, type Severity } from '../detect/finding.js';
 import { AccountActivity } from '../aggregate/account-activity.js';
 import { correlate, type AccountVerdict, type IpVerdict } from '../aggregate/correlate.js';
-import type { GeoLookup } from '../enrich/geo.js';
+import { loadGeo, type GeoLookup, type GeoOptions } from '../enrich/geo.js';
 
 export interface DetectionSettings {
   /** CIDRs/IPs never flagged for access. */
@@ -20,7 +20,11 @@ export interface DetectionSettings {
   ioc?: readonly string[];
   /** Webmail servers that log into IMAP for users (more are learned from the baseline). */
   webmailHosts?: readonly string[];
-  geo?: GeoLookup;
+  /**
+   * IP enrichment: a ready lookup, options for the packaged/user databases, or false for none.
+   * Default: the packaged databases.
+   */
+  geo?: GeoLookup | GeoOptions | false;
   /** `{ 'auth.spray': { minAccounts: 20 } }` */
   ruleOptions?: Record<string, Record<string, number>>;
   /** Detectors to run, in order; default all built-in ones. */
@@ -33,7 +37,8 @@ export interface DetectionSummary {
   bySeverity: Record<Severity, number>;
   byRule: Record<string, number>;
   webmailHosts: string[];
-  geo: boolean;
+  /** The enrichment databases used (package@version or file path); empty when none. */
+  geo: string[];
 }
 
 export interface Detection {
@@ -44,12 +49,14 @@ export interface Detection {
 
 export async function createDetection(window: TimeWindow, settings: DetectionSettings): Promise<Detection> {
   const detectors = settings.detectors ?? DETECTORS;
+  const g = settings.geo;
+  const geo = g === false ? undefined : g !== undefined && 'lookup' in g ? g : await loadGeo(g ?? {});
   const context = createDetectionContext({
     window,
     ...(settings.trustedNets && { trustedNets: settings.trustedNets }),
     ...(settings.ioc && { ioc: settings.ioc }),
     ...(settings.webmailHosts && { webmailHosts: settings.webmailHosts }),
-    ...(settings.geo && { geo: settings.geo }),
+    ...(geo && { geo }),
     ...(settings.ruleOptions && { ruleOptions: settings.ruleOptions }),
   });
   const engine = new DetectionEngine({ context, detectors });
@@ -65,7 +72,7 @@ export async function createDetection(window: TimeWindow, settings: DetectionSet
     finish() {
       const { findings, ledger } = engine.finish();
       hosts = [...ledger.webmailHosts()].sort();
-      return { findings, ...correlate(findings, activity, settings.geo) };
+      return { findings, ...correlate(findings, activity, geo) };
     },
     describe(findings) {
       const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -74,7 +81,7 @@ export async function createDetection(window: TimeWindow, settings: DetectionSet
         bySeverity[f.severity]++;
         byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
       }
-      return { rules: detectors.map((d) => d.id), findings: findings.length, bySeverity, byRule, webmailHosts: hosts, geo: settings.geo !== undefined };
+      return { rules: detectors.map((d) => d.id), findings: findings.length, bySeverity, byRule, webmailHosts: hosts, geo: [...(geo?.sources ?? [])] };
     },
   };
 }

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { loadGeo } from './geo.js';
+import { isSpecialPurpose } from './special-ranges.js';
+import { InvalidOptionError } from '../errors.js';
+import { byRule, detect, habits, login, DAY } from '../../../../test/helpers/detection.js';
+
+describe('offline enrichment', () => {
+  it('answers ASN and country from the packaged databases, and nothing for special-purpose ranges', async () => {
+    const geo = (await loadGeo())!;
+    expect(geo.lookup('8.8.8.8')).toMatchObject({ asn: 15169, country: 'US' });
+    expect(geo.lookup('2001:4860:4860::8888')).toMatchObject({ asn: 15169 });
+    for (const ip of ['198.51.100.1', '203.0.113.66', '10.1.2.3', '2001:db8::1', '127.0.0.1', 'fd00::1', '100.64.1.1']) {
+      expect(isSpecialPurpose(ip), ip).toBe(true);
+      expect(geo.lookup(ip), ip).toEqual({});
+    }
+    expect(geo.sources.join(' ')).toMatch(/@ip-location-db\/asn@/);
+  });
+
+  it('refuses a --geoip file that is not a MaxMind database', async () => {
+    await expect(loadGeo({ packaged: false, files: [new URL(import.meta.url).pathname] })).rejects.toBeInstanceOf(InvalidOptionError);
+    expect(await loadGeo({ packaged: false })).toBeUndefined();
+  });
+
+  it('a new address in an ASN the account already used is not a new source', () => {
+    const geo = { sources: [], lookup: (ip: string) => ({ asn: ip.startsWith('192.0.2.') ? 64500 : 64501 }) };
+    const events = [...habits('m@example.jp', '192.0.2.10'), login(DAY, 'm@example.jp', '192.0.2.200'.replace('192.0.2', '192.0.3')), login(DAY, 'm@example.jp', '198.51.100.9')];
+    const found = byRule(detect(events, { geo }).findings, 'auth.new-source').map((f) => f.ip);
+    expect(found).toEqual(['192.0.3.200', '198.51.100.9']);
+    const sameAsn = { sources: [], lookup: () => ({ asn: 64500 }) };
+    expect(byRule(detect(events, { geo: sameAsn }).findings, 'auth.new-source')).toEqual([]);
+  });
+});
