@@ -123,7 +123,7 @@ describe('auth.impossible-travel', () => {
   it('needs GeoIP; with it, two countries within an hour are flagged', () => {
     const events = [login(HOUR, 'g@example.jp', '198.51.100.50'), login(HOUR + 20 * 60_000, 'g@example.jp', '203.0.113.50')];
     expect(byRule(detect(events).findings, 'auth.impossible-travel')).toEqual([]);
-    const geo = { lookup: (ip: string) => ({ country: ip.startsWith('198.') ? 'JP' : 'RU' }) };
+    const geo = { sources: [], lookup: (ip: string) => ({ country: ip.startsWith('198.') ? 'JP' : 'RU' }) };
     expect(byRule(detect(events, { geo }).findings, 'auth.impossible-travel')).toMatchObject([{ account: 'g@example.jp', ip: '203.0.113.50' }]);
   });
 });
