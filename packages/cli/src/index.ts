@@ -13,6 +13,7 @@ import {
   formatTerminalSummary,
   escapeForTerminal,
   readListFile,
+  rulesMarkdown,
   scanToDirectory,
   severityRank,
   type Severity,
@@ -158,7 +159,12 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   program
     .command('rules')
     .description('list the detection rules with their severities and options')
-    .action(() => {
+    .option('--markdown', 'print docs/rules.md')
+    .action((flags: { markdown?: boolean }) => {
+      if (flags.markdown) {
+        io.stdout.write(rulesMarkdown(DETECTORS));
+        return;
+      }
       for (const d of DETECTORS) {
         io.stdout.write(`${d.id}  [${d.severity}]  ${d.title}\n  ${d.description}\n`);
         for (const [name, spec] of Object.entries(d.options)) {

@@ -73,3 +73,4 @@ export { findingToJson, accountToJson, ipToJson, writeFindingFiles, PIVOT_MIN } 
 export { readListFile } from './report/list-file.js';
 export { loadGeo, type GeoLookup, type GeoInfo, type GeoOptions } from './enrich/geo.js';
 export { isSpecialPurpose } from './enrich/special-ranges.js';
+export { rulesMarkdown } from './report/rules-markdown.js';

@@ -55,7 +55,7 @@ export const webOverflowRequest = defineDetector({
   title: 'Overflow-style request to the webmail',
   severity: 'high',
   description:
-    'A request whose path or query is far beyond normal length, or carries long runs of one byte, NOP-sled escapes (%90, \\x90, %u9090), %u escapes, NUL/control bytes, format-string runs or binary; raised when it targets a CGI endpoint and the response is 5xx, 0, 499, 400/414 or missing. CVE-2025-42599 was one very long request to Active! mail.',
+    'A request whose path or query is far beyond normal length, or carries long runs of one byte, NOP-sled escapes (%90, \\x90, %u9090), %u escapes, NUL/control bytes, format-string runs or binary. CVE-2025-42599 was one very long request to Active! mail. Score = content points (sled 4, run 2, %u 2, control 2, format 2, \\x 1) + length points (3 over maxRequestLine or cut by the line cap, 2 over longLength and 4× the site baseline p99, 1 over minLength and 2× p99); with no content points the score is capped at 1, so long search or tracking URLs stay low. Score 6+ critical, 4+ high, 2+ medium, 1 low; one level higher when a CGI endpoint answered 5xx, 0, 499, 400/414 or nothing.',
   falsePositives: [
     'Vulnerability scanners probing with long URLs (report the source, it is still hostile traffic).',
     'Very long legitimate URLs (search, tracking parameters, base64 state) score on length alone and stay low.',
