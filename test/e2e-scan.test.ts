@@ -8,6 +8,7 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import { scanToDirectory, scanEvents, type Manifest } from '@mxray/core';
 import { main } from '@mxray/cli';
+import { captureIo } from './helpers/cli-io.js';
 import { CORRUPT, LONG_LINE_BYTES, REPO, SAMPLES, writeEvidence } from './helpers/corpus.js';
 
 const run = promisify(execFile);
@@ -70,7 +71,7 @@ describe('scan of samples plus a corrupt set', () => {
     await scanToDirectory({ paths: [evidence], out: a, events: true, concurrency: 1 });
     await scanToDirectory({ paths: [evidence], out: b, events: true, concurrency: 4 });
     const names = (await fg('**', { cwd: a, dot: true })).sort();
-    expect(names).toEqual(['accounts.jsonl', 'events.jsonl', 'findings.jsonl', 'ips.jsonl', 'manifest.json', 'pivot/accounts.txt', 'pivot/ips.txt']);
+    expect(names).toEqual(['accounts.jsonl', 'activity.jsonl', 'events.jsonl', 'findings.jsonl', 'ips.jsonl', 'manifest.json', 'pivot/accounts.txt', 'pivot/ips.txt', 'report.html']);
     expect((await fg('**', { cwd: b, dot: true })).sort()).toEqual(names);
     for (const n of names) expect(await sha256(path.join(b, n)), n).toBe(await sha256(path.join(a, n)));
   });
@@ -109,11 +110,7 @@ describe('samples', () => {
 });
 
 describe('CLI', () => {
-  const io = () => {
-    const chunks = { stdout: '', stderr: '' };
-    const stream = (key: 'stdout' | 'stderr') => ({ write: (s: string) => ((chunks[key] += s), true), isTTY: false }) as unknown as NodeJS.WriteStream;
-    return { chunks, io: { stdout: stream('stdout'), stderr: stream('stderr') } };
-  };
+  const io = captureIo;
 
   it('exits 2 on usage errors with a clear message', async () => {
     const nonEmpty = path.join(work, 'non-empty');

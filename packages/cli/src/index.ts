@@ -11,6 +11,9 @@ import {
   TOOL_VERSION,
   InvalidOptionError,
   formatTerminalSummary,
+  formatExplanation,
+  explainEntity,
+  summaryJson,
   escapeForTerminal,
   readListFile,
   rulesMarkdown,
@@ -55,6 +58,10 @@ interface ScanFlags {
   failOn: Severity | 'none';
   geo: boolean;
   geoip: string[];
+  report: boolean;
+  timeline: string[];
+  timelineEvents?: boolean;
+  json?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -116,6 +123,10 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--rule <rule.option=value>', 'set a rule option, e.g. auth.spray.minAccounts=20 (repeatable; see `mxray rules`)', (v: string, p: string[]) => [...p, v], [])
     .option('--geoip <file>', 'MaxMind-format database (GeoLite2 Country/City/ASN) for ASN and country; repeatable', (v: string, p: string[]) => [...p, v], [])
     .option('--no-geo', 'do not use the packaged ASN/country databases')
+    .option('--no-report', 'do not write report.html')
+    .option('--timeline <file>', 'timeline for Timesketch and the like: FILE.csv or FILE.jsonl (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option('--timeline-events', 'put the window events of flagged accounts and IPs in --timeline, not only findings')
+    .option('--json', 'print the summary as JSON on stdout')
     .addOption(
       new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity')
         .choices(['none', ...SEVERITIES])
@@ -146,14 +157,31 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
             ruleOptions: ruleOptions(flags.rule),
             geo: { packaged: flags.geo, files: flags.geoip },
           },
+          report: flags.report,
+          timeline: flags.timeline,
+          timelineEvents: flags.timelineEvents ?? false,
         });
         progress.stop();
-        io.stdout.write(formatTerminalSummary(manifest, outputs, { accounts, ips }));
+        io.stdout.write(
+          flags.json ? `${JSON.stringify(summaryJson(manifest, outputs, accounts, ips), null, 2)}\n` : formatTerminalSummary(manifest, outputs, { accounts, ips }),
+        );
         const failOn = flags.failOn;
         if (failOn !== 'none' && findings.some((f) => severityRank(f.severity) >= severityRank(failOn))) code = EXIT.findings;
       } finally {
         progress.stop();
       }
+    });
+
+  program
+    .command('explain')
+    .description("one account's or IP's verdict, why, and timeline, from a finished scan")
+    .argument('<dir>', 'the --out directory of a finished scan')
+    .argument('<entity>', 'an account name or an IP address')
+    .option('--limit <n>', 'timeline rows printed', integer('--limit', 1, 10_000_000), 200)
+    .option('--json', 'print the explanation as JSON')
+    .action(async (dir: string, entity: string, flags: { limit: number; json?: boolean }) => {
+      const x = await explainEntity(dir, entity);
+      io.stdout.write(flags.json ? `${JSON.stringify(x, null, 2)}\n` : formatExplanation(x, flags.limit));
     });
 
   program

@@ -74,3 +74,40 @@ export { readListFile } from './report/list-file.js';
 export { loadGeo, type GeoLookup, type GeoInfo, type GeoOptions } from './enrich/geo.js';
 export { isSpecialPurpose } from './enrich/special-ranges.js';
 export { rulesMarkdown } from './report/rules-markdown.js';
+
+// Reports: HTML, timelines, drill-down
+export { EventVolume, type VolumeBucket } from './aggregate/event-volume.js';
+export { ActivitySpool, readActivity, ACTIVITY_KINDS, DEFAULT_ACTIVITY_CAP, type ActivityStats } from './report/activity.js';
+export { OrderedPartsWriter, type LineFilter } from './report/ordered-parts.js';
+export {
+  renderHtmlReport,
+  drillDownEntities,
+  DEFAULT_REPORT_LIMITS,
+  SEVERITY_COLORS,
+  type HtmlReportInput,
+  type ReportLimits,
+} from './report/html/report.js';
+export { escapeHtml } from './report/html/escape.js';
+export { timeBuckets, type TimeBucket } from './report/html/charts.js';
+export {
+  describeEvent,
+  eventEntry,
+  findingEntry,
+  compareEntries,
+  TIMESTAMP_DESC,
+  type TimelineEntry,
+} from './report/timeline.js';
+export {
+  writeTimeline,
+  timelineCsv,
+  timelineJsonl,
+  timelineRow,
+  timelineFormatOf,
+  neutralizeFormula,
+  TIMELINE_COLUMNS,
+  type TimelineFormat,
+  type TimelineRow,
+} from './report/timeline-export.js';
+export { explainEntity, formatExplanation, type Explanation } from './report/explain.js';
+export { readManifest, readFindings, readAccountVerdicts, readIpVerdicts, readJsonl } from './report/scan-outputs.js';
+export { summaryJson, severityTable, type ScanSummaryJson, type SeverityCounts } from './report/summary-json.js';

@@ -9,6 +9,7 @@ import type { FileReport } from '../scan/file-report.js';
 import type { ScanSummary } from '../aggregate/scan-summary.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { DetectionSummary } from '../scan/detection.js';
+import type { ActivityStats } from './activity.js';
 
 export interface Manifest {
   tool: { name: string; version: string };
@@ -21,6 +22,8 @@ export interface Manifest {
   skipped: SkippedEntry[];
   totals: ScanSummary;
   detection?: DetectionSummary;
+  /** What activity.jsonl holds (window events of flagged accounts and IPs). */
+  activity?: ActivityStats;
 }
 
 /** The options that shape results (runtime-only ones such as concurrency are left out). */
@@ -44,7 +47,7 @@ export function reproducibleNow(): string {
 
 export function buildManifest(
   result: ScanResult,
-  extra: { events: boolean; startedAt: string; finishedAt: string; detection?: DetectionSummary },
+  extra: { events: boolean; startedAt: string; finishedAt: string; detection?: DetectionSummary; activity?: ActivityStats },
 ): Manifest {
   const o = result.options;
   return {
@@ -71,6 +74,7 @@ export function buildManifest(
     skipped: result.skipped,
     totals: result.summary,
     ...(extra.detection && { detection: extra.detection }),
+    ...(extra.activity && { activity: extra.activity }),
   };
 }
 

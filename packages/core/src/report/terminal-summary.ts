@@ -5,6 +5,7 @@
 import type { Manifest } from './manifest.js';
 import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
 import { SEVERITIES } from '../detect/finding.js';
+import { severityTable } from './summary-json.js';
 
 /** Replaces C0/C1 controls and DEL with visible escapes (`\x1b`). */
 export function escapeForTerminal(text: string): string {
@@ -60,8 +61,17 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
   }
   const d = manifest.detection;
   if (d) {
-    const sev = [...SEVERITIES].reverse().map((s) => `${s} ${n(d.bySeverity[s])}`).join(', ');
-    lines.push(`  findings   ${n(d.findings)}: ${sev}`);
+    lines.push(`  findings   ${n(d.findings)}`);
+    if (verdicts) {
+      const table = severityTable(manifest, verdicts.accounts, verdicts.ips);
+      lines.push(`             ${'severity'.padEnd(9)}${'findings'.padStart(9)}${'accounts'.padStart(10)}${'IPs'.padStart(8)}`);
+      for (const s of [...SEVERITIES].reverse()) {
+        const row = table[s];
+        lines.push(`             ${s.padEnd(9)}${n(row.findings).padStart(9)}${n(row.accounts).padStart(10)}${n(row.ips).padStart(8)}`);
+      }
+    } else {
+      lines.push(`             ${[...SEVERITIES].reverse().map((s) => `${s} ${n(d.bySeverity[s])}`).join(', ')}`);
+    }
     if (d.webmailHosts.length) lines.push(`  webmail    ${d.webmailHosts.map(escapeForTerminal).join(', ')} (logins through it tied to browser IPs)`);
   }
   if (verdicts) {

@@ -2,7 +2,7 @@
  * `mxray scan PATHS --out DIR` as a library call: scan, then write the output contract into DIR.
  * The CLI is a thin shell over this.
  */
-import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MxrayError } from '../errors.js';
 import { EventsJsonlWriter } from '../report/events-jsonl.js';
@@ -14,6 +14,12 @@ import { createDetection, type DetectionSettings } from './detection.js';
 import { writeFindingFiles } from '../report/findings-files.js';
 import type { Finding } from '../detect/finding.js';
 import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
+import { EventVolume, type VolumeBucket } from '../aggregate/event-volume.js';
+import { ActivitySpool, readActivity, type ActivityStats } from '../report/activity.js';
+import { drillDownEntities, renderHtmlReport } from '../report/html/report.js';
+import { DETECTORS } from '../detect/registry.js';
+import { compareEntries, eventEntry, findingEntry, type TimelineEntry } from '../report/timeline.js';
+import { timelineFormatOf, writeTimeline } from '../report/timeline-export.js';
 
 /** Every name mxray writes in `--out`. */
 export const OUTPUT_NAMES = [
@@ -23,6 +29,9 @@ export const OUTPUT_NAMES = [
   'findings.jsonl',
   'accounts.jsonl',
   'ips.jsonl',
+  'activity.jsonl',
+  '.activity-parts',
+  'report.html',
   'pivot',
 ] as const;
 
@@ -35,6 +44,12 @@ export interface ScanToDirectoryOptions extends ScanOptions {
   onProgress?: ScanHooks['onProgress'];
   /** Detection settings; detection always runs. */
   detection?: DetectionSettings;
+  /** Write `report.html` (default true). */
+  report?: boolean;
+  /** Timeline exports for Timesketch and the like: paths ending in `.csv` or `.jsonl`. */
+  timeline?: readonly string[];
+  /** Put the window events of flagged accounts and IPs in the timeline exports, not only findings. */
+  timelineEvents?: boolean;
 }
 
 export interface ScanToDirectoryResult {
@@ -43,37 +58,90 @@ export interface ScanToDirectoryResult {
   findings: Finding[];
   accounts: AccountVerdict[];
   ips: IpVerdict[];
-  /** Paths of the files written, under `out` as the caller gave it. */
+  /** Events per hour and phase, for charts. */
+  volume: VolumeBucket[];
+  activity: ActivityStats;
+  /** Paths of the files written, under `out` as the caller gave it (timelines as given). */
   outputs: string[];
 }
 
 export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<ScanToDirectoryResult> {
   const cwd = options.cwd ?? process.cwd();
   const out = path.resolve(cwd, options.out);
+  const timelines = (options.timeline ?? []).map((file) => {
+    timelineFormatOf(file);
+    return path.resolve(cwd, file);
+  });
   await prepareOutDir(out, options.paths, cwd, options.force ?? false);
+  await checkTimelineTargets(timelines, options.paths, cwd, options.force ?? false);
   const startedAt = reproducibleNow();
   const events = options.events ? new EventsJsonlWriter(out) : undefined;
+  const activity = new ActivitySpool(out);
+  const volume = new EventVolume();
   await events?.start();
+  await activity.start();
   const resolved = resolveScanOptions(options);
   const detection = await createDetection(resolved.window, options.detection ?? {});
-  const result = await scan(options, {
-    ...(options.onProgress && { onProgress: options.onProgress }),
-    onEvents: async (batch, index) => {
-      detection.observeAll(batch);
-      if (events) await events.write(index, batch);
-    },
-    ...(events && { onFileDone: (_report: unknown, index: number) => events.fileDone(index) }),
-  });
+  let result: ScanResult;
+  try {
+    result = await scan(options, {
+      ...(options.onProgress && { onProgress: options.onProgress }),
+      onEvents: async (batch, index) => {
+        detection.observeAll(batch);
+        for (const e of batch) volume.observe(e);
+        await activity.write(index, batch);
+        if (events) await events.write(index, batch);
+      },
+      onFileDone: async (_report: unknown, index: number) => {
+        await activity.fileDone(index);
+        await events?.fileDone(index);
+      },
+    });
+  } catch (error) {
+    await activity.discard();
+    await events?.discard();
+    throw error;
+  }
   const { findings, accounts, ips } = detection.finish();
   const written: string[] = [];
   if (events) written.push(await events.finish(result.inputs.length));
   written.push(...(await writeFindingFiles(out, findings, accounts, ips)));
+  const flagged = {
+    accounts: new Set(accounts.filter((a) => a.severity !== 'info').map((a) => a.account)),
+    ips: new Set(ips.filter((v) => v.severity !== 'info').map((v) => v.ip)),
+  };
+  const spooled = await activity.finish(result.inputs.length, flagged);
+  written.push(spooled.path);
   const manifest = buildManifest(result, {
     events: options.events ?? false,
     startedAt,
     finishedAt: reproducibleNow(),
     detection: detection.describe(findings),
+    activity: spooled.stats,
   });
+  const buckets = volume.buckets();
+  if (options.report ?? true) {
+    const drill = drillDownEntities(accounts, ips);
+    const reportPath = path.join(out, 'report.html');
+    const html = renderHtmlReport({
+      manifest,
+      findings,
+      accounts,
+      ips,
+      volume: buckets,
+      activity: await readActivity(spooled.path, drill),
+      activityStats: spooled.stats,
+      detectors: options.detection?.detectors ?? DETECTORS,
+    });
+    await writeFileAtomic(reportPath, html);
+    written.push(reportPath);
+  }
+  if (timelines.length) {
+    const entries: TimelineEntry[] = findings.map(findingEntry);
+    if (options.timelineEvents) for (const e of await readActivity(spooled.path, flagged)) entries.push(eventEntry(e));
+    entries.sort(compareEntries);
+    for (const file of timelines) await writeTimeline(file, entries);
+  }
   const manifestPath = path.join(out, 'manifest.json');
   await writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   written.unshift(manifestPath);
@@ -83,8 +151,27 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
     findings,
     accounts,
     ips,
-    outputs: written.map((p) => path.join(options.out, path.relative(out, p))),
+    volume: buckets,
+    activity: spooled.stats,
+    outputs: [...written.map((p) => path.join(options.out, path.relative(out, p))), ...(options.timeline ?? [])],
   };
+}
+
+/** A timeline file is written outside the evidence, and over an existing file only with --force. */
+async function checkTimelineTargets(files: readonly string[], inputs: readonly string[], cwd: string, force: boolean): Promise<void> {
+  for (const file of files) {
+    const dirReal = await realpath(path.dirname(file)).catch(() => path.dirname(file));
+    for (const input of inputs) {
+      const inReal = await realpath(path.resolve(cwd, input)).catch(() => path.resolve(cwd, input));
+      if (dirReal === inReal || dirReal.startsWith(inReal + path.sep)) {
+        throw new MxrayError('MXRAY_OUT_INSIDE_INPUT', `--timeline ${file} is inside the input ${input}; write results outside the evidence`);
+      }
+    }
+    if (!force && (await stat(file).then(() => true, () => false))) {
+      throw new MxrayError('MXRAY_OUT_NOT_EMPTY', `--timeline ${file} exists; choose another name or pass --force`);
+    }
+    await mkdir(path.dirname(file), { recursive: true });
+  }
 }
 
 async function prepareOutDir(out: string, inputs: readonly string[], cwd: string, force: boolean): Promise<void> {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { MailEvent } from '../event.js';
+import { ActivitySpool, readActivity } from './activity.js';
+
+const ev = (i: number, account: string, ip: string, phase: MailEvent['phase'] = 'window', kind: MailEvent['kind'] = 'auth.success'): MailEvent => ({
+  ts: 1_722_643_200_000 + i * 1000,
+  phase,
+  source: { file: 'maillog', line: i + 1 },
+  app: 'dovecot',
+  kind,
+  account,
+  ip,
+  length: 100,
+});
+
+describe('ActivitySpool', () => {
+  it('keeps window activity of flagged entities only, in input order, capped per entity, and says how many it dropped', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mxray-activity-'));
+    try {
+      const spool = new ActivitySpool(dir);
+      await spool.start();
+      // File 1 finishes first; file 0 must still come first in the output.
+      await spool.write(1, [ev(10, 'bad@example.jp', '203.0.113.66'), ev(11, 'ok@example.jp', '198.51.100.1')]);
+      await spool.fileDone(1);
+      await spool.write(0, [
+        ev(0, 'bad@example.jp', '198.51.100.2', 'baseline'),
+        ev(1, 'bad@example.jp', '198.51.100.2'),
+        ev(2, 'bad@example.jp', '198.51.100.2', 'window', 'mail.deliver'),
+        ev(3, 'ok@example.jp', '203.0.113.66'),
+        ev(4, 'bad@example.jp', '198.51.100.3'),
+      ]);
+      await spool.fileDone(0);
+      const { path: file, stats } = await spool.finish(2, { accounts: new Set(['bad@example.jp']), ips: new Set(['203.0.113.66']) }, 2);
+      const lines = (await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as MailEvent);
+      // bad@: lines 2 and 5 of file 0 (cap 2), so file 1's is kept for its IP only.
+      expect(lines.map((e) => `${e.source.line}:${e.account}:${e.ip}`)).toEqual([
+        '2:bad@example.jp:198.51.100.2',
+        '4:ok@example.jp:203.0.113.66',
+        '5:bad@example.jp:198.51.100.3',
+        '11:bad@example.jp:203.0.113.66',
+      ]);
+      expect(stats).toEqual({ accounts: 1, ips: 1, events: 4, omitted: 0, perEntityCap: 2 });
+      expect(await readdir(dir)).toEqual(['activity.jsonl']);
+      const again = await readActivity(file, { accounts: new Set(['bad@example.jp']), ips: new Set() }, 1);
+      expect(again.map((e) => e.source.line)).toEqual([2]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

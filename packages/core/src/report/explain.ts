@@ -1,0 +1,92 @@
+/**
+ * `mxray explain DIR ACCOUNT|IP`: one entity's verdict, why (each rule and its findings) and its
+ * timeline, from a finished scan's outputs. Uses events.jsonl when the scan wrote it (every
+ * event), else activity.jsonl (window events of flagged entities).
+ */
+import path from 'node:path';
+import type { MailEvent } from '../event.js';
+import { severityRank, type Finding, type Severity } from '../detect/finding.js';
+import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
+import { normalizeAccount, normalizeIp } from '../parse/normalize.js';
+import { InvalidOptionError } from '../errors.js';
+import { escapeForTerminal } from './terminal-summary.js';
+import { compareEntries, eventEntry, findingEntry, type TimelineEntry } from './timeline.js';
+import { exists, readAccountVerdicts, readFindings, readIpVerdicts, readJsonl, readManifest } from './scan-outputs.js';
+
+export interface Explanation {
+  kind: 'account' | 'ip';
+  entity: string;
+  /** Undefined when the scan did not flag it. */
+  verdict?: AccountVerdict | IpVerdict;
+  findings: Finding[];
+  /** Findings and events, oldest first. */
+  timeline: TimelineEntry[];
+  /** Where the events came from: `events.jsonl`, `activity.jsonl`, or none. */
+  eventsFrom: string | null;
+  /** The scan's window, for context. */
+  window: { since: string; until: string | null; tz: string };
+}
+
+export async function explainEntity(dir: string, query: string): Promise<Explanation> {
+  const manifest = await readManifest(dir);
+  const ip = normalizeIp(query);
+  const kind = ip !== undefined ? 'ip' : 'account';
+  const entity = ip ?? normalizeAccount(query);
+  if (entity === undefined || entity === '') throw new InvalidOptionError(`not an account or IP address: ${JSON.stringify(query)}`);
+  const matches = (x: { account?: string | null; ip?: string | null }): boolean => (kind === 'ip' ? x.ip === entity : x.account === entity);
+
+  const findings = await readFindings(dir, matches);
+  const verdict = kind === 'ip' ? (await readIpVerdicts(dir, (v) => v.ip === entity))[0] : (await readAccountVerdicts(dir, (a) => a.account === entity))[0];
+  let eventsFrom: string | null = null;
+  let events: MailEvent[] = [];
+  for (const name of ['events.jsonl', 'activity.jsonl']) {
+    const file = path.join(dir, name);
+    if (await exists(file)) {
+      eventsFrom = name;
+      events = await readJsonl<MailEvent>(file, (e) => matches(e));
+      break;
+    }
+  }
+  const timeline = [...findings.map(findingEntry), ...events.map(eventEntry)].sort(compareEntries);
+  return { kind, entity, ...(verdict && { verdict }), findings, timeline, eventsFrom, window: manifest.window };
+}
+
+const n = (v: number): string => v.toLocaleString('en-US');
+
+/** The explanation as terminal text; evidence text is escaped. `limit` caps the timeline rows. */
+export function formatExplanation(x: Explanation, limit = 200): string {
+  const t = escapeForTerminal;
+  const lines: string[] = [];
+  const v = x.verdict;
+  const severity: Severity | 'not flagged' = v?.severity ?? 'not flagged';
+  lines.push(`${x.kind} ${t(x.entity)} — ${severity}`);
+  lines.push(`  window ${x.window.since} → ${x.window.until ?? 'end of data'}`);
+  if (v && 'account' in v) {
+    const c = v.counts;
+    lines.push(`  from     ${v.ips.map(t).join(', ') || '-'}`);
+    lines.push(`  activity ${n(c.logins)} logins, ${n(c.failedAttempts)} failed attempts, ${n(c.bytesOut)} bytes out, ${n(c.messagesSent)} messages sent (window)`);
+  } else if (v) {
+    const where = [v.country, v.asn !== undefined ? `AS${v.asn}` : undefined, v.asnOrg].filter(Boolean).join(' ');
+    if (where) lines.push(`  network  ${t(where)}`);
+    lines.push(`  accounts ${v.accounts.map(t).join(', ') || '-'}`);
+  }
+  if (x.findings.length === 0) {
+    lines.push('  why      no findings in this scan');
+  } else {
+    lines.push('  why');
+    const byRule = new Map<string, Finding[]>();
+    for (const f of x.findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+    for (const [rule, list] of [...byRule].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const worst = list.reduce((s, f) => (severityRank(f.severity) > severityRank(s) ? f.severity : s), 'info' as Severity);
+      lines.push(`    ${rule} (${worst}, ${list.length} finding${list.length === 1 ? '' : 's'})`);
+      for (const f of list.slice(0, 3)) lines.push(`      ${t(f.message)}  [${t(f.source.file)}:${f.source.line}]`);
+      if (list.length > 3) lines.push(`      … ${list.length - 3} more`);
+    }
+  }
+  lines.push(`  timeline (${n(x.timeline.length)} rows${x.eventsFrom ? `; events from ${x.eventsFrom}` : '; no event file'}${x.timeline.length > limit ? `, first ${n(limit)} shown` : ''})`);
+  for (const e of x.timeline.slice(0, limit)) {
+    const what = e.type === 'finding' ? `! ${e.severity} ${e.rule}: ${e.message}` : `  ${e.message}`;
+    lines.push(`    ${new Date(e.ts).toISOString()} ${t(what)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
