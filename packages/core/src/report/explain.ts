@@ -60,7 +60,7 @@ export function formatExplanation(x: Explanation, limit = 200): string {
   const v = x.verdict;
   const severity: Severity | 'not flagged' = v?.severity ?? 'not flagged';
   lines.push(`${x.kind} ${t(x.entity)} — ${severity}`);
-  lines.push(`  window ${x.window.since} → ${x.window.until ?? 'end of data'}`);
+  lines.push(`  window   ${x.window.since} → ${x.window.until ?? 'end of data'}`);
   if (v && 'account' in v) {
     const c = v.counts;
     lines.push(`  from     ${v.ips.map(t).join(', ') || '-'}`);

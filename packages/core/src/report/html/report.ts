@@ -30,7 +30,7 @@ export interface ReportLimits {
   inputRows: number;
 }
 
-export const DEFAULT_REPORT_LIMITS: ReportLimits = { topEntities: 100, drillDowns: 50, timelineRows: 300, findingRows: 500, inputRows: 1000 };
+export const DEFAULT_REPORT_LIMITS: ReportLimits = { topEntities: 100, drillDowns: 50, timelineRows: 200, findingRows: 500, inputRows: 1000 };
 
 export interface HtmlReportInput {
   manifest: Manifest;
@@ -139,7 +139,7 @@ function headerSection({ manifest, accounts, ips }: HtmlReportInput): Html {
 <h1>mxray case report</h1>
 <p class="lead" id="verdict"><strong>${num(hotAccounts)}</strong> account(s) and <strong>${num(hotIps)}</strong> IP address(es) at high or critical,
 from ${num(t.files)} file(s), ${num(t.lines)} lines and ${num(t.events)} events.
-Investigation window from <strong>${manifest.window.since}</strong> to ${manifest.window.until ?? 'the end of the data'}; earlier events are the baseline.</p>
+Investigation window from <strong>${manifest.args.since}</strong> (${manifest.window.since}) to ${manifest.args.until ?? 'the end of the data'}; earlier events are the baseline.</p>
 ${manifest.complete ? '' : html`<p class="warn">This scan is INCOMPLETE: it was interrupted before every input was read.</p>`}
 <p class="muted">Scan ${manifest.startedAt} → ${manifest.finishedAt}; times below are UTC unless marked.</p>
 </header>`;
@@ -255,12 +255,15 @@ function drillDownSection(input: HtmlReportInput, ids: EntityIds, limits: Report
   const drill = drillDownEntities(accounts, ips, limits);
   const byAccount = new Map<string, TimelineEntry[]>();
   const byIp = new Map<string, TimelineEntry[]>();
+  const wanted = (x: { account?: string | null; ip?: string | null }): boolean =>
+    (x.account != null && drill.accounts.has(x.account)) || (x.ip != null && drill.ips.has(x.ip));
   const add = (entry: TimelineEntry): void => {
     if (entry.account !== null && drill.accounts.has(entry.account)) push(byAccount, entry.account, entry);
     if (entry.ip !== null && drill.ips.has(entry.ip)) push(byIp, entry.ip, entry);
   };
-  for (const f of findings) add(findingEntry(f));
-  for (const e of activity) add(eventEntry(e));
+  // Entries are built only for drill-down entities: a million findings must not mean a million objects.
+  for (const f of findings) if (wanted(f)) add(findingEntry(f));
+  for (const e of activity) if (wanted(e)) add(eventEntry(e));
 
   const accountParts = accounts
     .filter((a) => drill.accounts.has(a.account))
