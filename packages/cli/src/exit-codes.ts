@@ -7,6 +7,8 @@ export const EXIT = {
   findings: 1,
   usage: 2,
   fatal: 3,
+  /** Ctrl-C or SIGTERM: outputs cover what was read, the manifest says `complete: false`. */
+  interrupted: 4,
 } as const;
 
 export function exitCodeFor(error: unknown): number {

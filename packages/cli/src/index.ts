@@ -62,6 +62,8 @@ interface ScanFlags {
   timeline: string[];
   timelineEvents?: boolean;
   json?: boolean;
+  resume?: boolean;
+  checkpoints: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -127,6 +129,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--timeline <file>', 'timeline for Timesketch and the like: FILE.csv or FILE.jsonl (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .option('--timeline-events', 'put the window events of flagged accounts and IPs in --timeline, not only findings')
     .option('--json', 'print the summary as JSON on stdout')
+    .option('--resume', 'continue the interrupted scan in --out from its checkpoints (same paths and time options)')
+    .option('--no-checkpoints', 'keep no per-file checkpoints (saves disk; an interrupted scan then starts over)')
     .addOption(
       new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity')
         .choices(['none', ...SEVERITIES])
@@ -134,11 +138,24 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     )
     .action(async (paths: string[], flags: ScanFlags) => {
       const progress = createProgress(io.stderr, flags.progress);
+      // First Ctrl-C: stop reading and write what is done; second: leave at once.
+      const controller = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (controller.signal.aborted) process.exit(EXIT.interrupted);
+        progress.stop();
+        io.stderr.write(`mxray: ${signal}: stopping; writing what was read so far (again to quit at once)\n`);
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         const ioc: string[] = [];
         for (const file of flags.ioc) ioc.push(...(await readListFile(file)));
-        const { manifest, outputs, findings, accounts, ips } = await scanToDirectory({
+        const { manifest, outputs, findings, accounts, ips, complete, resumed } = await scanToDirectory({
           paths,
+          signal: controller.signal,
+          resume: flags.resume ?? false,
+          checkpoints: flags.checkpoints,
           out: flags.out,
           since: flags.since,
           ...(flags.until !== undefined && { until: flags.until }),
@@ -162,12 +179,19 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           timelineEvents: flags.timelineEvents ?? false,
         });
         progress.stop();
+        if (resumed > 0) io.stderr.write(`mxray: ${resumed} file(s) taken from checkpoints, not read again\n`);
         io.stdout.write(
           flags.json ? `${JSON.stringify(summaryJson(manifest, outputs, accounts, ips), null, 2)}\n` : formatTerminalSummary(manifest, outputs, { accounts, ips }),
         );
         const failOn = flags.failOn;
         if (failOn !== 'none' && findings.some((f) => severityRank(f.severity) >= severityRank(failOn))) code = EXIT.findings;
+        if (!complete) {
+          io.stderr.write(`mxray: interrupted; outputs cover the files read. Continue with the same command and --resume.\n`);
+          code = EXIT.interrupted;
+        }
       } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         progress.stop();
       }
     });

@@ -69,7 +69,7 @@ export function buildManifest(
     },
     startedAt: extra.startedAt,
     finishedAt: extra.finishedAt,
-    complete: true,
+    complete: result.complete,
     inputs: result.inputs.map(orderReport),
     skipped: result.skipped,
     totals: result.summary,
@@ -105,4 +105,9 @@ function orderReport(r: FileReport): FileReport {
     ...(r.lastEvent !== undefined && { lastEvent: r.lastEvent }),
     parseErrorSamples: r.parseErrorSamples,
   };
+}
+
+/** The arguments that decide which events a scan produces: a resume must not change them. */
+export function eventShapingArgs(args: ManifestArgs): Omit<ManifestArgs, 'events'> {
+  return { paths: args.paths, since: args.since, until: args.until, tz: args.tz, format: args.format, year: args.year, maxLineBytes: args.maxLineBytes };
 }

@@ -1,5 +1,6 @@
 /** What the manifest says of one input file (DESIGN §5 `inputs[]`, extended). */
 import type { Compression } from '../ingest/sniff.js';
+import type { DiscoveredFile } from '../ingest/discover.js';
 
 export interface ParseErrorSample {
   line: number;
@@ -36,3 +37,33 @@ export interface FileReport {
   lastEvent?: string;
   parseErrorSamples: ParseErrorSample[];
 }
+
+/** A report with nothing read yet; `error` set for a file the scan never got to. */
+export function newFileReport(file: DiscoveredFile, error?: string): FileReport {
+  return {
+    root: file.root,
+    path: file.path,
+    sha256: '',
+    bytes: file.size,
+    compression: 'none',
+    format: 'unknown',
+    lines: 0,
+    events: 0,
+    parseErrors: 0,
+    overlongLines: 0,
+    ...(error !== undefined && { error }),
+    mtime: new Date(file.mtimeMs).toISOString(),
+    decodedBytes: 0,
+    invalidUtf8Lines: 0,
+    ignoredLines: 0,
+    longestLine: 0,
+    baselineEvents: 0,
+    windowEvents: 0,
+    afterEvents: 0,
+    parseErrorSamples: [],
+  };
+}
+
+/** Error text of a file whose reading an interruption cut short or never started. */
+export const NOT_SCANNED = 'not scanned: the scan was interrupted before this file (use --resume)';
+export const INTERRUPTED = 'interrupted while reading: counts cover only the part read, no hash (use --resume)';

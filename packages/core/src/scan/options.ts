@@ -27,6 +27,11 @@ export interface ScanOptions {
   maxLineBytes?: number;
   /** Directory relative paths are resolved against. Default `process.cwd()`. */
   cwd?: string;
+  /**
+   * Stops the scan early (Ctrl-C): files not started are reported as not scanned, files being
+   * read stop at the next chunk and are reported as interrupted; the result says `complete: false`.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ResolvedScanOptions {
@@ -41,6 +46,7 @@ export interface ResolvedScanOptions {
   concurrency: number;
   maxLineBytes: number;
   cwd: string;
+  signal?: AbortSignal;
 }
 
 export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
@@ -85,5 +91,6 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
     concurrency,
     maxLineBytes,
     cwd: options.cwd ?? process.cwd(),
+    ...(options.signal && { signal: options.signal }),
   };
 }

@@ -13,7 +13,7 @@ import { redactSecrets } from '../parse/redact.js';
 import { chooseYearAnchor, type YearAnchor } from '../time/year-inference.js';
 import { phaseOf } from '../time/window.js';
 import type { ResolvedScanOptions } from './options.js';
-import type { FileReport } from './file-report.js';
+import { INTERRUPTED, newFileReport, type FileReport } from './file-report.js';
 
 const MAX_ERROR_SAMPLES = 3;
 const SAMPLE_CHARS = 200;
@@ -25,27 +25,7 @@ export async function* scanFileEvents(
 ): AsyncGenerator<MailEvent[], FileReport, undefined> {
   const reader = new EvidenceReader(file.absolute, onRead);
   const splitter = new LineSplitter(options.maxLineBytes);
-  const report: FileReport = {
-    root: file.root,
-    path: file.path,
-    sha256: '',
-    bytes: file.size,
-    compression: 'none',
-    format: 'unknown',
-    lines: 0,
-    events: 0,
-    parseErrors: 0,
-    overlongLines: 0,
-    mtime: new Date(file.mtimeMs).toISOString(),
-    decodedBytes: 0,
-    invalidUtf8Lines: 0,
-    ignoredLines: 0,
-    longestLine: 0,
-    baselineEvents: 0,
-    windowEvents: 0,
-    afterEvents: 0,
-    parseErrorSamples: [],
-  };
+  const report: FileReport = newFileReport(file);
   let first = Infinity;
   let last = -Infinity;
   let batch: MailEvent[] = [];
@@ -138,7 +118,13 @@ export async function* scanFileEvents(
     parser!.line(text, line);
   };
 
+  let interrupted = false;
   for await (const chunk of reader.chunks()) {
+    if (options.signal?.aborted) {
+      // Leaving the loop closes the file; what was read so far is still parsed and reported.
+      interrupted = true;
+      break;
+    }
     splitter.push(chunk, onLine);
     if (parser?.drain) await parser.drain();
     if (batch.length > 0) {
@@ -152,6 +138,17 @@ export async function* scanFileEvents(
   if (batch.length > 0) yield batch;
 
   const r = reader.result;
+  if (interrupted) {
+    // A hash of part of a file would look like the file's hash: leave it empty.
+    report.error = INTERRUPTED;
+    report.compression = r.compression;
+    report.decodedBytes = r.decodedBytes;
+    if (report.events > 0) {
+      report.firstEvent = new Date(first).toISOString();
+      report.lastEvent = new Date(last).toISOString();
+    }
+    return report;
+  }
   report.sha256 = r.sha256;
   report.bytes = r.bytes || report.bytes;
   report.compression = r.compression;

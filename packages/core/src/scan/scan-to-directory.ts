@@ -2,11 +2,12 @@
  * `mxray scan PATHS --out DIR` as a library call: scan, then write the output contract into DIR.
  * The CLI is a thin shell over this.
  */
-import { mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MxrayError } from '../errors.js';
+import { InvalidOptionError, MxrayError } from '../errors.js';
+import { CheckpointStore } from './checkpoints.js';
 import { EventsJsonlWriter } from '../report/events-jsonl.js';
-import { buildManifest, reproducibleNow, type Manifest } from '../report/manifest.js';
+import { buildManifest, eventShapingArgs, reproducibleNow, type Manifest } from '../report/manifest.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { scan, type ScanHooks, type ScanResult } from './scan.js';
 import { resolveScanOptions, type ScanOptions } from './options.js';
@@ -33,6 +34,7 @@ export const OUTPUT_NAMES = [
   '.activity-parts',
   'report.html',
   'pivot',
+  '.checkpoints',
 ] as const;
 
 export interface ScanToDirectoryOptions extends ScanOptions {
@@ -50,6 +52,13 @@ export interface ScanToDirectoryOptions extends ScanOptions {
   timeline?: readonly string[];
   /** Put the window events of flagged accounts and IPs in the timeline exports, not only findings. */
   timelineEvents?: boolean;
+  /**
+   * Keep per-file checkpoints in `out/.checkpoints` while scanning (default true), so that an
+   * interrupted scan can be resumed; they are removed when the scan completes.
+   */
+  checkpoints?: boolean;
+  /** Continue the interrupted scan in `out` from its checkpoints, with the same paths and time options. */
+  resume?: boolean;
 }
 
 export interface ScanToDirectoryResult {
@@ -58,6 +67,10 @@ export interface ScanToDirectoryResult {
   findings: Finding[];
   accounts: AccountVerdict[];
   ips: IpVerdict[];
+  /** False when `signal` interrupted the scan; the outputs then cover what was read. */
+  complete: boolean;
+  /** Files taken from checkpoints by `resume`. */
+  resumed: number;
   /** Events per hour and phase, for charts. */
   volume: VolumeBucket[];
   activity: ActivityStats;
@@ -72,7 +85,9 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
     timelineFormatOf(file);
     return path.resolve(cwd, file);
   });
-  await prepareOutDir(out, options.paths, cwd, options.force ?? false);
+  const resolved = resolveScanOptions(options);
+  if (options.resume) await prepareResume(out, resolved);
+  else await prepareOutDir(out, options.paths, cwd, options.force ?? false);
   await checkTimelineTargets(timelines, options.paths, cwd, options.force ?? false);
   const startedAt = reproducibleNow();
   const events = options.events ? new EventsJsonlWriter(out) : undefined;
@@ -80,8 +95,9 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   const volume = new EventVolume();
   await events?.start();
   await activity.start();
-  const resolved = resolveScanOptions(options);
   const detection = await createDetection(resolved.window, options.detection ?? {});
+  const checkpoints = options.checkpoints === false && !options.resume ? undefined : new CheckpointStore(out);
+  await checkpoints?.start();
   let result: ScanResult;
   try {
     result = await scan(options, {
@@ -96,7 +112,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
         await activity.fileDone(index);
         await events?.fileDone(index);
       },
-    });
+    }, checkpoints);
   } catch (error) {
     await activity.discard();
     await events?.discard();
@@ -145,12 +161,16 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   const manifestPath = path.join(out, 'manifest.json');
   await writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   written.unshift(manifestPath);
+  // Checkpoints outlive an interrupted scan only: a complete one needs none.
+  if (result.complete) await checkpoints?.remove();
   return {
     result,
     manifest,
     findings,
     accounts,
     ips,
+    complete: result.complete,
+    resumed: result.resumed,
     volume: buckets,
     activity: spooled.stats,
     outputs: [...written.map((p) => path.join(options.out, path.relative(out, p))), ...(options.timeline ?? [])],
@@ -172,6 +192,33 @@ async function checkTimelineTargets(files: readonly string[], inputs: readonly s
     }
     await mkdir(path.dirname(file), { recursive: true });
   }
+}
+
+/** `--resume`: `out` must hold an interrupted scan of the same paths with the same time options. */
+async function prepareResume(out: string, resolved: ReturnType<typeof resolveScanOptions>): Promise<void> {
+  let previous: Manifest;
+  try {
+    previous = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+  } catch {
+    throw new MxrayError('MXRAY_NO_INPUT', `--resume: ${out} holds no manifest.json of an interrupted scan`);
+  }
+  if (previous.complete) throw new MxrayError('MXRAY_NO_INPUT', `--resume: the scan in ${out} is complete; nothing to resume`);
+  const wanted = eventShapingArgs({
+    paths: [...resolved.paths],
+    since: resolved.since,
+    until: resolved.until ?? null,
+    tz: resolved.tz,
+    format: resolved.format?.id ?? 'auto',
+    year: resolved.year ?? null,
+    maxLineBytes: resolved.maxLineBytes,
+    events: false,
+  });
+  const had = eventShapingArgs(previous.args);
+  if (JSON.stringify(wanted) !== JSON.stringify(had)) {
+    throw new InvalidOptionError(`--resume needs the interrupted scan's paths and time options: ${JSON.stringify(had)}`);
+  }
+  // Every output is written again from the checkpoints and the files still to read.
+  for (const name of OUTPUT_NAMES) if (name !== '.checkpoints') await rm(path.join(out, name), { recursive: true, force: true });
 }
 
 async function prepareOutDir(out: string, inputs: readonly string[], cwd: string, force: boolean): Promise<void> {

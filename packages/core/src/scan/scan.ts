@@ -9,7 +9,8 @@ import { discover, type DiscoveredFile, type SkippedEntry } from '../ingest/disc
 import { ScanSummaryBuilder, type ScanSummary } from '../aggregate/scan-summary.js';
 import { resolveScanOptions, type ResolvedScanOptions, type ScanOptions } from './options.js';
 import { scanFileEvents } from './scan-file.js';
-import type { FileReport } from './file-report.js';
+import { INTERRUPTED, NOT_SCANNED, newFileReport, type FileReport } from './file-report.js';
+import type { CheckpointStore } from './checkpoints.js';
 
 export interface ScanProgress {
   files: number;
@@ -29,6 +30,10 @@ export interface ScanHooks {
 
 export interface ScanResult {
   options: ResolvedScanOptions;
+  /** False when `signal` stopped the scan before every file was read. */
+  complete: boolean;
+  /** Files whose events came from a checkpoint instead of being read again. */
+  resumed: number;
   /** One report per scanned file, in input order (root, then path). */
   inputs: FileReport[];
   skipped: SkippedEntry[];
@@ -36,7 +41,7 @@ export interface ScanResult {
 }
 
 /** Scans every file and returns the reports and totals; events go to `hooks.onEvents`. */
-export async function scan(options: ScanOptions, hooks: ScanHooks = {}): Promise<ScanResult> {
+export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoints?: CheckpointStore): Promise<ScanResult> {
   const resolved = resolveScanOptions(options);
   const { files, skipped } = await discover(resolved.paths, resolved.cwd);
   await hooks.onDiscovered?.(files, skipped);
@@ -54,24 +59,59 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}): Promise
     : undefined;
   const summary = new ScanSummaryBuilder();
   const limit = pLimit(resolved.concurrency);
+  const signal = resolved.signal;
+  let resumed = 0;
   const inputs = await Promise.all(
     files.map((file, index) =>
-      limit(async () => {
-        const gen = scanFileEvents(file, resolved, onRead);
-        for (let step = await gen.next(); ; step = await gen.next()) {
-          if (step.done) {
-            progress.filesDone++;
-            hooks.onProgress?.(progress);
-            await hooks.onFileDone?.(step.value, index);
-            return step.value;
+      limit(async (): Promise<FileReport> => {
+        if (signal?.aborted) return newFileReport(file, NOT_SCANNED);
+        const saved = await checkpoints?.load(file);
+        if (saved) {
+          for await (const batch of saved.events()) {
+            for (const event of batch) summary.add(event);
+            await hooks.onEvents?.(batch, index, file);
           }
-          for (const event of step.value) summary.add(event);
-          await hooks.onEvents?.(step.value, index, file);
+          resumed++;
+          progress.bytesRead += file.size;
+          return finishFile(saved.report, index);
+        }
+        const checkpoint = checkpoints?.writer(file);
+        try {
+          const gen = scanFileEvents(file, resolved, onRead);
+          for (let step = await gen.next(); ; step = await gen.next()) {
+            if (step.done) {
+              if (checkpoint) {
+                if (step.value.error === INTERRUPTED) await checkpoint.abort();
+                else await checkpoint.commit(step.value);
+              }
+              return await finishFile(step.value, index);
+            }
+            for (const event of step.value) summary.add(event);
+            await checkpoint?.write(step.value);
+            await hooks.onEvents?.(step.value, index, file);
+          }
+        } catch (error) {
+          await checkpoint?.abort();
+          throw error;
         }
       }),
     ),
   );
-  return { options: resolved, inputs, skipped, summary: summary.build(inputs, skipped.length) };
+  return {
+    options: resolved,
+    complete: !inputs.some((r) => r.error === NOT_SCANNED || r.error === INTERRUPTED),
+    resumed,
+    inputs,
+    skipped,
+    summary: summary.build(inputs, skipped.length),
+  };
+
+  async function finishFile(report: FileReport, index: number): Promise<FileReport> {
+    progress.filesDone++;
+    hooks.onProgress?.(progress);
+    await hooks.onFileDone?.(report, index);
+    return report;
+  }
 }
 
 /**
@@ -84,6 +124,10 @@ export async function* scanEvents(options: ScanOptions): AsyncGenerator<MailEven
   const summary = new ScanSummaryBuilder();
   const inputs: FileReport[] = [];
   for (const file of files) {
+    if (resolved.signal?.aborted) {
+      inputs.push(newFileReport(file, NOT_SCANNED));
+      continue;
+    }
     const gen = scanFileEvents(file, resolved);
     for (let step = await gen.next(); ; step = await gen.next()) {
       if (step.done) {
@@ -96,5 +140,6 @@ export async function* scanEvents(options: ScanOptions): AsyncGenerator<MailEven
       }
     }
   }
-  return { options: resolved, inputs, skipped, summary: summary.build(inputs, skipped.length) };
+  const complete = !inputs.some((r) => r.error === NOT_SCANNED || r.error === INTERRUPTED);
+  return { options: resolved, complete, resumed: 0, inputs, skipped, summary: summary.build(inputs, skipped.length) };
 }

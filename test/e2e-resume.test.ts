@@ -1,0 +1,120 @@
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fg from 'fast-glob';
+import { scan, scanToDirectory, type Manifest } from '@mxray/core';
+import { main } from '@mxray/cli';
+import { SAMPLES } from './helpers/corpus.js';
+import { captureIo } from './helpers/cli-io.js';
+
+let work: string;
+let evidence: string;
+let reference: string;
+
+const sha256 = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
+const manifestOf = async (dir: string): Promise<Manifest> => JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+
+/** Hash of every output file, by name. */
+async function outputHashes(dir: string): Promise<Record<string, string>> {
+  const names = (await fg('**', { cwd: dir, dot: true })).sort();
+  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await sha256(path.join(dir, n))] as const)));
+}
+
+beforeAll(async () => {
+  process.env.SOURCE_DATE_EPOCH = '1722643200';
+  work = await mkdtemp(path.join(tmpdir(), 'mxray-resume-'));
+  evidence = path.join(work, 'evidence');
+  await cp(SAMPLES, evidence, { recursive: true });
+  // A file of many chunks, so that an interruption can land inside it.
+  const lines = Array.from({ length: 40_000 }, (_, i) => `Aug  4 0${i % 10}:${String(i % 60).padStart(2, '0')}:00 mx03 dovecot: imap-login: Login: user=<u${i % 300}@example.jp>, method=PLAIN, rip=198.51.100.${i % 250}, lip=192.0.2.10, mpid=${i}, TLS, session=<r${i}>`);
+  await writeFile(path.join(evidence, 'mx03-maillog-20240805'), `${lines.join('\n')}\n`);
+  reference = path.join(work, 'reference');
+  await scanToDirectory({ paths: [evidence], out: reference, events: true, concurrency: 1 });
+});
+afterAll(async () => {
+  delete process.env.SOURCE_DATE_EPOCH;
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('interrupted scan', () => {
+  it('writes what was read with complete: false, and --resume gives the outputs of an uninterrupted run without reading finished files again', async () => {
+    const out = path.join(work, 'interrupted');
+    const controller = new AbortController();
+    const first = await scanToDirectory({
+      paths: [evidence],
+      out,
+      events: true,
+      concurrency: 1,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.filesDone === 4) controller.abort();
+      },
+    });
+    expect(first.complete).toBe(false);
+    const partial = await manifestOf(out);
+    expect(partial.complete).toBe(false);
+    const done = partial.inputs.filter((i) => i.error === undefined);
+    const notScanned = partial.inputs.filter((i) => i.error?.startsWith('not scanned'));
+    expect(done).toHaveLength(4);
+    expect(notScanned.length).toBe(partial.inputs.length - 4);
+    for (const i of notScanned) expect(i.sha256).toBe('');
+    expect((await readdir(path.join(out, '.checkpoints'))).filter((n) => n.endsWith('.done.json'))).toHaveLength(4);
+
+    const second = await scanToDirectory({ paths: [evidence], out, events: true, concurrency: 3, resume: true });
+    expect(second.complete).toBe(true);
+    expect(second.resumed).toBe(4);
+    expect(existsSync(path.join(out, '.checkpoints'))).toBe(false);
+    expect(await outputHashes(out)).toEqual(await outputHashes(reference));
+  });
+
+  it('stops inside a file: that file is reported interrupted, with the lines read and no hash', async () => {
+    let bigBatches = 0;
+    const controller = new AbortController();
+    const result = await scan({ paths: [evidence], concurrency: 1, signal: controller.signal }, {
+      onEvents: (_batch, _i, file) => {
+        if (file.path === 'mx03-maillog-20240805' && ++bigBatches === 1) controller.abort();
+      },
+    });
+    const big = result.inputs.find((i) => i.path === 'mx03-maillog-20240805')!;
+    expect(result.complete).toBe(false);
+    expect(big.error).toMatch(/^interrupted while reading/);
+    expect(big.sha256).toBe('');
+    expect(big.lines).toBeGreaterThan(0);
+    expect(big.lines).toBeLessThan(40_000);
+  });
+
+  it('refuses to resume with other time options, or a complete scan', async () => {
+    const out = path.join(work, 'refuse');
+    const controller = new AbortController();
+    controller.abort();
+    await scanToDirectory({ paths: [evidence], out, signal: controller.signal, detection: { geo: false } });
+    await expect(scanToDirectory({ paths: [evidence], out, resume: true, since: '2024-08-01T00:00:00Z', detection: { geo: false } })).rejects.toThrow(/same|paths and time options/);
+    await scanToDirectory({ paths: [evidence], out, resume: true, detection: { geo: false } });
+    await expect(scanToDirectory({ paths: [evidence], out, resume: true, detection: { geo: false } })).rejects.toThrow(/complete; nothing to resume/);
+  });
+});
+
+describe('CLI interruption', () => {
+  it('Ctrl-C exits 4 with an incomplete manifest; the same command with --resume completes it', async () => {
+    const out = path.join(work, 'cli');
+    const argv = ['scan', evidence, '--out', out, '-j', '1', '--no-progress'];
+    const a = captureIo();
+    const running = main(argv, a.io);
+    // The scan takes far longer than this (loading the enrichment databases alone does).
+    setTimeout(() => process.emit('SIGINT', 'SIGINT'), 20);
+    expect(await running).toBe(4);
+    expect(a.chunks.stderr).toMatch(/SIGINT: stopping/);
+    expect(a.chunks.stdout).toMatch(/scan INCOMPLETE/);
+    expect((await manifestOf(out)).complete).toBe(false);
+    expect(process.listenerCount('SIGINT')).toBe(0);
+
+    const b = captureIo();
+    expect(await main([...argv, '--resume'], b.io)).toBe(0);
+    expect((await manifestOf(out)).complete).toBe(true);
+    expect(await sha256(path.join(out, 'findings.jsonl'))).toBe(await sha256(path.join(reference, 'findings.jsonl')));
+  });
+});
