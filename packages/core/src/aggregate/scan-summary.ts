@@ -23,6 +23,8 @@ export interface ScanSummary {
   baselineEvents: number;
   windowEvents: number;
   afterEvents: number;
+  /** Events dated more than a day after their file's mtime (see FileReport.futureEvents). */
+  futureEvents: number;
   firstEvent: string | null;
   lastEvent: string | null;
 }
@@ -69,6 +71,7 @@ export class ScanSummaryBuilder {
       baselineEvents: sum((r) => r.baselineEvents),
       windowEvents: sum((r) => r.windowEvents),
       afterEvents: sum((r) => r.afterEvents),
+      futureEvents: sum((r) => r.futureEvents ?? 0),
       firstEvent: firsts[0] ?? null,
       lastEvent: lasts[lasts.length - 1] ?? null,
     };

@@ -57,8 +57,10 @@ export async function discover(inputs: readonly string[], cwd: string = process.
     if (lst.isSymbolicLink()) {
       try {
         st = await stat(absolute);
-      } catch {
-        skipped.push({ root, path: rel, reason: 'broken symbolic link' });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason = code === 'ELOOP' ? 'symbolic link loop' : code === 'EACCES' ? 'permission denied (symbolic link target)' : 'broken symbolic link';
+        skipped.push({ root, path: rel, reason });
         return;
       }
       if (st.isDirectory()) {

@@ -40,6 +40,8 @@ class RawReader {
   constructor(
     private readonly fh: FileHandle,
     private readonly onRead?: (bytes: number) => void,
+    /** The file's size when opened: small files get small buffers (100,000 tiny logs must not mean 100 GB of garbage). */
+    private readonly sizeHint = Infinity,
   ) {}
 
   read(): Promise<Buffer | undefined> {
@@ -50,13 +52,15 @@ class RawReader {
 
   private async readNext(): Promise<Buffer | undefined> {
     if (this.eof) return undefined;
-    const buf = Buffer.allocUnsafe(READ_BYTES);
-    const { bytesRead } = await this.fh.read(buf, 0, READ_BYTES, this.bytes);
+    // One byte more than expected, so that a file read whole is known to be at its end.
+    const size = Math.min(READ_BYTES, Math.max(4096, this.sizeHint - this.bytes + 1));
+    const buf = Buffer.allocUnsafe(size);
+    const { bytesRead } = await this.fh.read(buf, 0, size, this.bytes);
     if (bytesRead === 0) {
       this.eof = true;
       return undefined;
     }
-    const chunk = bytesRead === READ_BYTES ? buf : buf.subarray(0, bytesRead);
+    const chunk = bytesRead === size ? buf : buf.subarray(0, bytesRead);
     this.hash.update(chunk);
     this.bytes += bytesRead;
     this.onRead?.(bytesRead);
@@ -86,6 +90,8 @@ export class EvidenceReader {
   constructor(
     readonly path: string,
     private readonly onRead?: (bytes: number) => void,
+    /** Size from discovery, to size read buffers; reading still goes to the real end of file. */
+    private readonly sizeHint?: number,
   ) {}
 
   async *chunks(): AsyncGenerator<Buffer, void, undefined> {
@@ -98,7 +104,7 @@ export class EvidenceReader {
       this.result.sha256 = '';
       return;
     }
-    const raw = new RawReader(fh, this.onRead);
+    const raw = new RawReader(fh, this.onRead, this.sizeHint);
     try {
       const first = await raw.read();
       if (!first) {

@@ -101,6 +101,7 @@ function orderReport(r: FileReport): FileReport {
     baselineEvents: r.baselineEvents,
     windowEvents: r.windowEvents,
     afterEvents: r.afterEvents,
+    futureEvents: r.futureEvents,
     ...(r.firstEvent !== undefined && { firstEvent: r.firstEvent }),
     ...(r.lastEvent !== undefined && { lastEvent: r.lastEvent }),
     parseErrorSamples: r.parseErrorSamples,

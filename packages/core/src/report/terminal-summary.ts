@@ -48,6 +48,7 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
   lines.push(`  accounts   ${n(t.accounts.total)} seen (${n(t.accounts.baseline)} in baseline, ${n(t.accounts.window)} in window)`);
   lines.push(`  IPs        ${n(t.ips.total)} seen (${n(t.ips.baseline)} in baseline, ${n(t.ips.window)} in window)`);
   lines.push(`  time span  ${t.firstEvent ?? '-'} → ${t.lastEvent ?? '-'}`);
+  if (t.futureEvents > 0) lines.push(`  warning    ${n(t.futureEvents)} event(s) dated more than a day after their file's mtime (forged lines, clock or year errors; see futureEvents in manifest.json)`);
   const bad = manifest.inputs.filter((i) => i.error !== undefined);
   if (bad.length) {
     lines.push('  problems:');

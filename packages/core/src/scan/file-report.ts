@@ -33,6 +33,11 @@ export interface FileReport {
   baselineEvents: number;
   windowEvents: number;
   afterEvents: number;
+  /**
+   * Events dated more than a day after the file was last modified: impossible for a log that was
+   * only appended to, so a clock error, a forged line or a wrong year rule.
+   */
+  futureEvents: number;
   firstEvent?: string;
   lastEvent?: string;
   parseErrorSamples: ParseErrorSample[];
@@ -60,6 +65,7 @@ export function newFileReport(file: DiscoveredFile, error?: string): FileReport 
     baselineEvents: 0,
     windowEvents: 0,
     afterEvents: 0,
+    futureEvents: 0,
     parseErrorSamples: [],
   };
 }

@@ -23,9 +23,10 @@ export async function* scanFileEvents(
   options: ResolvedScanOptions,
   onRead?: (bytes: number) => void,
 ): AsyncGenerator<MailEvent[], FileReport, undefined> {
-  const reader = new EvidenceReader(file.absolute, onRead);
+  const reader = new EvidenceReader(file.absolute, onRead, file.size);
   const splitter = new LineSplitter(options.maxLineBytes);
   const report: FileReport = newFileReport(file);
+  const futureAfter = file.mtimeMs + 86_400_000;
   let first = Infinity;
   let last = -Infinity;
   let batch: MailEvent[] = [];
@@ -59,6 +60,7 @@ export async function* scanFileEvents(
       if (phase === 'baseline') report.baselineEvents++;
       else if (phase === 'window') report.windowEvents++;
       else report.afterEvents++;
+      if (parsed.ts > futureAfter) report.futureEvents++;
       if (parsed.ts < first) first = parsed.ts;
       if (parsed.ts > last) last = parsed.ts;
       batch.push(event);
@@ -154,6 +156,7 @@ export async function* scanFileEvents(
   report.compression = r.compression;
   report.decodedBytes = r.decodedBytes;
   if (r.error) report.error = report.error ? `${r.error}; ${report.error}` : r.error;
+  if (report.bytes === 0 && report.error === undefined) report.error = 'empty file';
   if (report.events > 0) {
     report.firstEvent = new Date(first).toISOString();
     report.lastEvent = new Date(last).toISOString();
