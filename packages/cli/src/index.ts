@@ -64,6 +64,7 @@ interface ScanFlags {
   json?: boolean;
   resume?: boolean;
   checkpoints: boolean;
+  maxKeys: number;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -130,6 +131,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--timeline-events', 'put the window events of flagged accounts and IPs in --timeline, not only findings')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--resume', 'continue the interrupted scan in --out from its checkpoints (same paths and time options)')
+    .option('--max-keys <n>', 'most accounts or IPs one per-key structure holds; past it the least useful are evicted and reported', integer('--max-keys', 100, 1e9), 2_000_000)
     .option('--no-checkpoints', 'keep no per-file checkpoints (saves disk; an interrupted scan then starts over)')
     .addOption(
       new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity')
@@ -156,6 +158,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           signal: controller.signal,
           resume: flags.resume ?? false,
           checkpoints: flags.checkpoints,
+          maxKeys: flags.maxKeys,
           out: flags.out,
           since: flags.since,
           ...(flags.until !== undefined && { until: flags.until }),

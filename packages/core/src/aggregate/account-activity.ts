@@ -1,5 +1,6 @@
 /** Per-account window counters for the accounts report: logins, failures, bytes out, mail sent. */
 import type { MailEvent } from '../event.js';
+import { KeyLimits } from './bounded-map.js';
 
 export interface ActivityCounts {
   logins: number;
@@ -9,7 +10,12 @@ export interface ActivityCounts {
 }
 
 export class AccountActivity {
-  private readonly counts = new Map<string, ActivityCounts>();
+  private readonly counts: Map<string, ActivityCounts>;
+
+  constructor(limits: KeyLimits = new KeyLimits()) {
+    // Accounts that only failed go first: a botnet's invented names.
+    this.counts = limits.map('account activity', (c) => c.logins * 1000 + c.messagesSent * 1000 + c.failedAttempts);
+  }
 
   observe(e: MailEvent): void {
     if (e.phase !== 'window' || e.account === undefined) return;

@@ -5,6 +5,7 @@
  */
 import { EVENT_KINDS, type EventKind, type MailEvent } from '../event.js';
 import type { FileReport } from '../scan/file-report.js';
+import { CappedSet, KeyLimits } from './bounded-map.js';
 
 export interface ScanSummary {
   files: number;
@@ -18,8 +19,9 @@ export interface ScanSummary {
   parseErrors: number;
   overlongLines: number;
   invalidUtf8Lines: number;
-  accounts: { baseline: number; window: number; total: number };
-  ips: { baseline: number; window: number; total: number };
+  /** `capped`: more distinct values were seen than the key cap; the counts are lower bounds. */
+  accounts: { baseline: number; window: number; total: number; capped?: boolean };
+  ips: { baseline: number; window: number; total: number; capped?: boolean };
   baselineEvents: number;
   windowEvents: number;
   afterEvents: number;
@@ -31,10 +33,19 @@ export interface ScanSummary {
 
 export class ScanSummaryBuilder {
   private readonly byKind = Object.fromEntries(EVENT_KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
-  private readonly accounts = { baseline: new Set<string>(), window: new Set<string>() };
-  private readonly ips = { baseline: new Set<string>(), window: new Set<string>() };
-  private readonly allAccounts = new Set<string>();
-  private readonly allIps = new Set<string>();
+  private readonly accounts: { baseline: CappedSet<string>; window: CappedSet<string> };
+  private readonly ips: { baseline: CappedSet<string>; window: CappedSet<string> };
+  private readonly allAccounts: CappedSet<string>;
+  private readonly allIps: CappedSet<string>;
+
+  /** Distinct counts stop at `limits.maxKeys` (then they are lower bounds, and say so). */
+  constructor(private readonly limits: KeyLimits = new KeyLimits()) {
+    const cap = limits.maxKeys;
+    this.accounts = { baseline: new CappedSet(cap), window: new CappedSet(cap) };
+    this.ips = { baseline: new CappedSet(cap), window: new CappedSet(cap) };
+    this.allAccounts = new CappedSet(cap);
+    this.allIps = new CappedSet(cap);
+  }
 
   add(event: MailEvent): void {
     this.byKind[event.kind]++;
@@ -51,6 +62,10 @@ export class ScanSummaryBuilder {
   }
 
   build(reports: readonly FileReport[], skipped: number): ScanSummary {
+    const refusedAccounts = this.allAccounts.refused;
+    const refusedIps = this.allIps.refused;
+    if (refusedAccounts) this.limits.count('summary distinct accounts', refusedAccounts);
+    if (refusedIps) this.limits.count('summary distinct IPs', refusedIps);
     const sum = (pick: (r: FileReport) => number): number => reports.reduce((a, r) => a + pick(r), 0);
     const firsts = reports.map((r) => r.firstEvent).filter((v): v is string => v !== undefined).sort();
     const lasts = reports.map((r) => r.lastEvent).filter((v): v is string => v !== undefined).sort();
@@ -66,8 +81,8 @@ export class ScanSummaryBuilder {
       parseErrors: sum((r) => r.parseErrors),
       overlongLines: sum((r) => r.overlongLines),
       invalidUtf8Lines: sum((r) => r.invalidUtf8Lines),
-      accounts: { baseline: this.accounts.baseline.size, window: this.accounts.window.size, total: this.allAccounts.size },
-      ips: { baseline: this.ips.baseline.size, window: this.ips.window.size, total: this.allIps.size },
+      accounts: { baseline: this.accounts.baseline.size, window: this.accounts.window.size, total: this.allAccounts.size, ...(refusedAccounts > 0 && { capped: true }) },
+      ips: { baseline: this.ips.baseline.size, window: this.ips.window.size, total: this.allIps.size, ...(refusedIps > 0 && { capped: true }) },
       baselineEvents: sum((r) => r.baselineEvents),
       windowEvents: sum((r) => r.windowEvents),
       afterEvents: sum((r) => r.afterEvents),

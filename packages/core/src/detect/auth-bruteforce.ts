@@ -25,8 +25,9 @@ export const authBruteforce = defineDetector({
   },
   kinds: ['auth.failure'],
   create(o, ctx) {
+    const totals = ctx.limits.map<string, { attempts: number; first: number; source: Finding['source']; ip: string | null }>('auth.bruteforce accounts', (t) => t.attempts);
+    // Buckets live and die with their account's total.
     const buckets = new Map<string, Map<number, number>>();
-    const totals = new Map<string, { attempts: number; first: number; source: Finding['source']; ip: string | null }>();
     return {
       observe(e) {
         if (e.phase !== 'window' || e.account === undefined || !countsAsAttempt(e)) return;
@@ -37,8 +38,11 @@ export const authBruteforce = defineDetector({
         const n = e.attempts ?? 1;
         b.set(k, (b.get(k) ?? 0) + n);
         const t = totals.get(e.account);
-        if (!t) totals.set(e.account, { attempts: n, first: e.ts, source: e.source, ip: e.ip ?? null });
-        else {
+        if (!t) {
+          totals.set(e.account, { attempts: n, first: e.ts, source: e.source, ip: e.ip ?? null });
+          // An eviction just dropped accounts from `totals`: drop their buckets too.
+          if (buckets.size > totals.size) for (const account of buckets.keys()) if (!totals.has(account)) buckets.delete(account);
+        } else {
           t.attempts += n;
           if (isEarlier(e.ts, e.source, t.first, t.source)) Object.assign(t, { first: e.ts, source: e.source, ip: e.ip ?? null });
         }

@@ -27,7 +27,8 @@ export const authSpray = defineDetector({
   },
   kinds: ['auth.failure'],
   create(o, ctx) {
-    const sources = new Map<string, SourceState>();
+    // Fewest attempts go first: a botnet's one-shot addresses, never a real sprayer.
+    const sources = ctx.limits.map<string, SourceState>('auth.spray sources', (s) => s.attempts);
     // Enough distinct names to prove a spray and to list; more only costs memory.
     const keep = Math.max(o.minAccounts, 1000);
     return {

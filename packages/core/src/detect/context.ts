@@ -2,6 +2,7 @@
 import type { TimeWindow } from '../time/window.js';
 import type { GeoLookup } from '../enrich/geo.js';
 import { NetList } from './nets.js';
+import { KeyLimits } from '../aggregate/bounded-map.js';
 
 export interface DetectionContext {
   window: TimeWindow;
@@ -18,6 +19,8 @@ export interface DetectionContext {
   geo?: GeoLookup;
   /** Options given per rule id, overriding defaults: `{ 'auth.spray': { minAccounts: 20 } }`. */
   ruleOptions: Record<string, Record<string, number>>;
+  /** Caps on per-key state (a botnet's millions of fake accounts must not exhaust memory). */
+  limits: KeyLimits;
 }
 
 /**
@@ -41,6 +44,7 @@ export interface DetectionContextOptions {
   loginPatterns?: readonly RegExp[];
   geo?: GeoLookup;
   ruleOptions?: Record<string, Record<string, number>>;
+  limits?: KeyLimits;
 }
 
 export function createDetectionContext(o: DetectionContextOptions): DetectionContext {
@@ -55,5 +59,6 @@ export function createDetectionContext(o: DetectionContextOptions): DetectionCon
     isLoginPath: (p) => login.some((r) => r.test(p.slice(0, 512))),
     ...(o.geo && { geo: o.geo }),
     ruleOptions: o.ruleOptions ?? {},
+    limits: o.limits ?? new KeyLimits(),
   };
 }

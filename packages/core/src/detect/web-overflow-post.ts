@@ -33,7 +33,7 @@ export const webOverflowPost = defineDetector({
   create(o, ctx) {
     const baseline = new Map<string, LengthHistogram>();
     const big: MailEvent[] = [];
-    const storms = new Map<string, { count: number; first: MailEvent }>();
+    const storms = ctx.limits.map<string, { count: number; first: MailEvent }>('web.overflow-post sources', (s) => s.count);
     return {
       observe(e) {
         const path = e.path ?? '';

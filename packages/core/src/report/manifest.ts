@@ -10,6 +10,7 @@ import type { ScanSummary } from '../aggregate/scan-summary.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { DetectionSummary } from '../scan/detection.js';
 import type { ActivityStats } from './activity.js';
+import type { CapReport } from '../aggregate/bounded-map.js';
 
 export interface Manifest {
   tool: { name: string; version: string };
@@ -24,6 +25,8 @@ export interface Manifest {
   detection?: DetectionSummary;
   /** What activity.jsonl holds (window events of flagged accounts and IPs). */
   activity?: ActivityStats;
+  /** The per-key cap, and every structure that hit it (then results may depend on read order). */
+  limits?: { maxKeys: number; capped: CapReport[] };
 }
 
 /** The options that shape results (runtime-only ones such as concurrency are left out). */
@@ -47,7 +50,7 @@ export function reproducibleNow(): string {
 
 export function buildManifest(
   result: ScanResult,
-  extra: { events: boolean; startedAt: string; finishedAt: string; detection?: DetectionSummary; activity?: ActivityStats },
+  extra: { events: boolean; startedAt: string; finishedAt: string; detection?: DetectionSummary; activity?: ActivityStats; limits?: { maxKeys: number; capped: CapReport[] } },
 ): Manifest {
   const o = result.options;
   return {
@@ -75,6 +78,7 @@ export function buildManifest(
     totals: result.summary,
     ...(extra.detection && { detection: extra.detection }),
     ...(extra.activity && { activity: extra.activity }),
+    ...(extra.limits && { limits: extra.limits }),
   };
 }
 

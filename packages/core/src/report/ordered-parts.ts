@@ -16,6 +16,8 @@ export class OrderedPartsWriter {
   private readonly partsDir: string;
   private readonly open = new Map<number, WriteStream>();
   private readonly written = new Set<number>();
+  /** The first write error (disk full, out removed): every later call fails with it. */
+  private failure: Error | undefined;
 
   constructor(
     private readonly outDir: string,
@@ -33,15 +35,25 @@ export class OrderedPartsWriter {
   }
 
   /** Appends `text` (whole lines, newline-terminated) to file `index`'s part. */
+  private check(): void {
+    if (this.failure) {
+      throw new MxrayError('MXRAY_WRITE_FAILED', `cannot write under ${this.partsDir}: ${this.failure.message}`, { cause: this.failure });
+    }
+  }
+
   async write(index: number, text: string): Promise<void> {
+    this.check();
     if (text.length === 0) return;
     let stream = this.open.get(index);
     if (!stream) {
       stream = createWriteStream(this.partPath(index));
+      // Without a listener a write error would crash the process instead of failing the scan.
+      stream.on('error', (error) => (this.failure ??= error));
       this.open.set(index, stream);
       this.written.add(index);
     }
-    if (!stream.write(text)) await once(stream, 'drain');
+    if (!stream.write(text)) await once(stream, 'drain').catch(() => undefined);
+    this.check();
   }
 
   async fileDone(index: number): Promise<void> {
@@ -49,7 +61,8 @@ export class OrderedPartsWriter {
     if (!stream) return;
     this.open.delete(index);
     stream.end();
-    await once(stream, 'finish');
+    if (!stream.destroyed) await once(stream, 'close').catch(() => undefined);
+    this.check();
   }
 
   /** Joins the parts in index order into `outDir/targetName`, through `filter` if given, and removes them. */

@@ -45,9 +45,13 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
     .filter(([, v]) => v > 0)
     .map(([k, v]) => `${k} ${n(v)}`);
   if (kinds.length) lines.push(`             ${kinds.join(', ')}`);
-  lines.push(`  accounts   ${n(t.accounts.total)} seen (${n(t.accounts.baseline)} in baseline, ${n(t.accounts.window)} in window)`);
-  lines.push(`  IPs        ${n(t.ips.total)} seen (${n(t.ips.baseline)} in baseline, ${n(t.ips.window)} in window)`);
+  const atLeast = (capped?: boolean): string => (capped ? 'at least ' : '');
+  lines.push(`  accounts   ${atLeast(t.accounts.capped)}${n(t.accounts.total)} seen (${n(t.accounts.baseline)} in baseline, ${n(t.accounts.window)} in window)`);
+  lines.push(`  IPs        ${atLeast(t.ips.capped)}${n(t.ips.total)} seen (${n(t.ips.baseline)} in baseline, ${n(t.ips.window)} in window)`);
   lines.push(`  time span  ${t.firstEvent ?? '-'} → ${t.lastEvent ?? '-'}`);
+  for (const c of manifest.limits?.capped ?? []) {
+    lines.push(`  warning    ${escapeForTerminal(c.structure)} hit its cap of ${n(c.cap)} keys: ${n(c.evicted)} dropped (raise --max-keys; results may depend on read order)`);
+  }
   if (t.futureEvents > 0) lines.push(`  warning    ${n(t.futureEvents)} event(s) dated more than a day after their file's mtime (forged lines, clock or year errors; see futureEvents in manifest.json)`);
   const bad = manifest.inputs.filter((i) => i.error !== undefined);
   if (bad.length) {

@@ -43,6 +43,7 @@ export class CheckpointWriter {
   private readonly gzip: Gzip;
   private readonly sink: WriteStream;
   private readonly closed: Promise<void>;
+  private failure: Error | undefined;
 
   constructor(
     private readonly store: CheckpointStore,
@@ -51,19 +52,35 @@ export class CheckpointWriter {
     this.gzip = createGzip({ level: constants.Z_BEST_SPEED });
     this.sink = createWriteStream(store.eventsPath(file));
     this.gzip.pipe(this.sink);
-    this.closed = once(this.sink, 'close').then(() => undefined);
+    const fail = (error: Error): void => {
+      this.failure ??= error;
+      this.gzip.unpipe(this.sink);
+      this.sink.destroy();
+    };
+    this.sink.on('error', fail);
+    this.gzip.on('error', fail);
+    this.closed = new Promise((resolve) => this.sink.once('close', () => resolve()));
+  }
+
+  private check(): void {
+    if (this.failure) {
+      throw new MxrayError('MXRAY_WRITE_FAILED', `cannot write checkpoint ${this.store.eventsPath(this.file)}: ${this.failure.message}`, { cause: this.failure });
+    }
   }
 
   async write(events: readonly MailEvent[]): Promise<void> {
+    this.check();
     let text = '';
     for (const e of events) text += `${eventToJson(e)}\n`;
-    if (!this.gzip.write(text)) await once(this.gzip, 'drain');
+    if (!this.gzip.write(text)) await Promise.race([once(this.gzip, 'drain'), this.closed]);
+    this.check();
   }
 
   /** Closes the events file, then writes the commit marker. */
   async commit(report: FileReport): Promise<void> {
     this.gzip.end();
     await this.closed;
+    this.check();
     const record: DoneRecord = { root: this.file.root, path: this.file.path, size: this.file.size, mtimeMs: this.file.mtimeMs, report };
     await writeFileAtomic(this.store.donePath(this.file), JSON.stringify(record));
   }

@@ -12,6 +12,7 @@ import { SEVERITIES, type Finding, type Severity } from '../detect/finding.js';
 import { AccountActivity } from '../aggregate/account-activity.js';
 import { correlate, type AccountVerdict, type IpVerdict } from '../aggregate/correlate.js';
 import { loadGeo, type GeoLookup, type GeoOptions } from '../enrich/geo.js';
+import { KeyLimits } from '../aggregate/bounded-map.js';
 
 export interface DetectionSettings {
   /** CIDRs/IPs never flagged for access. */
@@ -29,6 +30,8 @@ export interface DetectionSettings {
   ruleOptions?: Record<string, Record<string, number>>;
   /** Detectors to run, in order; default all built-in ones. */
   detectors?: readonly Detector[];
+  /** Caps on per-key state; default 2,000,000 keys per structure. */
+  limits?: KeyLimits;
 }
 
 export interface DetectionSummary {
@@ -49,6 +52,7 @@ export interface Detection {
 
 export async function createDetection(window: TimeWindow, settings: DetectionSettings): Promise<Detection> {
   const detectors = settings.detectors ?? DETECTORS;
+  const limits = settings.limits ?? new KeyLimits();
   const g = settings.geo;
   const geo = g === false ? undefined : g !== undefined && 'lookup' in g ? g : await loadGeo(g ?? {});
   const context = createDetectionContext({
@@ -58,9 +62,10 @@ export async function createDetection(window: TimeWindow, settings: DetectionSet
     ...(settings.webmailHosts && { webmailHosts: settings.webmailHosts }),
     ...(geo && { geo }),
     ...(settings.ruleOptions && { ruleOptions: settings.ruleOptions }),
+    limits,
   });
   const engine = new DetectionEngine({ context, detectors });
-  const activity = new AccountActivity();
+  const activity = new AccountActivity(limits);
   let hosts: string[] = [];
   return {
     observeAll(events) {

@@ -5,6 +5,7 @@ import type { LogFormat } from '../parse/format.js';
 import { FORMATS, formatById } from '../parse/registry.js';
 import { ZoneClock } from '../time/zone.js';
 import { DEFAULT_SINCE, parseInstant, type TimeWindow } from '../time/window.js';
+import { DEFAULT_MAX_KEYS, KeyLimits } from '../aggregate/bounded-map.js';
 
 export const DEFAULT_TZ = 'Asia/Tokyo';
 
@@ -32,6 +33,13 @@ export interface ScanOptions {
    * read stop at the next chunk and are reported as interrupted; the result says `complete: false`.
    */
   signal?: AbortSignal;
+  /**
+   * Most keys (accounts, IPs) any one per-key structure holds; past it the least useful keys are
+   * evicted and the manifest says so. Default 2,000,000.
+   */
+  maxKeys?: number;
+  /** Shared caps, when a caller runs detection beside the scan (scanToDirectory does). */
+  limits?: KeyLimits;
 }
 
 export interface ResolvedScanOptions {
@@ -47,6 +55,7 @@ export interface ResolvedScanOptions {
   maxLineBytes: number;
   cwd: string;
   signal?: AbortSignal;
+  limits: KeyLimits;
 }
 
 export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
@@ -76,6 +85,8 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
   if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1024) {
     throw new InvalidOptionError('Expected `maxLineBytes` to be an integer of at least 1024');
   }
+  const maxKeys = options.limits?.maxKeys ?? options.maxKeys ?? DEFAULT_MAX_KEYS;
+  if (!Number.isInteger(maxKeys) || maxKeys < 100) throw new InvalidOptionError('Expected `maxKeys` to be an integer of at least 100');
   if (options.year !== undefined && (!Number.isInteger(options.year) || options.year < 1970 || options.year > 9999)) {
     throw new InvalidOptionError('Expected `year` to be a four-digit year');
   }
@@ -92,5 +103,6 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
     maxLineBytes,
     cwd: options.cwd ?? process.cwd(),
     ...(options.signal && { signal: options.signal }),
+    limits: options.limits ?? new KeyLimits(maxKeys),
   };
 }

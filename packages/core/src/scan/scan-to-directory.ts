@@ -95,12 +95,12 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   const volume = new EventVolume();
   await events?.start();
   await activity.start();
-  const detection = await createDetection(resolved.window, options.detection ?? {});
+  const detection = await createDetection(resolved.window, { ...options.detection, limits: resolved.limits });
   const checkpoints = options.checkpoints === false && !options.resume ? undefined : new CheckpointStore(out);
   await checkpoints?.start();
   let result: ScanResult;
   try {
-    result = await scan(options, {
+    result = await scan({ ...options, limits: resolved.limits }, {
       ...(options.onProgress && { onProgress: options.onProgress }),
       onEvents: async (batch, index) => {
         detection.observeAll(batch);
@@ -134,6 +134,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
     finishedAt: reproducibleNow(),
     detection: detection.describe(findings),
     activity: spooled.stats,
+    limits: { maxKeys: resolved.limits.maxKeys, capped: resolved.limits.capped() },
   });
   const buckets = volume.buckets();
   if (options.report ?? true) {

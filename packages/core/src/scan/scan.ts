@@ -57,7 +57,7 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
         hooks.onProgress!(progress);
       }
     : undefined;
-  const summary = new ScanSummaryBuilder();
+  const summary = new ScanSummaryBuilder(resolved.limits);
   const limit = pLimit(resolved.concurrency);
   const signal = resolved.signal;
   let resumed = 0;
