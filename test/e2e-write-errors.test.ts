@@ -29,6 +29,7 @@ describe.skipIf(!existsSync(DISK_FULL))('a full disk under --out', () => {
     expect(chunks.stderr).toMatch(/cannot write .*findings\.jsonl: ENOSPC/);
     expect(existsSync(path.join(out, 'manifest.json'))).toBe(false);
     expect(existsSync(path.join(out, 'findings.jsonl'))).toBe(false);
+    expect(existsSync(path.join(out, '.activity-parts'))).toBe(false);
   });
 
   it('fails a streamed output with MXRAY_WRITE_FAILED instead of crashing the process', async () => {

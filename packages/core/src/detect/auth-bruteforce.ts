@@ -8,6 +8,7 @@
 import { isEarlier, type Finding } from './finding.js';
 import { defineDetector } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';
+import { SparseCounts } from '../aggregate/sparse-counts.js';
 
 const BUCKET_MS = 10 * 60_000;
 
@@ -27,16 +28,16 @@ export const authBruteforce = defineDetector({
   create(o, ctx) {
     const totals = ctx.limits.map<string, { attempts: number; first: number; source: Finding['source']; ip: string | null }>('auth.bruteforce accounts', (t) => t.attempts);
     // Buckets live and die with their account's total.
-    const buckets = new Map<string, Map<number, number>>();
+    const buckets = new Map<string, SparseCounts>();
     return {
       observe(e) {
         if (e.phase !== 'window' || e.account === undefined || !countsAsAttempt(e)) return;
         if (e.ip !== undefined && ctx.trustedNets.has(e.ip)) return;
         let b = buckets.get(e.account);
-        if (!b) buckets.set(e.account, (b = new Map()));
+        if (!b) buckets.set(e.account, (b = new SparseCounts()));
         const k = Math.floor(e.ts / BUCKET_MS);
         const n = e.attempts ?? 1;
-        b.set(k, (b.get(k) ?? 0) + n);
+        b.add(k, n);
         const t = totals.get(e.account);
         if (!t) {
           totals.set(e.account, { attempts: n, first: e.ts, source: e.source, ip: e.ip ?? null });
@@ -56,14 +57,14 @@ export const authBruteforce = defineDetector({
             if (l.phase !== 'window') return false;
             const k = Math.floor(l.ts / BUCKET_MS);
             let sum = 0;
-            for (let i = k - span; i <= k; i++) sum += b.get(i) ?? 0;
+            for (let i = k - span; i <= k; i++) sum += b.get(i);
             return sum >= o.minFailures;
           });
           const total = totals.get(account)!;
           if (hit) {
             const k = Math.floor(hit.ts / BUCKET_MS);
             let sum = 0;
-            for (let i = k - span; i <= k; i++) sum += b.get(i) ?? 0;
+            for (let i = k - span; i <= k; i++) sum += b.get(i);
             out.push({
               time: hit.ts,
               rule: 'auth.bruteforce',

@@ -9,11 +9,22 @@ import { defineDetector } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';
 
 interface SourceState {
-  accounts: Set<string>;
+  /** One name until a second arrives: most sources of a botnet fail once, and a Set costs ~200 B. */
+  accounts: string | Set<string> | undefined;
   attempts: number;
   first: number;
   firstSource: EventSource;
 }
+
+function addAccount(s: SourceState, account: string, keep: number): void {
+  if (s.accounts === undefined) s.accounts = account;
+  else if (typeof s.accounts === 'string') {
+    if (s.accounts !== account) s.accounts = new Set([s.accounts, account]);
+  } else if (s.accounts.size < keep) s.accounts.add(account);
+}
+
+const accountCount = (s: SourceState): number => (s.accounts === undefined ? 0 : typeof s.accounts === 'string' ? 1 : s.accounts.size);
+const accountList = (s: SourceState): string[] => (s.accounts === undefined ? [] : typeof s.accounts === 'string' ? [s.accounts] : [...s.accounts]);
 
 export const authSpray = defineDetector({
   id: 'auth.spray',
@@ -35,9 +46,9 @@ export const authSpray = defineDetector({
       observe(e) {
         if (e.phase !== 'window' || e.ip === undefined || !countsAsAttempt(e) || ctx.trustedNets.has(e.ip)) return;
         let s = sources.get(e.ip);
-        if (!s) sources.set(e.ip, (s = { accounts: new Set(), attempts: 0, first: e.ts, firstSource: e.source }));
+        if (!s) sources.set(e.ip, (s = { accounts: undefined, attempts: 0, first: e.ts, firstSource: e.source }));
         s.attempts += e.attempts ?? 1;
-        if (e.account !== undefined && s.accounts.size < keep) s.accounts.add(e.account);
+        if (e.account !== undefined) addAccount(s, e.account, keep);
         if (isEarlier(e.ts, e.source, s.first, s.firstSource)) {
           s.first = e.ts;
           s.firstSource = e.source;
@@ -48,7 +59,8 @@ export const authSpray = defineDetector({
         const hosts = f.logins.webmailHosts();
         const sprayers = new Map<string, SourceState>();
         for (const [ip, s] of sources) {
-          if (s.accounts.size < o.minAccounts || hosts.has(ip)) continue;
+          const distinct = accountCount(s);
+          if (distinct < o.minAccounts || hosts.has(ip)) continue;
           sprayers.set(ip, s);
           out.push({
             time: s.first,
@@ -57,8 +69,8 @@ export const authSpray = defineDetector({
             account: null,
             ip,
             source: s.firstSource,
-            message: `${ip} failed to authenticate as ${s.accounts.size}${s.accounts.size >= keep ? '+' : ''} distinct accounts (${s.attempts} attempts)`,
-            evidence: { distinctAccounts: s.accounts.size, attempts: s.attempts, threshold: o.minAccounts, sample: [...s.accounts].sort().slice(0, 10) },
+            message: `${ip} failed to authenticate as ${distinct}${distinct >= keep ? '+' : ''} distinct accounts (${s.attempts} attempts)`,
+            evidence: { distinctAccounts: distinct, attempts: s.attempts, threshold: o.minAccounts, sample: accountList(s).sort().slice(0, 10) },
           });
         }
         if (sprayers.size === 0) return out;
@@ -72,8 +84,8 @@ export const authSpray = defineDetector({
             account,
             ip: hit.ip!,
             source: hit.source,
-            message: `${account} logged in from ${hit.ip} after that source sprayed failed logins over ${sprayers.get(hit.ip!)!.accounts.size} accounts`,
-            evidence: { sprayAccounts: sprayers.get(hit.ip!)!.accounts.size, via: hit.via },
+            message: `${account} logged in from ${hit.ip} after that source sprayed failed logins over ${accountCount(sprayers.get(hit.ip!)!)} accounts`,
+            evidence: { sprayAccounts: accountCount(sprayers.get(hit.ip!)!), via: hit.via },
           });
         }
         return out;

@@ -5,6 +5,7 @@
  */
 import type { SkippedEntry } from '../ingest/discover.js';
 import type { ScanResult } from '../scan/scan.js';
+import type { ResolvedScanOptions } from '../scan/options.js';
 import type { FileReport } from '../scan/file-report.js';
 import type { ScanSummary } from '../aggregate/scan-summary.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -55,16 +56,7 @@ export function buildManifest(
   const o = result.options;
   return {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    args: {
-      paths: [...o.paths],
-      since: o.since,
-      until: o.until ?? null,
-      tz: o.tz,
-      format: o.format?.id ?? 'auto',
-      year: o.year ?? null,
-      maxLineBytes: o.maxLineBytes,
-      events: extra.events,
-    },
+    args: manifestArgs(o, extra.events),
     window: {
       since: new Date(o.window.since).toISOString(),
       until: Number.isFinite(o.window.until) ? new Date(o.window.until).toISOString() : null,
@@ -109,6 +101,19 @@ function orderReport(r: FileReport): FileReport {
     ...(r.firstEvent !== undefined && { firstEvent: r.firstEvent }),
     ...(r.lastEvent !== undefined && { lastEvent: r.lastEvent }),
     parseErrorSamples: r.parseErrorSamples,
+  };
+}
+
+export function manifestArgs(o: ResolvedScanOptions, events: boolean): ManifestArgs {
+  return {
+    paths: [...o.paths],
+    since: o.since,
+    until: o.until ?? null,
+    tz: o.tz,
+    format: o.format?.id ?? 'auto',
+    year: o.year ?? null,
+    maxLineBytes: o.maxLineBytes,
+    events,
   };
 }
 

@@ -2,12 +2,13 @@
  * `mxray scan PATHS --out DIR` as a library call: scan, then write the output contract into DIR.
  * The CLI is a thin shell over this.
  */
-import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidOptionError, MxrayError } from '../errors.js';
 import { CheckpointStore } from './checkpoints.js';
 import { EventsJsonlWriter } from '../report/events-jsonl.js';
-import { buildManifest, eventShapingArgs, reproducibleNow, type Manifest } from '../report/manifest.js';
+import { buildManifest, eventShapingArgs, manifestArgs, reproducibleNow, type Manifest } from '../report/manifest.js';
+import { readManifest } from '../report/scan-outputs.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { scan, type ScanHooks, type ScanResult } from './scan.js';
 import { resolveScanOptions, type ScanOptions } from './options.js';
@@ -120,13 +121,20 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   }
   const { findings, accounts, ips } = detection.finish();
   const written: string[] = [];
-  if (events) written.push(await events.finish(result.inputs.length));
-  written.push(...(await writeFindingFiles(out, findings, accounts, ips)));
   const flagged = {
     accounts: new Set(accounts.filter((a) => a.severity !== 'info').map((a) => a.account)),
     ips: new Set(ips.filter((v) => v.severity !== 'info').map((v) => v.ip)),
   };
-  const spooled = await activity.finish(result.inputs.length, flagged);
+  let spooled: Awaited<ReturnType<ActivitySpool['finish']>>;
+  try {
+    if (events) written.push(await events.finish(result.inputs.length));
+    written.push(...(await writeFindingFiles(out, findings, accounts, ips)));
+    spooled = await activity.finish(result.inputs.length, flagged);
+  } catch (error) {
+    // A failed write leaves no spool behind in --out (the manifest, written last, is absent).
+    await activity.discard().catch(() => undefined);
+    throw error;
+  }
   written.push(spooled.path);
   const manifest = buildManifest(result, {
     events: options.events ?? false,
@@ -199,21 +207,12 @@ async function checkTimelineTargets(files: readonly string[], inputs: readonly s
 async function prepareResume(out: string, resolved: ReturnType<typeof resolveScanOptions>): Promise<void> {
   let previous: Manifest;
   try {
-    previous = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+    previous = await readManifest(out);
   } catch {
     throw new MxrayError('MXRAY_NO_INPUT', `--resume: ${out} holds no manifest.json of an interrupted scan`);
   }
   if (previous.complete) throw new MxrayError('MXRAY_NO_INPUT', `--resume: the scan in ${out} is complete; nothing to resume`);
-  const wanted = eventShapingArgs({
-    paths: [...resolved.paths],
-    since: resolved.since,
-    until: resolved.until ?? null,
-    tz: resolved.tz,
-    format: resolved.format?.id ?? 'auto',
-    year: resolved.year ?? null,
-    maxLineBytes: resolved.maxLineBytes,
-    events: false,
-  });
+  const wanted = eventShapingArgs(manifestArgs(resolved, false));
   const had = eventShapingArgs(previous.args);
   if (JSON.stringify(wanted) !== JSON.stringify(had)) {
     throw new InvalidOptionError(`--resume needs the interrupted scan's paths and time options: ${JSON.stringify(had)}`);
