@@ -53,7 +53,12 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
     lines.push(`  warning    ${escapeForTerminal(c.structure)} hit its cap of ${n(c.cap)} keys: ${n(c.evicted)} dropped (raise --max-keys; results may depend on read order)`);
   }
   if (t.futureEvents > 0) lines.push(`  warning    ${n(t.futureEvents)} event(s) dated more than a day after their file's mtime (forged lines, clock or year errors; see futureEvents in manifest.json)`);
-  const bad = manifest.inputs.filter((i) => i.error !== undefined);
+  if (!manifest.complete) {
+    const notScanned = manifest.inputs.filter((i) => i.error?.startsWith('not scanned')).length;
+    const cut = manifest.inputs.filter((i) => i.error?.startsWith('interrupted')).length;
+    lines.push(`  interrupted ${n(notScanned)} file(s) not scanned, ${n(cut)} cut mid-read; the same command with --resume finishes the scan`);
+  }
+  const bad = manifest.inputs.filter((i) => i.error !== undefined && !i.error.startsWith('not scanned'));
   if (bad.length) {
     lines.push('  problems:');
     for (const i of bad.slice(0, 20)) lines.push(`    ${escapeForTerminal(i.path)}: ${escapeForTerminal(i.error!)}`);
