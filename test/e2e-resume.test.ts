@@ -118,3 +118,19 @@ describe('CLI interruption', () => {
     expect(await sha256(path.join(out, 'findings.jsonl'))).toBe(await sha256(path.join(reference, 'findings.jsonl')));
   });
 });
+
+describe('a damaged checkpoint', () => {
+  it('stops the resume with a clear error instead of replaying half a file', async () => {
+    const out = path.join(work, 'damaged');
+    const controller = new AbortController();
+    await scanToDirectory({ paths: [evidence], out, concurrency: 1, signal: controller.signal, detection: { geo: false }, onProgress: (p) => p.filesDone === 2 && controller.abort() });
+    const dir = path.join(out, '.checkpoints');
+    const gz = (await readdir(dir)).find((n) => n.endsWith('.events.jsonl.gz'))!;
+    const bytes = await readFile(path.join(dir, gz));
+    await writeFile(path.join(dir, gz), bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await expect(scanToDirectory({ paths: [evidence], out, resume: true, detection: { geo: false } })).rejects.toMatchObject({
+      code: 'MXRAY_NO_INPUT',
+      message: expect.stringMatching(/checkpoint of .* is damaged/),
+    });
+  });
+});

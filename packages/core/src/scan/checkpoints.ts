@@ -137,17 +137,22 @@ export class CheckpointStore {
     return {
       report: record.report,
       async *events() {
-        const input = createReadStream(eventsPath).pipe(createGunzip());
         let batch: MailEvent[] = [];
-        for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-          if (line === '') continue;
-          const e = JSON.parse(line) as MailEvent & { time?: string };
-          delete e.time;
-          batch.push(e);
-          if (batch.length >= BATCH) {
-            yield batch;
-            batch = [];
+        try {
+          const input = createReadStream(eventsPath).pipe(createGunzip());
+          for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+            if (line === '') continue;
+            const e = JSON.parse(line) as MailEvent & { time?: string };
+            delete e.time;
+            batch.push(e);
+            if (batch.length >= BATCH) {
+              yield batch;
+              batch = [];
+            }
           }
+        } catch (error) {
+          // Some of its events may already be counted: starting over is the only safe answer.
+          throw new MxrayError('MXRAY_NO_INPUT', `the checkpoint of ${file.path} is damaged (${(error as Error).message}); scan again without --resume`, { cause: error });
         }
         if (batch.length) yield batch;
       },

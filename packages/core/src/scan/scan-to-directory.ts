@@ -115,8 +115,9 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
       },
     }, checkpoints);
   } catch (error) {
-    await activity.discard();
-    await events?.discard();
+    // Cleaning up must not hide why the scan failed.
+    await activity.discard().catch(() => undefined);
+    await events?.discard().catch(() => undefined);
     throw error;
   }
   const { findings, accounts, ips } = detection.finish();

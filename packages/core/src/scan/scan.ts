@@ -61,10 +61,12 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
   const limit = pLimit(resolved.concurrency);
   const signal = resolved.signal;
   let resumed = 0;
-  const inputs = await Promise.all(
+  // After a fatal error no file starts: the caller must not see writes after scan() rejected.
+  let failed = false;
+  const settled = await Promise.allSettled(
     files.map((file, index) =>
       limit(async (): Promise<FileReport> => {
-        if (signal?.aborted) return newFileReport(file, NOT_SCANNED);
+        if (signal?.aborted || failed) return newFileReport(file, NOT_SCANNED);
         const saved = await checkpoints?.load(file);
         if (saved) {
           for await (const batch of saved.events()) {
@@ -91,12 +93,16 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
             await hooks.onEvents?.(step.value, index, file);
           }
         } catch (error) {
+          failed = true;
           await checkpoint?.abort();
           throw error;
         }
       }),
     ),
   );
+  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  const inputs = settled.map((r) => (r as PromiseFulfilledResult<FileReport>).value);
   return {
     options: resolved,
     complete: !inputs.some((r) => r.error === NOT_SCANNED || r.error === INTERRUPTED),
