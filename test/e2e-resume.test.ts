@@ -134,3 +134,23 @@ describe('a damaged checkpoint', () => {
     });
   });
 });
+
+describe('file order on disk', () => {
+  it('does not change any output: files created in opposite orders scan the same', async () => {
+    const names = (await fg('**', { cwd: evidence })).sort();
+    const forward = path.join(work, 'order-a');
+    const backward = path.join(work, 'order-b');
+    for (const [dir, list] of [[forward, names], [backward, [...names].reverse()]] as const) {
+      for (const n of list) await cp(path.join(evidence, n), path.join(dir, n), { preserveTimestamps: true });
+    }
+    const a = path.join(work, 'order-out-a');
+    const b = path.join(work, 'order-out-b');
+    await scanToDirectory({ paths: [forward], out: a, events: true, concurrency: 4, detection: { geo: false } });
+    await scanToDirectory({ paths: [backward], out: b, events: true, concurrency: 2, detection: { geo: false } });
+    for (const name of ['findings.jsonl', 'accounts.jsonl', 'ips.jsonl', 'events.jsonl', 'activity.jsonl', 'pivot/ips.txt', 'pivot/accounts.txt']) {
+      expect(await sha256(path.join(b, name)), name).toBe(await sha256(path.join(a, name)));
+    }
+    const strip = (m: Manifest) => ({ ...m, args: { ...m.args, paths: [] }, inputs: m.inputs.map((i) => ({ ...i, root: '' })), skipped: [] });
+    expect(strip(await manifestOf(b))).toEqual(strip(await manifestOf(a)));
+  });
+});
