@@ -74,7 +74,7 @@ const num = (v: number): string => v.toLocaleString('en-US');
 export function renderHtmlReport(input: HtmlReportInput): string {
   const limits = { ...DEFAULT_REPORT_LIMITS, ...input.limits };
   const { manifest } = input;
-  const ids = new EntityIds(input.accounts, input.ips);
+  const ids = new EntityIds(input.accounts, input.ips, drillDownEntities(input.accounts, input.ips, limits));
   const sections = [
     headerSection(input),
     severitySection(input),
@@ -105,13 +105,17 @@ ${sections}
 `.value;
 }
 
-/** Stable anchors: attacker-chosen names never become ids. */
+/** Anchors of the drill-down sections, by rank: attacker-chosen names never become ids. */
 class EntityIds {
   private readonly accounts = new Map<string, string>();
   private readonly ips = new Map<string, string>();
-  constructor(accounts: readonly AccountVerdict[], ips: readonly IpVerdict[]) {
-    accounts.forEach((a, i) => this.accounts.set(a.account, `account-${i + 1}`));
-    ips.forEach((v, i) => this.ips.set(v.ip, `ip-${i + 1}`));
+  constructor(
+    accounts: readonly AccountVerdict[],
+    ips: readonly IpVerdict[],
+    readonly drill: { accounts: ReadonlySet<string>; ips: ReadonlySet<string> },
+  ) {
+    accounts.forEach((a, i) => drill.accounts.has(a.account) && this.accounts.set(a.account, `account-${i + 1}`));
+    ips.forEach((v, i) => drill.ips.has(v.ip) && this.ips.set(v.ip, `ip-${i + 1}`));
   }
   account(name: string | null): string | undefined {
     return name === null ? undefined : this.accounts.get(name);
@@ -125,9 +129,10 @@ function badge(s: Severity): Html {
   return html`<span class="sev sev-${s}">${s}</span>`;
 }
 
-function link(text: string | null, anchor: string | undefined, drill: ReadonlySet<string>): Html {
+/** The name, linked to its drill-down when it has one. */
+function link(text: string | null, anchor: string | undefined): Html {
   if (text === null) return html`<span class="muted">-</span>`;
-  return anchor && drill.has(text) ? html`<a href="#${anchor}">${text}</a>` : html`${text}`;
+  return anchor ? html`<a href="#${anchor}">${text}</a>` : html`${text}`;
 }
 
 function headerSection({ manifest, accounts, ips }: HtmlReportInput): Html {
@@ -200,9 +205,8 @@ ${stackedBarChart('chart-events', `Events per ${unit}, baseline and window (${ma
 
 function ipsSection({ ips }: HtmlReportInput, ids: EntityIds, limits: ReportLimits): Html {
   const shown = ips.slice(0, limits.topEntities);
-  const drill = new Set(ips.filter((v) => flagged(v.severity)).slice(0, limits.drillDowns).map((v) => v.ip));
   const rows = shown.map(
-    (v) => html`<tr data-ip="${v.ip}" data-severity="${v.severity}"><td>${badge(v.severity)}</td><td class="mono">${link(v.ip, ids.ip(v.ip), drill)}</td><td>${v.country ?? ''}</td><td>${v.asn !== undefined ? `AS${v.asn}` : ''} ${v.asnOrg ?? ''}</td><td>${v.rules.join(', ')}</td><td class="num">${num(v.accounts.length)}</td><td class="num">${num(v.findings)}</td><td class="mono">${v.firstSeen}</td><td class="mono">${v.lastSeen}</td></tr>`,
+    (v) => html`<tr data-ip="${v.ip}" data-severity="${v.severity}"><td>${badge(v.severity)}</td><td class="mono">${link(v.ip, ids.ip(v.ip))}</td><td>${v.country ?? ''}</td><td>${v.asn !== undefined ? `AS${v.asn}` : ''} ${v.asnOrg ?? ''}</td><td>${v.rules.join(', ')}</td><td class="num">${num(v.accounts.length)}</td><td class="num">${num(v.findings)}</td><td class="mono">${v.firstSeen}</td><td class="mono">${v.lastSeen}</td></tr>`,
   );
   return html`<section id="top-ips"><h2>Top IP addresses</h2>
 <table><thead><tr><th>Severity</th><th>IP</th><th>Country</th><th>ASN</th><th>Rules</th><th>Accounts</th><th>Findings</th><th>First</th><th>Last</th></tr></thead><tbody>${rows}</tbody></table>
@@ -212,9 +216,8 @@ ${more(ips.length, shown.length, 'ips.jsonl')}
 
 function accountsSection({ accounts }: HtmlReportInput, ids: EntityIds, limits: ReportLimits): Html {
   const shown = accounts.slice(0, limits.topEntities);
-  const drill = new Set(accounts.filter((a) => flagged(a.severity)).slice(0, limits.drillDowns).map((a) => a.account));
   const rows = shown.map(
-    (a) => html`<tr data-account="${a.account}" data-severity="${a.severity}"><td>${badge(a.severity)}</td><td>${link(a.account, ids.account(a.account), drill)}</td><td>${a.rules.join(', ')}</td><td class="mono">${a.ips.slice(0, 5).join(', ')}${a.ips.length > 5 ? ` +${a.ips.length - 5}` : ''}</td><td class="num">${num(a.counts.logins)}</td><td class="num">${num(a.counts.bytesOut)}</td><td class="num">${num(a.counts.messagesSent)}</td><td class="mono">${a.firstSeen}</td></tr>`,
+    (a) => html`<tr data-account="${a.account}" data-severity="${a.severity}"><td>${badge(a.severity)}</td><td>${link(a.account, ids.account(a.account))}</td><td>${a.rules.join(', ')}</td><td class="mono">${a.ips.slice(0, 5).join(', ')}${a.ips.length > 5 ? ` +${a.ips.length - 5}` : ''}</td><td class="num">${num(a.counts.logins)}</td><td class="num">${num(a.counts.bytesOut)}</td><td class="num">${num(a.counts.messagesSent)}</td><td class="mono">${a.firstSeen}</td></tr>`,
   );
   return html`<section id="top-accounts"><h2>Top accounts</h2>
 <table><thead><tr><th>Severity</th><th>Account</th><th>Rules</th><th>From</th><th>Logins</th><th>Bytes out</th><th>Sent</th><th>First finding</th></tr></thead><tbody>${rows}</tbody></table>
@@ -236,12 +239,10 @@ function rulesSection({ manifest, detectors }: HtmlReportInput): Html {
 </section>`;
 }
 
-function findingsSection({ findings, accounts, ips }: HtmlReportInput, ids: EntityIds, limits: ReportLimits): Html {
-  const drill = drillDownEntities(accounts, ips, limits);
-  const drillAll = new Set([...drill.accounts, ...drill.ips]);
+function findingsSection({ findings }: HtmlReportInput, ids: EntityIds, limits: ReportLimits): Html {
   const shown = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.time - b.time).slice(0, limits.findingRows);
   const rows = shown.map(
-    (f) => html`<tr data-rule="${f.rule}" data-severity="${f.severity}"><td class="mono">${new Date(f.time).toISOString()}</td><td>${badge(f.severity)}</td><td class="mono">${f.rule}</td><td>${link(f.account, ids.account(f.account), drillAll)}</td><td class="mono">${link(f.ip, ids.ip(f.ip), drillAll)}</td><td class="msg">${f.message}</td><td class="mono src">${f.source.file}:${f.source.line}</td></tr>`,
+    (f) => html`<tr data-rule="${f.rule}" data-severity="${f.severity}"><td class="mono">${new Date(f.time).toISOString()}</td><td>${badge(f.severity)}</td><td class="mono">${f.rule}</td><td>${link(f.account, ids.account(f.account))}</td><td class="mono">${link(f.ip, ids.ip(f.ip))}</td><td class="msg">${f.message}</td><td class="mono src">${f.source.file}:${f.source.line}</td></tr>`,
   );
   return html`<section id="findings"><h2>Findings</h2>
 <p class="muted">Most severe first, then by time.</p>
@@ -252,7 +253,7 @@ ${more(findings.length, shown.length, 'findings.jsonl')}
 
 function drillDownSection(input: HtmlReportInput, ids: EntityIds, limits: ReportLimits): Html {
   const { accounts, ips, findings, activity } = input;
-  const drill = drillDownEntities(accounts, ips, limits);
+  const drill = ids.drill;
   const byAccount = new Map<string, TimelineEntry[]>();
   const byIp = new Map<string, TimelineEntry[]>();
   const wanted = (x: { account?: string | null; ip?: string | null }): boolean =>
