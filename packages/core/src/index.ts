@@ -77,7 +77,7 @@ export { rulesMarkdown } from './report/rules-markdown.js';
 
 // Reports: HTML, timelines, drill-down
 export { EventVolume, type VolumeBucket } from './aggregate/event-volume.js';
-export { ActivitySpool, readActivity, ACTIVITY_KINDS, DEFAULT_ACTIVITY_CAP, type ActivityStats } from './report/activity.js';
+export { ActivitySpool, readActivity, selectActivity, ACTIVITY_KINDS, DEFAULT_ACTIVITY_CAP, type ActivityStats } from './report/activity.js';
 export { OrderedPartsWriter, type LineFilter } from './report/ordered-parts.js';
 export {
   renderHtmlReport,

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MailEvent } from '../event.js';
-import { ActivitySpool, readActivity } from './activity.js';
+import { ActivitySpool, readActivity, selectActivity } from './activity.js';
 
 const ev = (i: number, account: string, ip: string, phase: MailEvent['phase'] = 'window', kind: MailEvent['kind'] = 'auth.success'): MailEvent => ({
   ts: 1_722_643_200_000 + i * 1000,
@@ -46,6 +46,28 @@ describe('ActivitySpool', () => {
       expect(await readdir(dir)).toEqual(['activity.jsonl']);
       const again = await readActivity(file, { accounts: new Set(['bad@example.jp']), ips: new Set() }, 1);
       expect(again.map((e) => e.source.line)).toEqual([2]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('selectActivity', () => {
+  it('picks from events read for a wider set exactly what readActivity picks for a narrower one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mxray-select-'));
+    try {
+      const spool = new ActivitySpool(dir);
+      await spool.start();
+      const batch = Array.from({ length: 40 }, (_, i) => ev(i, `a${i % 3}@example.jp`, `198.51.100.${i % 4}`));
+      await spool.write(0, batch);
+      await spool.fileDone(0);
+      const wide = { accounts: new Set(['a0@example.jp', 'a1@example.jp', 'a2@example.jp']), ips: new Set(['198.51.100.1', '198.51.100.3']) };
+      const narrow = { accounts: new Set(['a1@example.jp']), ips: new Set(['198.51.100.3']) };
+      const { path: file } = await spool.finish(1, wide, 100);
+      const direct = await readActivity(file, narrow, 4);
+      const selected = selectActivity(await readActivity(file, wide, 4), narrow, 4);
+      expect(selected.map((e) => e.source.line)).toEqual(direct.map((e) => e.source.line));
+      expect(direct.length).toBeGreaterThan(4);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

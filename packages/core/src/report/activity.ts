@@ -7,11 +7,10 @@
  * and filtered when the parts are joined. Memory does not grow with events; disk use during the
  * scan grows with window events and is released at the end.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { EventKind, MailEvent } from '../event.js';
 import { eventToJson } from './json-order.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
+import { readJsonl } from './scan-outputs.js';
 
 /** What a drill-down shows: logins, failures, sessions with bytes, sends, web requests, stored mail. */
 export const ACTIVITY_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
@@ -67,30 +66,19 @@ export class ActivitySpool {
     flagged: { accounts: ReadonlySet<string>; ips: ReadonlySet<string> },
     cap = DEFAULT_ACTIVITY_CAP,
   ): Promise<{ path: string; stats: ActivityStats }> {
-    const perAccount = new Map<string, number>();
-    const perIp = new Map<string, number>();
+    const quota = new EntityQuota(flagged, cap);
     let events = 0;
     let omitted = 0;
     const path = await this.parts.join(fileCount, 'activity.jsonl', (line) => {
       const t1 = line.indexOf('\t');
       const t2 = line.indexOf('\t', t1 + 1);
-      const account = line.slice(0, t1);
-      const ip = line.slice(t1 + 1, t2);
-      const byAccount = account !== '' && flagged.accounts.has(account);
-      const byIp = ip !== '' && flagged.ips.has(ip);
-      if (!byAccount && !byIp) return undefined;
-      const roomAccount = byAccount && (perAccount.get(account) ?? 0) < cap;
-      const roomIp = byIp && (perIp.get(ip) ?? 0) < cap;
-      if (!roomAccount && !roomIp) {
-        omitted++;
-        return undefined;
-      }
-      if (byAccount) perAccount.set(account, (perAccount.get(account) ?? 0) + 1);
-      if (byIp) perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
+      const verdict = quota.take(line.slice(0, t1) || undefined, line.slice(t1 + 1, t2) || undefined);
+      if (verdict === 'over') omitted++;
+      if (verdict !== 'kept') return undefined;
       events++;
       return line.slice(t2 + 1);
     });
-    return { path, stats: { accounts: perAccount.size, ips: perIp.size, events, omitted, perEntityCap: cap } };
+    return { path, stats: { accounts: quota.accounts.size, ips: quota.ips.size, events, omitted, perEntityCap: cap } };
   }
 
   discard(): Promise<void> {
@@ -99,27 +87,53 @@ export class ActivitySpool {
 }
 
 /**
+ * At most `cap` events per wanted account and per wanted IP; an event counts for both its
+ * account and its IP, and is kept while either has room. Shared by the spool and its readers.
+ */
+class EntityQuota {
+  readonly accounts = new Map<string, number>();
+  readonly ips = new Map<string, number>();
+
+  constructor(
+    private readonly wanted: { accounts: ReadonlySet<string>; ips: ReadonlySet<string> },
+    private readonly cap: number,
+  ) {}
+
+  take(account: string | undefined, ip: string | undefined): 'kept' | 'over' | 'unwanted' {
+    const byAccount = account !== undefined && this.wanted.accounts.has(account);
+    const byIp = ip !== undefined && this.wanted.ips.has(ip);
+    if (!byAccount && !byIp) return 'unwanted';
+    const roomAccount = byAccount && (this.accounts.get(account) ?? 0) < this.cap;
+    const roomIp = byIp && (this.ips.get(ip) ?? 0) < this.cap;
+    if (!roomAccount && !roomIp) return 'over';
+    if (byAccount) this.accounts.set(account, (this.accounts.get(account) ?? 0) + 1);
+    if (byIp) this.ips.set(ip, (this.ips.get(ip) ?? 0) + 1);
+    return 'kept';
+  }
+}
+
+/**
  * Reads back the events of some accounts and IPs from an activity.jsonl (or events.jsonl),
  * streaming, keeping at most `perEntity` per entity (the earliest in file order).
  */
-export async function readActivity(
+export function readActivity(
   file: string,
   wanted: { accounts: ReadonlySet<string>; ips: ReadonlySet<string> },
   perEntity = DEFAULT_ACTIVITY_CAP,
 ): Promise<MailEvent[]> {
-  const out: MailEvent[] = [];
-  const perAccount = new Map<string, number>();
-  const perIp = new Map<string, number>();
-  const input = createReadStream(file, { encoding: 'utf8' });
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    if (line === '') continue;
-    const e = JSON.parse(line) as MailEvent;
-    const a = e.account !== undefined && wanted.accounts.has(e.account) && (perAccount.get(e.account) ?? 0) < perEntity;
-    const i = e.ip !== undefined && wanted.ips.has(e.ip) && (perIp.get(e.ip) ?? 0) < perEntity;
-    if (!a && !i) continue;
-    if (a) perAccount.set(e.account!, (perAccount.get(e.account!) ?? 0) + 1);
-    if (i) perIp.set(e.ip!, (perIp.get(e.ip!) ?? 0) + 1);
-    out.push(e);
-  }
-  return out;
+  const quota = new EntityQuota(wanted, perEntity);
+  return readJsonl<MailEvent>(file, (e) => quota.take(e.account, e.ip) === 'kept');
+}
+
+/**
+ * The same selection over events already read (in file order): from events read for a wider
+ * set, exactly what `readActivity` would have returned for `wanted`.
+ */
+export function selectActivity(
+  events: readonly MailEvent[],
+  wanted: { accounts: ReadonlySet<string>; ips: ReadonlySet<string> },
+  perEntity = DEFAULT_ACTIVITY_CAP,
+): MailEvent[] {
+  const quota = new EntityQuota(wanted, perEntity);
+  return events.filter((e) => quota.take(e.account, e.ip) === 'kept');
 }

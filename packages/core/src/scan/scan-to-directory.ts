@@ -17,7 +17,7 @@ import { writeFindingFiles } from '../report/findings-files.js';
 import type { Finding } from '../detect/finding.js';
 import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
 import { EventVolume, type VolumeBucket } from '../aggregate/event-volume.js';
-import { ActivitySpool, readActivity, type ActivityStats } from '../report/activity.js';
+import { ActivitySpool, readActivity, selectActivity, type ActivityStats } from '../report/activity.js';
 import { drillDownEntities, renderHtmlReport } from '../report/html/report.js';
 import { DETECTORS } from '../detect/registry.js';
 import { compareEntries, eventEntry, findingEntry, type TimelineEntry } from '../report/timeline.js';
@@ -146,8 +146,13 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
     limits: { maxKeys: resolved.limits.maxKeys, capped: resolved.limits.capped() },
   });
   const buckets = volume.buckets();
-  if (options.report ?? true) {
-    const drill = drillDownEntities(accounts, ips);
+  const drill = drillDownEntities(accounts, ips);
+  // One read of activity.jsonl: with --timeline-events, the flagged entities' events serve the
+  // timeline and, selected again, the drill-downs; otherwise only the drill-downs' are read.
+  const wantAll = timelines.length > 0 && (options.timelineEvents ?? false);
+  const writeReport = options.report ?? true;
+  const activityEvents = wantAll || writeReport ? await readActivity(spooled.path, wantAll ? flagged : drill) : [];
+  if (writeReport) {
     const reportPath = path.join(out, 'report.html');
     const html = renderHtmlReport({
       manifest,
@@ -155,7 +160,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
       accounts,
       ips,
       volume: buckets,
-      activity: await readActivity(spooled.path, drill),
+      activity: wantAll ? selectActivity(activityEvents, drill) : activityEvents,
       activityStats: spooled.stats,
       detectors: options.detection?.detectors ?? DETECTORS,
     });
@@ -164,7 +169,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   }
   if (timelines.length) {
     const entries: TimelineEntry[] = findings.map(findingEntry);
-    if (options.timelineEvents) for (const e of await readActivity(spooled.path, flagged)) entries.push(eventEntry(e));
+    if (wantAll) for (const e of activityEvents) entries.push(eventEntry(e));
     entries.sort(compareEntries);
     for (const file of timelines) await writeTimeline(file, entries);
   }
