@@ -5,7 +5,7 @@
  */
 import { EVENT_KINDS, type EventKind, type MailEvent } from '../event.js';
 import type { FileReport } from '../scan/file-report.js';
-import { CappedSet, KeyLimits } from './bounded-map.js';
+import { KeyLimits } from './bounded-map.js';
 
 export interface ScanSummary {
   files: number;
@@ -31,39 +31,57 @@ export interface ScanSummary {
   lastEvent: string | null;
 }
 
+/**
+ * Distinct keys and the phases each was seen in, one map entry per key (bit 1 baseline, bit 2
+ * window): a third of what three sets cost. Stops at `cap` keys; then counts are lower bounds.
+ */
+class PhaseKeys {
+  private readonly keys = new Map<string, number>();
+  refused = 0;
+
+  constructor(private readonly cap: number) {}
+
+  add(key: string, bit: number): void {
+    const seen = this.keys.get(key);
+    if (seen === undefined) {
+      if (this.keys.size >= this.cap) this.refused++;
+      else this.keys.set(key, bit);
+    } else if ((seen & bit) !== bit) this.keys.set(key, seen | bit);
+  }
+
+  counts(): { baseline: number; window: number; total: number; capped?: boolean } {
+    let baseline = 0;
+    let window = 0;
+    for (const bits of this.keys.values()) {
+      if (bits & 1) baseline++;
+      if (bits & 2) window++;
+    }
+    return { baseline, window, total: this.keys.size, ...(this.refused > 0 && { capped: true }) };
+  }
+}
+
 export class ScanSummaryBuilder {
   private readonly byKind = Object.fromEntries(EVENT_KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
-  private readonly accounts: { baseline: CappedSet<string>; window: CappedSet<string> };
-  private readonly ips: { baseline: CappedSet<string>; window: CappedSet<string> };
-  private readonly allAccounts: CappedSet<string>;
-  private readonly allIps: CappedSet<string>;
+  private readonly accounts: PhaseKeys;
+  private readonly ips: PhaseKeys;
 
   /** Distinct counts stop at `limits.maxKeys` (then they are lower bounds, and say so). */
   constructor(private readonly limits: KeyLimits = new KeyLimits()) {
-    const cap = limits.maxKeys;
-    this.accounts = { baseline: new CappedSet(cap), window: new CappedSet(cap) };
-    this.ips = { baseline: new CappedSet(cap), window: new CappedSet(cap) };
-    this.allAccounts = new CappedSet(cap);
-    this.allIps = new CappedSet(cap);
+    this.accounts = new PhaseKeys(limits.maxKeys);
+    this.ips = new PhaseKeys(limits.maxKeys);
   }
 
   add(event: MailEvent): void {
     this.byKind[event.kind]++;
-    const side = event.phase === 'baseline' ? 'baseline' : event.phase === 'window' ? 'window' : undefined;
-    if (event.account !== undefined) {
-      // A fresh string: the parsed one may be a slice that pins its whole source line.
-      if (!this.allAccounts.has(event.account)) this.allAccounts.add(copy(event.account));
-      if (side && !this.accounts[side].has(event.account)) this.accounts[side].add(copy(event.account));
-    }
-    if (event.ip !== undefined) {
-      if (!this.allIps.has(event.ip)) this.allIps.add(event.ip);
-      if (side && !this.ips[side].has(event.ip)) this.ips[side].add(event.ip);
-    }
+    // Keys are the scan's pooled strings (see StringPool), so they pin no line.
+    const bit = event.phase === 'baseline' ? 1 : event.phase === 'window' ? 2 : 0;
+    if (event.account !== undefined) this.accounts.add(event.account, bit);
+    if (event.ip !== undefined) this.ips.add(event.ip, bit);
   }
 
   build(reports: readonly FileReport[], skipped: number): ScanSummary {
-    const refusedAccounts = this.allAccounts.refused;
-    const refusedIps = this.allIps.refused;
+    const refusedAccounts = this.accounts.refused;
+    const refusedIps = this.ips.refused;
     if (refusedAccounts) this.limits.count('summary distinct accounts', refusedAccounts);
     if (refusedIps) this.limits.count('summary distinct IPs', refusedIps);
     const sum = (pick: (r: FileReport) => number): number => reports.reduce((a, r) => a + pick(r), 0);
@@ -81,8 +99,8 @@ export class ScanSummaryBuilder {
       parseErrors: sum((r) => r.parseErrors),
       overlongLines: sum((r) => r.overlongLines),
       invalidUtf8Lines: sum((r) => r.invalidUtf8Lines),
-      accounts: { baseline: this.accounts.baseline.size, window: this.accounts.window.size, total: this.allAccounts.size, ...(refusedAccounts > 0 && { capped: true }) },
-      ips: { baseline: this.ips.baseline.size, window: this.ips.window.size, total: this.allIps.size, ...(refusedIps > 0 && { capped: true }) },
+      accounts: this.accounts.counts(),
+      ips: this.ips.counts(),
       baselineEvents: sum((r) => r.baselineEvents),
       windowEvents: sum((r) => r.windowEvents),
       afterEvents: sum((r) => r.afterEvents),
@@ -91,9 +109,4 @@ export class ScanSummaryBuilder {
       lastEvent: lasts[lasts.length - 1] ?? null,
     };
   }
-}
-
-function copy(s: string): string {
-  // Forces a flat copy in V8, so a sliced string does not keep a whole line buffer alive.
-  return (' ' + s).slice(1);
 }

@@ -3,7 +3,7 @@
  * own baseline, per session (Dovecot logout `out=` / POP3 `retr=`) and per day. The client IP
  * comes from the login line through the session id.
  */
-import type { MailEvent } from '../event.js';
+import type { EventSource, MailEvent } from '../event.js';
 import { isEarlier, type Finding } from './finding.js';
 import { defineDetector } from './detector.js';
 
@@ -11,9 +11,18 @@ const DAY = 86_400_000;
 
 interface AccountBytes {
   baselineMaxSession: number;
-  baselineDays: Map<number, number>;
-  windowDays: Map<number, { bytes: number; first: MailEvent }>;
-  sessions: MailEvent[];
+  // Created on first use: most accounts never need all three, and an empty Map costs ~100 bytes.
+  baselineDays: Map<number, number> | undefined;
+  windowDays: Map<number, DayBytes> | undefined;
+  sessions: MailEvent[] | undefined;
+}
+
+/** A day's bytes and where it started: the first event's time, client and line, not the event (which pins its line). */
+interface DayBytes {
+  bytes: number;
+  ts: number;
+  ip: string | undefined;
+  source: EventSource;
 }
 
 export const accessMassDownload = defineDetector({
@@ -33,7 +42,7 @@ export const accessMassDownload = defineDetector({
     const accounts = new Map<string, AccountBytes>();
     const state = (a: string): AccountBytes => {
       let s = accounts.get(a);
-      if (!s) accounts.set(a, (s = { baselineMaxSession: 0, baselineDays: new Map(), windowDays: new Map(), sessions: [] }));
+      if (!s) accounts.set(a, (s = { baselineMaxSession: 0, baselineDays: undefined, windowDays: undefined, sessions: undefined }));
       return s;
     };
     return {
@@ -43,27 +52,33 @@ export const accessMassDownload = defineDetector({
         if (e.phase === 'baseline') {
           const s = state(e.account);
           s.baselineMaxSession = Math.max(s.baselineMaxSession, e.bytesOut);
+          s.baselineDays ??= new Map();
           s.baselineDays.set(day, (s.baselineDays.get(day) ?? 0) + e.bytesOut);
         } else if (e.phase === 'window') {
           const s = state(e.account);
+          s.windowDays ??= new Map();
           const d = s.windowDays.get(day);
-          if (!d) s.windowDays.set(day, { bytes: e.bytesOut, first: e });
+          if (!d) s.windowDays.set(day, { bytes: e.bytesOut, ts: e.ts, ip: e.ip, source: e.source });
           else {
             d.bytes += e.bytesOut;
-            if (isEarlier(e.ts, e.source, d.first.ts, d.first.source)) d.first = e;
+            if (isEarlier(e.ts, e.source, d.ts, d.source)) {
+              d.ts = e.ts;
+              d.ip = e.ip;
+              d.source = e.source;
+            }
           }
-          if (e.bytesOut > o.minBytes) s.sessions.push(e);
+          if (e.bytesOut > o.minBytes) (s.sessions ??= []).push(e);
         }
       },
       finish() {
         const out: Finding[] = [];
         for (const [account, s] of accounts) {
-          const hasBaseline = s.baselineDays.size > 0;
-          const baselineMaxDay = Math.max(0, ...s.baselineDays.values());
+          const hasBaseline = (s.baselineDays?.size ?? 0) > 0;
+          const baselineMaxDay = Math.max(0, ...(s.baselineDays?.values() ?? []));
           const sessionLimit = hasBaseline ? Math.max(o.minBytes, o.factor * s.baselineMaxSession) : o.noBaselineBytes;
           const dayLimit = hasBaseline ? Math.max(o.minBytes, o.factor * baselineMaxDay) : o.noBaselineBytes;
           const flaggedDays = new Set<number>();
-          for (const e of s.sessions) {
+          for (const e of s.sessions ?? []) {
             if (e.bytesOut! <= sessionLimit) continue;
             flaggedDays.add(Math.floor(e.ts / DAY));
             out.push({
@@ -77,15 +92,15 @@ export const accessMassDownload = defineDetector({
               evidence: { bytesOut: e.bytesOut, limit: sessionLimit, baselineMaxSession: s.baselineMaxSession, hasBaseline, session: e.session ?? null },
             });
           }
-          for (const [day, d] of s.windowDays) {
+          for (const [day, d] of s.windowDays ?? []) {
             if (d.bytes <= dayLimit || flaggedDays.has(day)) continue;
             out.push({
-              time: d.first.ts,
+              time: d.ts,
               rule: 'access.mass-download',
               severity: 'medium',
               account,
-              ip: d.first.ip ?? null,
-              source: d.first.source,
+              ip: d.ip ?? null,
+              source: d.source,
               message: `${account} downloaded ${d.bytes} bytes on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC) (limit ${dayLimit})`,
               evidence: { bytesOutDay: d.bytes, limit: dayLimit, baselineMaxDay, hasBaseline },
             });

@@ -3,9 +3,10 @@
  * to many recipient domains it never wrote to before. Submissions are tied to the SASL account
  * through Postfix queue ids while parsing.
  */
-import type { MailEvent } from '../event.js';
+import type { EventSource, MailEvent } from '../event.js';
 import { cmp, isEarlier, type Finding } from './finding.js';
 import { defineDetector } from './detector.js';
+import { flatCopy } from '../parse/string-pool.js';
 
 const DAY = 86_400_000;
 /** Recipient domains remembered per account: enough to tell a habit from a burst. */
@@ -13,12 +14,23 @@ const MAX_DOMAINS = 500;
 /** Source IPs counted per account and day; a burst has one or a few. */
 const MAX_SOURCES = 64;
 
+/** Where something was first seen: time, client and line (not the event, which pins its line). */
+interface Mark {
+  ts: number;
+  ip: string | undefined;
+  source: EventSource;
+}
+
+const mark = (e: MailEvent): Mark => ({ ts: e.ts, ip: e.ip, source: e.source });
+
+/** Containers are created on first use: an empty Map or Set costs about 100 bytes, per account. */
 interface Sender {
-  baselineDays: Map<number, number>;
-  baselineDomains: Set<string>;
-  /** Per window day: submissions per source IP (`''` for none), with each source's first event. */
-  windowDays: Map<number, Map<string, { count: number; first: MailEvent }>>;
-  newDomains: Map<number, { domains: Set<string>; first: MailEvent }>;
+  baselineDays: Map<number, number> | undefined;
+  baselineDomains: Set<string> | undefined;
+  /** Per window day: submissions per source IP (`''` for none), with each source's first one. */
+  windowDays: Map<number, Map<string, { count: number; first: Mark }>> | undefined;
+  /** Per window day: recipient domains and the first delivery to each, judged against the baseline at the end. */
+  windowDomains: Map<number, Map<string, Mark>> | undefined;
 }
 
 export const smtpSendBurst = defineDetector({
@@ -38,27 +50,30 @@ export const smtpSendBurst = defineDetector({
     const senders = new Map<string, Sender>();
     const state = (a: string): Sender => {
       let s = senders.get(a);
-      if (!s) senders.set(a, (s = { baselineDays: new Map(), baselineDomains: new Set(), windowDays: new Map(), newDomains: new Map() }));
+      if (!s) senders.set(a, (s = { baselineDays: undefined, baselineDomains: undefined, windowDays: undefined, windowDomains: undefined }));
       return s;
     };
-    const pending: MailEvent[] = [];
     return {
       observe(e) {
         if (e.account === undefined || (e.phase !== 'baseline' && e.phase !== 'window')) return;
         const day = Math.floor(e.ts / DAY);
         const s = state(e.account);
         if (e.kind === 'mail.submit') {
-          if (e.phase === 'baseline') s.baselineDays.set(day, (s.baselineDays.get(day) ?? 0) + 1);
+          if (e.phase === 'baseline') {
+            s.baselineDays ??= new Map();
+            s.baselineDays.set(day, (s.baselineDays.get(day) ?? 0) + 1);
+          }
           else {
+            s.windowDays ??= new Map();
             let d = s.windowDays.get(day);
             if (!d) s.windowDays.set(day, (d = new Map()));
             const ip = e.ip ?? '';
             const src = d.get(ip);
             if (!src) {
-              if (d.size < MAX_SOURCES) d.set(ip, { count: 1, first: e });
+              if (d.size < MAX_SOURCES) d.set(ip, { count: 1, first: mark(e) });
             } else {
               src.count++;
-              if (isEarlier(e.ts, e.source, src.first.ts, src.first.source)) src.first = e;
+              if (isEarlier(e.ts, e.source, src.first.ts, src.first.source)) src.first = mark(e);
             }
           }
           return;
@@ -66,32 +81,27 @@ export const smtpSendBurst = defineDetector({
         for (const to of e.to ?? []) {
           const domain = to.slice(to.lastIndexOf('@') + 1);
           if (e.phase === 'baseline') {
-            if (s.baselineDomains.size < MAX_DOMAINS) s.baselineDomains.add(domain);
-          } else pending.push(e);
+            s.baselineDomains ??= new Set();
+            if (s.baselineDomains.size < MAX_DOMAINS && !s.baselineDomains.has(domain)) s.baselineDomains.add(flatCopy(domain));
+            continue;
+          }
+          s.windowDomains ??= new Map();
+          let d = s.windowDomains.get(day);
+          if (!d) s.windowDomains.set(day, (d = new Map()));
+          const seen = d.get(domain);
+          // Room for the baseline's domains and MAX_DOMAINS new ones.
+          if (!seen) {
+            if (d.size < 2 * MAX_DOMAINS) d.set(flatCopy(domain), mark(e));
+          } else if (isEarlier(e.ts, e.source, seen.ts, seen.source)) d.set(domain, mark(e));
         }
       },
       finish() {
-        // Window recipients are judged once every baseline domain is known.
-        for (const e of pending) {
-          const s = state(e.account!);
-          const day = Math.floor(e.ts / DAY);
-          for (const to of e.to ?? []) {
-            const domain = to.slice(to.lastIndexOf('@') + 1);
-            if (s.baselineDomains.has(domain)) continue;
-            const d = s.newDomains.get(day);
-            if (!d) s.newDomains.set(day, { domains: new Set([domain]), first: e });
-            else {
-              if (d.domains.size < MAX_DOMAINS) d.domains.add(domain);
-              if (isEarlier(e.ts, e.source, d.first.ts, d.first.source)) d.first = e;
-            }
-          }
-        }
         const out: Finding[] = [];
         for (const [account, s] of senders) {
-          const busiest = Math.max(0, ...s.baselineDays.values());
+          const busiest = Math.max(0, ...(s.baselineDays?.values() ?? []));
           const limit = Math.max(o.minMessages, o.factor * busiest);
           const burstDays = new Set<number>();
-          for (const [day, sources] of s.windowDays) {
+          for (const [day, sources] of s.windowDays ?? []) {
             const count = [...sources.values()].reduce((a, v) => a + v.count, 0);
             if (count < limit) continue;
             burstDays.add(day);
@@ -109,17 +119,22 @@ export const smtpSendBurst = defineDetector({
               evidence: { messages: count, limit, baselineBusiestDay: busiest, bySource: breakdown },
             });
           }
-          for (const [day, d] of s.newDomains) {
-            if (d.domains.size < o.minNewDomains || burstDays.has(day)) continue;
+          for (const [day, domains] of s.windowDomains ?? []) {
+            // Window recipients are judged once every baseline domain is known.
+            const fresh = [...domains].filter(([domain]) => !s.baselineDomains?.has(domain));
+            const count = Math.min(fresh.length, MAX_DOMAINS);
+            if (count < o.minNewDomains || burstDays.has(day)) continue;
+            let first = fresh[0]![1];
+            for (const [, m] of fresh) if (isEarlier(m.ts, m.source, first.ts, first.source)) first = m;
             out.push({
-              time: d.first.ts,
+              time: first.ts,
               rule: 'smtp.send-burst',
               severity: 'medium',
               account,
-              ip: d.first.ip ?? null,
-              source: d.first.source,
-              message: `${account} sent to ${d.domains.size} recipient domains never used in its baseline`,
-              evidence: { newDomains: d.domains.size, threshold: o.minNewDomains, sample: [...d.domains].sort().slice(0, 10) },
+              ip: first.ip ?? null,
+              source: first.source,
+              message: `${account} sent to ${count} recipient domains never used in its baseline`,
+              evidence: { newDomains: count, threshold: o.minNewDomains, sample: fresh.map(([domain]) => domain).sort().slice(0, 10) },
             });
           }
         }

@@ -70,13 +70,16 @@ export const dovecot: SyslogProgram = {
         const ip = normalizeIp(kv.get('rip'));
         const localIp = normalizeIp(kv.get('lip'));
         const session = kv.get('session');
+        // Literal objects with every key (undefined when absent): one shape per call site, no spreads.
         const common = {
-          ...base,
-          ...(protocol && { protocol }),
-          ...(account && { account }),
-          ...(ip && { ip }),
-          ...(localIp && { localIp }),
-          ...(session && { session }),
+          ts: env.ts,
+          host: env.host,
+          app: 'dovecot',
+          protocol,
+          account: account || undefined,
+          ip: ip || undefined,
+          localIp: localIp || undefined,
+          session: session || undefined,
         };
         if (msg.startsWith('Login: ')) {
           if (session) {
@@ -84,10 +87,10 @@ export const dovecot: SyslogProgram = {
               const oldest = sessions.keys().next().value;
               if (oldest !== undefined) sessions.delete(oldest);
             }
-            sessions.set(session, { ...(ip && { ip }), ...(localIp && { localIp }) });
+            sessions.set(session, { ip: ip || undefined, localIp: localIp || undefined });
           }
           const method = kv.get('method');
-          ctx.emit({ ...common, kind: 'auth.success', ...(method && { detail: method }) }, line);
+          ctx.emit({ ...common, kind: 'auth.success', detail: method || undefined }, line);
           return;
         }
         const failed = authFailedAttempts(msg, tailAt);
@@ -142,15 +145,17 @@ export const dovecot: SyslogProgram = {
         const bytes = readByteCounts(msg);
         ctx.emit(
           {
-            ...base,
+            ts: env.ts,
+            host: env.host,
+            app: 'dovecot',
             kind: 'session.end',
             protocol,
-            ...(account && { account }),
-            ...(joined?.ip && { ip: joined.ip }),
-            ...(joined?.localIp && { localIp: joined.localIp }),
-            ...(bytes.in !== undefined && { bytesIn: bytes.in }),
-            ...(bytes.out !== undefined && { bytesOut: bytes.out }),
-            ...(session && { session }),
+            account: account || undefined,
+            ip: joined?.ip || undefined,
+            localIp: joined?.localIp || undefined,
+            bytesIn: bytes.in,
+            bytesOut: bytes.out,
+            session: session || undefined,
           },
           line,
         );

@@ -61,7 +61,7 @@ export const postfix: SyslogProgram = {
       if (service === 'smtpd') {
         if (msg.startsWith('connect from ')) {
           const ip = normalizeIp(msg.slice(13));
-          ctx.emit({ ...base, kind: 'session.start', protocol: 'smtp', ...(ip && { ip }), ...(session && { session }) }, line);
+          ctx.emit({ ...base, kind: 'session.start', protocol: 'smtp', ip: ip || undefined, session: session || undefined }, line);
           return;
         }
         if (msg.startsWith('disconnect from ')) {
@@ -70,7 +70,7 @@ export const postfix: SyslogProgram = {
           const ip = normalizeIp(sp === -1 ? rest : rest.slice(0, sp));
           const detail = sp === -1 ? undefined : rest.slice(sp + 1);
           ctx.emit(
-            { ...base, kind: 'session.end', protocol: 'smtp', ...(ip && { ip }), ...(session && { session }), ...(detail && { detail }) },
+            { ...base, kind: 'session.end', protocol: 'smtp', ip: ip || undefined, session: session || undefined, detail: detail || undefined },
             line,
           );
           return;
@@ -88,11 +88,11 @@ export const postfix: SyslogProgram = {
               ...base,
               kind: 'auth.failure',
               protocol: 'smtp',
-              ...(account && { account }),
-              ...(ip && { ip }),
-              ...(session && { session }),
+              account: account || undefined,
+              ip: ip || undefined,
+              session: session || undefined,
               attempts: 1,
-              ...(mech && { detail: mech }),
+              detail: mech || undefined,
             },
             line,
           );
@@ -123,10 +123,10 @@ export const postfix: SyslogProgram = {
               kind: 'auth.success',
               protocol: 'smtp',
               account,
-              ...(ip && { ip }),
+              ip: ip || undefined,
               queueId,
-              ...(session && { session }),
-              ...(method && { detail: method }),
+              session: session || undefined,
+              detail: method || undefined,
             },
             line,
           );
@@ -162,12 +162,12 @@ export const postfix: SyslogProgram = {
             ...base,
             kind: 'mail.submit',
             protocol: 'smtp',
-            ...(m.account && { account: m.account }),
-            ...(m.ip && { ip: m.ip }),
+            account: m.account || undefined,
+            ip: m.ip || undefined,
             queueId,
-            ...(Number.isFinite(size) && { bytesIn: size }),
-            ...(from && { from }),
-            ...(m.messageId && { messageId: m.messageId }),
+            bytesIn: Number.isFinite(size) ? size : undefined,
+            from: from || undefined,
+            messageId: m.messageId || undefined,
           },
           line,
         );
@@ -185,12 +185,12 @@ export const postfix: SyslogProgram = {
             ...base,
             kind: 'mail.deliver',
             protocol: 'smtp',
-            ...(m?.account && { account: m.account }),
-            ...(m?.ip && { ip: m.ip }),
+            account: m?.account ? m.account : undefined,
+            ip: m?.ip ? m.ip : undefined,
             queueId,
-            ...(to && { to: [to] }),
-            ...(m?.messageId && { messageId: m.messageId }),
-            ...(statusWord && { detail: relay ? `${statusWord} relay=${relay}` : statusWord }),
+            to: to ? [to] : undefined,
+            messageId: m?.messageId ? m.messageId : undefined,
+            detail: statusWord ? (relay ? `${statusWord} relay=${relay}` : statusWord) : undefined,
           },
           line,
         );

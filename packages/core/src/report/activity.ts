@@ -8,7 +8,7 @@
  * scan grows with window events and is released at the end.
  */
 import type { EventKind, MailEvent } from '../event.js';
-import { eventToJson } from './json-order.js';
+import { batchToJson } from './json-order.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
 import { readJsonl } from './scan-outputs.js';
 
@@ -48,11 +48,14 @@ export class ActivitySpool {
 
   write(index: number, events: readonly MailEvent[]): Promise<void> {
     let text = '';
-    for (const e of events) {
+    let lines: string[] | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
       if (e.phase !== 'window' || !ACTIVITY_KINDS.has(e.kind)) continue;
       if (e.account === undefined && e.ip === undefined) continue;
+      lines ??= batchToJson(events);
       // Account names and IPs hold no tab or newline (normalized); JSON escapes both.
-      text += `${e.account ?? ''}\t${e.ip ?? ''}\t${eventToJson(e)}\n`;
+      text += `${e.account ?? ''}\t${e.ip ?? ''}\t${lines[i]}\n`;
     }
     return this.parts.write(index, text);
   }

@@ -1,6 +1,6 @@
 /** events.jsonl: every normalized event, in input order whatever the concurrency. */
 import type { MailEvent } from '../event.js';
-import { eventToJson } from './json-order.js';
+import { batchToJson } from './json-order.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
 
 export class EventsJsonlWriter {
@@ -16,7 +16,7 @@ export class EventsJsonlWriter {
 
   write(index: number, events: readonly MailEvent[]): Promise<void> {
     let text = '';
-    for (const e of events) text += `${eventToJson(e)}\n`;
+    for (const line of batchToJson(events)) text += `${line}\n`;
     return this.parts.write(index, text);
   }
 

@@ -24,6 +24,7 @@ export interface SummaryVerdicts {
 }
 
 const TOP = 10;
+const MAX_WEBMAIL_HOSTS_SHOWN = 10;
 
 export function formatTerminalSummary(manifest: Manifest, outputs: readonly string[], verdicts?: SummaryVerdicts): string {
   const t = manifest.totals;
@@ -82,7 +83,12 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
     } else {
       lines.push(`             ${[...SEVERITIES].reverse().map((s) => `${s} ${n(d.bySeverity[s])}`).join(', ')}`);
     }
-    if (d.webmailHosts.length) lines.push(`  webmail    ${d.webmailHosts.map(escapeForTerminal).join(', ')} (logins through it tied to browser IPs)`);
+    if (d.webmailHosts.length) {
+      // The manifest lists every host; a terminal line listing thousands helps no one.
+      const shown = d.webmailHosts.slice(0, MAX_WEBMAIL_HOSTS_SHOWN).map(escapeForTerminal).join(', ');
+      const more = d.webmailHosts.length > MAX_WEBMAIL_HOSTS_SHOWN ? ` … ${d.webmailHosts.length - MAX_WEBMAIL_HOSTS_SHOWN} more in manifest.json` : '';
+      lines.push(`  webmail    ${shown}${more} (logins through it tied to browser IPs)`);
+    }
   }
   if (verdicts) {
     const flagged = (s: string): boolean => s !== 'info';

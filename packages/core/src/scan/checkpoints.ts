@@ -19,7 +19,7 @@ import type { MailEvent } from '../event.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { MxrayError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
-import { eventToJson } from '../report/json-order.js';
+import { batchToJson } from '../report/json-order.js';
 import type { FileReport } from './file-report.js';
 
 export const CHECKPOINT_DIR = '.checkpoints';
@@ -71,7 +71,7 @@ export class CheckpointWriter {
   async write(events: readonly MailEvent[]): Promise<void> {
     this.check();
     let text = '';
-    for (const e of events) text += `${eventToJson(e)}\n`;
+    for (const line of batchToJson(events)) text += `${line}\n`;
     if (!this.gzip.write(text)) await Promise.race([once(this.gzip, 'drain'), this.closed]);
     this.check();
   }

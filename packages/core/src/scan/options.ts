@@ -6,6 +6,7 @@ import { FORMATS, formatById } from '../parse/registry.js';
 import { ZoneClock } from '../time/zone.js';
 import { DEFAULT_SINCE, parseInstant, type TimeWindow } from '../time/window.js';
 import { DEFAULT_MAX_KEYS, KeyLimits } from '../aggregate/bounded-map.js';
+import { StringPool } from '../parse/string-pool.js';
 
 export const DEFAULT_TZ = 'Asia/Tokyo';
 
@@ -56,6 +57,8 @@ export interface ResolvedScanOptions {
   cwd: string;
   signal?: AbortSignal;
   limits: KeyLimits;
+  /** The scan's one copy of each account and IP string. */
+  strings: StringPool;
 }
 
 export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
@@ -104,5 +107,6 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
     cwd: options.cwd ?? process.cwd(),
     ...(options.signal && { signal: options.signal }),
     limits: options.limits ?? new KeyLimits(maxKeys),
+    strings: new StringPool(2 * maxKeys),
   };
 }

@@ -10,6 +10,7 @@ import { LineSplitter, type Line } from '../ingest/line-splitter.js';
 import type { FileContext, LineParser, LogFormat, ParsedEvent } from '../parse/format.js';
 import { detectFormat, SNIFF_LINES } from '../parse/registry.js';
 import { redactSecrets } from '../parse/redact.js';
+import { shapeEvent } from '../parse/event-shape.js';
 import { chooseYearAnchor, type YearAnchor } from '../time/year-inference.js';
 import { phaseOf } from '../time/window.js';
 import type { ResolvedScanOptions } from './options.js';
@@ -27,6 +28,7 @@ export async function* scanFileEvents(
   const splitter = new LineSplitter(options.maxLineBytes);
   const report: FileReport = newFileReport(file);
   const futureAfter = file.mtimeMs + 86_400_000;
+  const strings = options.strings;
   let first = Infinity;
   let last = -Infinity;
   let batch: MailEvent[] = [];
@@ -51,11 +53,9 @@ export async function* scanFileEvents(
         return;
       }
       const phase = phaseOf(parsed.ts, options.window);
-      const event = parsed as MailEvent;
-      event.phase = phase;
-      event.source = { file: file.path, line: line.number };
-      event.length = line.length;
-      if (line.truncated) event.truncated = true;
+      const event = shapeEvent(parsed, phase, { file: file.path, line: line.number }, line.length, line.truncated);
+      if (event.account !== undefined) event.account = strings.get(event.account);
+      if (event.ip !== undefined) event.ip = strings.get(event.ip);
       report.events++;
       if (phase === 'baseline') report.baselineEvents++;
       else if (phase === 'window') report.windowEvents++;

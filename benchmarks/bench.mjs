@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+/**
+ * Micro benchmarks (tinybench): the line splitter, each format's parser, each detector, and the
+ * pipeline (read → parse → detect) in memory. Inputs come from the archive generator, so every
+ * run measures the same lines.
+ *
+ *   node benchmarks/bench.mjs [--time MS] [--accounts N] [--json]
+ *
+ * Each row: operations per second and, where the operation has a size, MB/s and lines/s (or
+ * events/s for detectors). Compare rows of the same run only; machines differ.
+ */
+import { mkdtemp, readFile, rm, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Bench } from 'tinybench';
+import {
+  LineSplitter,
+  FORMATS,
+  ZoneClock,
+  DETECTORS,
+  DetectionEngine,
+  createDetectionContext,
+  scan,
+  createDetection,
+  resolveScanOptions,
+} from '@mxray/core';
+import { writeArchive } from './lib/archive.mjs';
+
+const { values } = parseArgs({
+  options: {
+    time: { type: 'string', default: '1000' },
+    accounts: { type: 'string', default: '20000' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const time = Number(values.time);
+
+/** Header dump shape (one message's headers, then a blank line), as stored-mail exports write them. */
+const HEADER_DUMP = `Return-Path: <taro@example.co.jp>
+Received: from webmail01.example.jp (webmail01.example.jp [192.0.2.30])
+\tby mx01.example.jp (Postfix) with ESMTPSA id 4WbQ2x0LZ3z9vGk
+\tfor <partner@example.net>; Sat,  3 Aug 2024 06:12:44 +0900 (JST)
+Received: from [203.0.113.66] (unknown [203.0.113.66])
+\tby webmail01.example.jp with HTTP; Sat,  3 Aug 2024 06:12:43 +0900
+From: Taro <taro@example.co.jp>
+To: partner@example.net
+Subject: =?UTF-8?B?6KuL5rGC5pu4?=
+Date: Sat, 3 Aug 2024 06:12:43 +0900
+Message-ID: <20240803061243.1234@webmail01.example.jp>
+Authentication-Results: mx01.example.jp; spf=pass smtp.mailfrom=example.co.jp
+
+`;
+
+
+const dir = await mkdtemp(path.join(tmpdir(), 'mxray-bench-'));
+try {
+  // Plain files, so each parser's input is just its lines.
+  await writeArchive(dir, { accounts: Number(values.accounts), days: 2, compression: 'none' });
+  const mailFile = path.join(dir, 'mx01', (await readdir(path.join(dir, 'mx01')))[0]);
+  const webFile = path.join(dir, 'webmail01', (await readdir(path.join(dir, 'webmail01')))[0]);
+  const mail = await readFile(mailFile);
+  const web = await readFile(webFile);
+  const headers = Buffer.from(HEADER_DUMP.repeat(200));
+
+  const rows = [];
+  const bench = new Bench({ time, iterations: 5, warmup: true });
+  const sized = new Map();
+  const add = (name, size, fn) => {
+    sized.set(name, size);
+    bench.add(name, fn);
+  };
+
+  add('line splitter', { bytes: mail.length, lines: countLines(mail) }, () => {
+    const splitter = new LineSplitter();
+    let n = 0;
+    for (let i = 0; i < mail.length; i += 1 << 20) splitter.push(mail.subarray(i, i + (1 << 20)), () => n++);
+    splitter.end(() => n++);
+    return n;
+  });
+
+  for (const [format, buf, name] of [
+    ['syslog', mail, 'parse syslog (postfix + dovecot)'],
+    ['access-log', web, 'parse access-log (apache combinedio)'],
+    ['mail-headers', headers, 'parse mail-headers'],
+  ]) {
+    const lines = splitLines(buf);
+    add(name, { bytes: buf.length, lines: lines.length }, async () => {
+      const { ctx, counts } = fileContext();
+      const parser = FORMATS.find((f) => f.id === format).createParser(ctx);
+      for (const l of lines) parser.line(l.text, l.line);
+      await parser.drain?.();
+      await parser.end?.();
+      return counts.events;
+    });
+  }
+
+  // Detectors: one observe pass over the archive's events plus finish, each on its own.
+  const events = [];
+  await scan({ paths: [dir] }, { onEvents: (batch) => void events.push(...batch) });
+  const window = resolveScanOptions({ paths: [dir] }).window;
+  for (const detector of DETECTORS) {
+    add(`detect ${detector.id}`, { events: events.length }, () => {
+      const engine = new DetectionEngine({ context: createDetectionContext({ window }), detectors: [detector] });
+      for (const e of events) engine.observe(e);
+      return engine.finish().findings.length;
+    });
+  }
+
+  const totalBytes = (await Promise.all((await readdirDeep(dir)).map(async (f) => (await readFile(f)).length))).reduce((a, b) => a + b, 0);
+  const totalLines = (await Promise.all((await readdirDeep(dir)).map(async (f) => countLines(await readFile(f))))).reduce((a, b) => a + b, 0);
+  add('pipeline: read + parse', { bytes: totalBytes, lines: totalLines }, async () => {
+    let n = 0;
+    await scan({ paths: [dir] }, { onEvents: (b) => void (n += b.length) });
+    return n;
+  });
+  add('pipeline: read + parse + all detectors', { bytes: totalBytes, lines: totalLines }, async () => {
+    const detection = await createDetection(window, { geo: false });
+    await scan({ paths: [dir] }, { onEvents: (b) => detection.observeAll(b) });
+    return detection.finish().findings.length;
+  });
+
+  await bench.run();
+  for (const task of bench.tasks) {
+    const r = task.result;
+    if (!r || r.error || !r.latency) throw r?.error ?? new Error(`${task.name}: no result`);
+    const s = sized.get(task.name);
+    const perSecond = 1000 / r.latency.mean;
+    rows.push({
+      name: task.name,
+      msPerOp: round(r.latency.mean, 3),
+      rme: round(r.latency.rme, 1),
+      samples: r.latency.samples.length,
+      ...(s.bytes && { mbPerSec: round((s.bytes * perSecond) / 1e6, 1) }),
+      ...(s.lines && { linesPerSec: Math.round(s.lines * perSecond) }),
+      ...(s.events && { eventsPerSec: Math.round(s.events * perSecond) }),
+    });
+  }
+  if (values.json) console.log(JSON.stringify({ node: process.version, accounts: Number(values.accounts), rows }));
+  else {
+    console.log(`mxray micro benchmarks — node ${process.version}, ${values.accounts} accounts × 2 days, ${time} ms per task\n`);
+    console.log('| task | ms/op | ±% | MB/s | lines/s | events/s |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const r of rows) {
+      console.log(`| ${r.name} | ${r.msPerOp} | ${r.rme} | ${r.mbPerSec ?? ''} | ${fmt(r.linesPerSec)} | ${fmt(r.eventsPerSec)} |`);
+    }
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+function fileContext() {
+  const counts = { events: 0, ignored: 0, errors: 0 };
+  const anchor = { rule: 'option', at: Date.UTC(2024, 11, 31), evidence: 'bench' };
+  const ctx = {
+    file: 'bench',
+    clock: new ZoneClock('Asia/Tokyo'),
+    yearAnchor: () => anchor,
+    emit: () => void counts.events++,
+    parseError: () => void counts.errors++,
+    ignore: () => void counts.ignored++,
+  };
+  return { ctx, counts };
+}
+
+function splitLines(buf) {
+  const out = [];
+  const splitter = new LineSplitter();
+  const keep = (line) => out.push({ text: line.bytes.toString('utf8'), line: { ...line, bytes: Buffer.from(line.bytes) } });
+  splitter.push(buf, keep);
+  splitter.end(keep);
+  return out;
+}
+
+function countLines(buf) {
+  let n = 0;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+async function readdirDeep(root) {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name)).sort();
+}
+
+function round(v, digits) {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+function fmt(v) {
+  return v === undefined ? '' : v.toLocaleString('en-US');
+}

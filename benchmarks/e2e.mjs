@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+/**
+ * End-to-end benchmark: in one run, on the same archive, the decompression ceiling
+ * (`zstd -dc FILES | wc -l`, `gzip -dc FILES | wc -l`, `cat FILES | wc -l`) against `mxray scan`
+ * with every parser and detector on; optionally pflogsumm on one Postfix log against mxray on the
+ * same file. Prints MB/s, lines/s, the ratio to the ceiling, peak RSS and bytes of state per account.
+ *
+ *   node benchmarks/e2e.mjs --accounts 200000 --days 2          # generates the archive first
+ *   node benchmarks/e2e.mjs --archive DIR                       # an existing archive
+ *   options: --runs N (best of N, default 1), --pflogsumm, --no-state, --json, --keep
+ *
+ * Times are wall clock on a warm page cache (each input is read once before timing). The line
+ * counts of the ceiling and of mxray must agree, or the run fails: a benchmark of a scan that
+ * lost lines would measure nothing.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeArchive } from './lib/archive.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CLI = path.join(here, '..', 'packages', 'cli', 'bin', 'mxray.mjs');
+const PROBE = path.join(here, 'state-probe.mjs');
+
+const { values } = parseArgs({
+  options: {
+    archive: { type: 'string' },
+    accounts: { type: 'string', default: '200000' },
+    days: { type: 'string', default: '2' },
+    hosts: { type: 'string', default: '4' },
+    compression: { type: 'string', default: 'zst' },
+    runs: { type: 'string', default: '1' },
+    concurrency: { type: 'string' },
+    pflogsumm: { type: 'boolean', default: false },
+    state: { type: 'boolean', default: true },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+  allowNegative: true,
+});
+
+const work = await mkdtemp(path.join(tmpdir(), 'mxray-e2e-'));
+const log = (msg) => {
+  if (!values.json) process.stderr.write(`${msg}\n`);
+};
+try {
+  let archive = values.archive;
+  const generated = {};
+  if (!archive) {
+    archive = path.join(work, 'archive');
+    Object.assign(generated, { accounts: Number(values.accounts), days: Number(values.days), hosts: Number(values.hosts), compression: values.compression });
+    log(`generating ${generated.accounts.toLocaleString('en-US')} accounts × ${generated.days} day(s) into ${archive} …`);
+    await writeArchive(archive, generated);
+  }
+  const files = await listFiles(archive);
+  if (files.length === 0) throw new Error(`no files under ${archive}`);
+  const byKind = { zst: files.filter((f) => f.endsWith('.zst')), gz: files.filter((f) => f.endsWith('.gz')) };
+  byKind.plain = files.filter((f) => !byKind.zst.includes(f) && !byKind.gz.includes(f));
+  const compressedBytes = (await Promise.all(files.map((f) => stat(f)))).reduce((a, s) => a + s.size, 0);
+  for (const f of files) await readFile(f); // warm the page cache for every contender alike
+  const runs = Math.max(1, Number(values.runs));
+
+  // Ceiling: the system decompressors piped into wc -l, per compression kind, summed.
+  const ceiling = { seconds: 0, lines: 0, bytes: 0, commands: [] };
+  for (const [kind, tool] of [['zst', 'zstd -dc'], ['gz', 'gzip -dc'], ['plain', 'cat']]) {
+    const list = byKind[kind];
+    if (list.length === 0) continue;
+    const cmd = `${tool} ${list.map(shellQuote).join(' ')} | wc -l`;
+    if (kind !== 'plain' && spawnSync(tool.split(' ')[0], ['--version']).status !== 0) throw new Error(`${tool.split(' ')[0]} is not installed: it is the ceiling this benchmark compares against`);
+    const best = await bestOf(runs, () => timed('bash', ['-c', cmd]));
+    ceiling.seconds += best.seconds;
+    ceiling.lines += Number(best.stdout.trim());
+    ceiling.commands.push(cmd.length > 200 ? `${tool} <${list.length} .${kind} files> | wc -l` : cmd);
+    const bytes = await timed('bash', ['-c', `${tool} ${list.map(shellQuote).join(' ')} | wc -c`]);
+    ceiling.bytes += Number(bytes.stdout.trim());
+  }
+
+  // mxray scan, with everything on (report, activity, checkpoints), as a responder runs it.
+  const scanArgs = (out, inputs) => [CLI, 'scan', ...inputs, '--out', out, '--force', '--json', ...(values.concurrency ? ['-j', values.concurrency] : [])];
+  const mx = await bestOf(runs, () => timedWithRss(process.execPath, scanArgs(path.join(work, 'out'), [archive])));
+  const summary = JSON.parse(mx.stdout);
+  const mxLines = summary.totals?.lines ?? summary.lines;
+  if (mxLines !== ceiling.lines) throw new Error(`mxray read ${mxLines} lines, the ceiling ${ceiling.lines}: the benchmark is void`);
+  const manifest = JSON.parse(await readFile(path.join(work, 'out', 'manifest.json'), 'utf8'));
+  const accounts = manifest.totals.accounts.total;
+
+  let state;
+  if (values.state) {
+    const probe = await timed(process.execPath, ['--expose-gc', PROBE, archive]);
+    state = JSON.parse(probe.stdout.trim().split('\n').pop());
+  }
+
+  let pflog;
+  if (values.pflogsumm) pflog = await comparePflogsumm(byKind, work, runs, scanArgs);
+
+  const mb = (bytes, s) => bytes / 1e6 / s;
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
+    command: `node benchmarks/e2e.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    archive: { path: values.archive ?? '(generated)', ...generated, files: files.length, compressedBytes, decodedBytes: ceiling.bytes, lines: ceiling.lines, accounts },
+    ceiling: { commands: ceiling.commands, seconds: round(ceiling.seconds, 3), mbPerSec: round(mb(ceiling.bytes, ceiling.seconds)), linesPerSec: Math.round(ceiling.lines / ceiling.seconds) },
+    mxray: {
+      seconds: round(mx.seconds, 2),
+      mbPerSec: round(mb(ceiling.bytes, mx.seconds)),
+      linesPerSec: Math.round(ceiling.lines / mx.seconds),
+      ratioToCeiling: round(ceiling.seconds / mx.seconds, 4),
+      peakRssMiB: mx.peakRssKiB === undefined ? null : Math.round(mx.peakRssKiB / 1024),
+      findings: manifest.detection?.findings ?? null,
+    },
+    ...(state && { state: { accounts: state.accounts, stateBytes: state.stateBytes, bytesPerAccount: state.bytesPerAccount } }),
+    ...(pflog && { pflogsumm: pflog }),
+  };
+  if (values.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(formatTable(result));
+} finally {
+  if (!values.keep) await rm(work, { recursive: true, force: true });
+  else log(`kept ${work}`);
+}
+
+/** pflogsumm on the first Postfix log (decompressed to a plain file) against mxray on that file. */
+async function comparePflogsumm(byKind, work, runs, scanArgs) {
+  if (spawnSync('pflogsumm', ['--version']).error) return { skipped: 'pflogsumm is not installed' };
+  const source = [...byKind.zst, ...byKind.gz, ...byKind.plain].find((f) => /mx\d+\//.test(f));
+  if (!source) return { skipped: 'no mail host log in the archive' };
+  const plain = path.join(work, 'pflogsumm-input.log');
+  const tool = source.endsWith('.zst') ? 'zstd -dc' : source.endsWith('.gz') ? 'gzip -dc' : 'cat';
+  spawnSync('bash', ['-c', `${tool} ${shellQuote(source)} > ${shellQuote(plain)}`]);
+  const bytes = (await stat(plain)).size;
+  await readFile(plain);
+  const pf = await bestOf(runs, () => timed('bash', ['-c', `pflogsumm ${shellQuote(plain)} > /dev/null`]));
+  const mx = await bestOf(runs, () => timedWithRss(process.execPath, scanArgs(path.join(work, 'out-pflogsumm'), [plain])));
+  return {
+    input: `${path.basename(path.dirname(source))}/${path.basename(source)} decompressed (${(bytes / 1e6).toFixed(1)} MB)`,
+    pflogsummMbPerSec: round(bytes / 1e6 / pf.seconds),
+    mxrayMbPerSec: round(bytes / 1e6 / mx.seconds),
+    ratio: round(pf.seconds / mx.seconds, 3),
+  };
+}
+
+function formatTable(r) {
+  const n = (v) => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
+  const lines = [
+    `mxray end-to-end benchmark — ${r.date}`,
+    `machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, node ${r.machine.node}, ${r.machine.platform}`,
+    `command: ${r.command}`,
+    `archive: ${r.archive.files} files, ${n(Math.round(r.archive.compressedBytes / 1e6))} MB compressed, ${n(Math.round(r.archive.decodedBytes / 1e6))} MB decoded, ${n(r.archive.lines)} lines, ${n(r.archive.accounts)} accounts`,
+    '',
+    '| contender | seconds | MB/s | lines/s | ratio to ceiling | peak RSS |',
+    '|---|---:|---:|---:|---:|---:|',
+    `| ceiling: ${r.ceiling.commands.join(' + ').replaceAll('|', '\\|')} | ${r.ceiling.seconds} | ${n(r.ceiling.mbPerSec)} | ${n(r.ceiling.linesPerSec)} | 1 | |`,
+    `| mxray scan (all parsers and detectors, report, checkpoints) | ${r.mxray.seconds} | ${n(r.mxray.mbPerSec)} | ${n(r.mxray.linesPerSec)} | ${r.mxray.ratioToCeiling} | ${r.mxray.peakRssMiB ?? 'n/a'} MiB |`,
+  ];
+  if (r.state) lines.push('', `state after the last file: ${n(Math.round(r.state.stateBytes / 1e6))} MB for ${n(r.state.accounts)} accounts = ${n(r.state.bytesPerAccount)} bytes per account (heap after GC, accounts' and IPs' state together)`);
+  if (r.pflogsumm) {
+    lines.push('', r.pflogsumm.skipped
+      ? `pflogsumm: skipped (${r.pflogsumm.skipped})`
+      : `pflogsumm on ${r.pflogsumm.input}: ${r.pflogsumm.pflogsummMbPerSec} MB/s; mxray on the same file: ${r.pflogsumm.mxrayMbPerSec} MB/s; mxray/pflogsumm = ${r.pflogsumm.ratio}×`);
+  }
+  return lines.join('\n');
+}
+
+async function listFiles(root) {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name)).sort();
+}
+
+async function bestOf(runs, fn) {
+  let best;
+  for (let i = 0; i < runs; i++) {
+    const r = await fn();
+    if (!best || r.seconds < best.seconds) best = r;
+  }
+  return best;
+}
+
+function timed(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ').slice(0, 300)} exited ${code}: ${stderr.slice(-2000)}`));
+      else resolve({ seconds, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Like `timed`, plus the child's peak RSS: exact from GNU time (`/usr/bin/time -f %M`) when the
+ * machine has it, else sampled from /proc (VmHWM) every 50 ms until the child exits.
+ */
+async function timedWithRss(cmd, args) {
+  if (existsSync('/usr/bin/time')) {
+    const rssFile = path.join(work, `rss-${process.hrtime.bigint()}.txt`);
+    const r = await timed('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]);
+    return { ...r, peakRssKiB: Number((await readFile(rssFile, 'utf8')).trim().split('\n').pop()) };
+  }
+  let peak;
+  const started = performance.now();
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const sample = async () => {
+    try {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const m = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (m) peak = Math.max(peak ?? 0, Number(m[1]));
+    } catch {
+      // gone already, or no /proc (not Linux): peak stays what it was
+    }
+  };
+  const timer = setInterval(sample, 50);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  clearInterval(timer);
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`mxray exited ${code}: ${stderr.slice(-2000)}`);
+  return { seconds, stdout, stderr, peakRssKiB: peak };
+}
+
+function shellQuote(s) {
+  return `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+function round(v, digits = 1) {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
