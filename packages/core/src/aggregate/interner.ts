@@ -1,4 +1,6 @@
 /** Strings to small integers, so per-event rows are numbers and each string is stored once. */
+import { flatCopy } from '../parse/string-pool.js';
+
 export class Interner {
   private readonly ids = new Map<string, number>();
   readonly values: string[] = [];
@@ -8,7 +10,7 @@ export class Interner {
     if (id === undefined) {
       id = this.values.length;
       // A flat copy: the parsed string may be a slice pinning its whole source line.
-      this.values.push((' ' + value).slice(1));
+      this.values.push(flatCopy(value));
       this.ids.set(this.values[id]!, id);
     }
     return id;
