@@ -26,6 +26,7 @@ import {
   resolveScanOptions,
 } from '@mxray/core';
 import { writeArchive } from './lib/archive.mjs';
+import { listFiles, round } from './lib/files.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -107,8 +108,13 @@ try {
     });
   }
 
-  const totalBytes = (await Promise.all((await readdirDeep(dir)).map(async (f) => (await readFile(f)).length))).reduce((a, b) => a + b, 0);
-  const totalLines = (await Promise.all((await readdirDeep(dir)).map(async (f) => countLines(await readFile(f))))).reduce((a, b) => a + b, 0);
+  let totalBytes = 0;
+  let totalLines = 0;
+  for (const f of await listFiles(dir)) {
+    const buf = await readFile(f);
+    totalBytes += buf.length;
+    totalLines += countLines(buf);
+  }
   add('pipeline: read + parse', { bytes: totalBytes, lines: totalLines }, async () => {
     let n = 0;
     await scan({ paths: [dir] }, { onEvents: (b) => void (n += b.length) });
@@ -176,16 +182,6 @@ function countLines(buf) {
   let n = 0;
   for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
   return n;
-}
-
-async function readdirDeep(root) {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name)).sort();
-}
-
-function round(v, digits) {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }
 
 function fmt(v) {

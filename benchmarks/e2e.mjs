@@ -15,12 +15,13 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeArchive } from './lib/archive.mjs';
+import { listFiles, round } from './lib/files.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(here, '..', 'packages', 'cli', 'bin', 'mxray.mjs');
@@ -74,7 +75,7 @@ try {
     const best = await bestOf(runs, () => timed('bash', ['-c', cmd]));
     ceiling.seconds += best.seconds;
     ceiling.lines += Number(best.stdout.trim());
-    ceiling.commands.push(cmd.length > 200 ? `${tool} <${list.length} .${kind} files> | wc -l` : cmd);
+    ceiling.commands.push(`${tool} <${list.length} ${kind} file(s)> | wc -l`);
     const bytes = await timed('bash', ['-c', `${tool} ${list.map(shellQuote).join(' ')} | wc -c`]);
     ceiling.bytes += Number(bytes.stdout.trim());
   }
@@ -164,11 +165,6 @@ function formatTable(r) {
   return lines.join('\n');
 }
 
-async function listFiles(root) {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name)).sort();
-}
-
 async function bestOf(runs, fn) {
   let best;
   for (let i = 0; i < runs; i++) {
@@ -234,9 +230,4 @@ async function timedWithRss(cmd, args) {
 
 function shellQuote(s) {
   return `'${s.replaceAll("'", "'\\''")}'`;
-}
-
-function round(v, digits = 1) {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }

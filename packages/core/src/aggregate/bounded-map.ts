@@ -64,19 +64,3 @@ export class BoundedMap<K, V> extends Map<K, V> {
     this.onEvict(drop);
   }
 }
-
-/** A set that stops growing at its cap and counts what it refused: for distinct counts. */
-export class CappedSet<T> extends Set<T> {
-  refused = 0;
-  constructor(readonly cap: number) {
-    super();
-  }
-
-  override add(value: T): this {
-    if (this.size >= this.cap && !this.has(value)) {
-      this.refused++;
-      return this;
-    }
-    return super.add(value);
-  }
-}

@@ -1,6 +1,6 @@
 /**
  * Totals over every event of a scan. Built by addition only, so it does not depend on the order
- * files finish in. Distinct accounts and IPs are kept as sets: memory grows with identities,
+ * files finish in. Distinct accounts and IPs are kept as one map each: memory grows with identities,
  * never with bytes of log.
  */
 import { EVENT_KINDS, type EventKind, type MailEvent } from '../event.js';

@@ -3,8 +3,8 @@
  * own baseline, per session (Dovecot logout `out=` / POP3 `retr=`) and per day. The client IP
  * comes from the login line through the session id.
  */
-import type { EventSource, MailEvent } from '../event.js';
-import { isEarlier, type Finding } from './finding.js';
+import type { MailEvent } from '../event.js';
+import { isEarlier, markOf, type Finding, type Mark } from './finding.js';
 import { defineDetector } from './detector.js';
 
 const DAY = 86_400_000;
@@ -17,12 +17,10 @@ interface AccountBytes {
   sessions: MailEvent[] | undefined;
 }
 
-/** A day's bytes and where it started: the first event's time, client and line, not the event (which pins its line). */
+/** A day's bytes and where the day's first session was seen. */
 interface DayBytes {
   bytes: number;
-  ts: number;
-  ip: string | undefined;
-  source: EventSource;
+  first: Mark;
 }
 
 export const accessMassDownload = defineDetector({
@@ -58,14 +56,10 @@ export const accessMassDownload = defineDetector({
           const s = state(e.account);
           s.windowDays ??= new Map();
           const d = s.windowDays.get(day);
-          if (!d) s.windowDays.set(day, { bytes: e.bytesOut, ts: e.ts, ip: e.ip, source: e.source });
+          if (!d) s.windowDays.set(day, { bytes: e.bytesOut, first: markOf(e) });
           else {
             d.bytes += e.bytesOut;
-            if (isEarlier(e.ts, e.source, d.ts, d.source)) {
-              d.ts = e.ts;
-              d.ip = e.ip;
-              d.source = e.source;
-            }
+            if (isEarlier(e.ts, e.source, d.first.ts, d.first.source)) d.first = markOf(e);
           }
           if (e.bytesOut > o.minBytes) (s.sessions ??= []).push(e);
         }
@@ -95,12 +89,12 @@ export const accessMassDownload = defineDetector({
           for (const [day, d] of s.windowDays ?? []) {
             if (d.bytes <= dayLimit || flaggedDays.has(day)) continue;
             out.push({
-              time: d.ts,
+              time: d.first.ts,
               rule: 'access.mass-download',
               severity: 'medium',
               account,
-              ip: d.ip ?? null,
-              source: d.source,
+              ip: d.first.ip ?? null,
+              source: d.first.source,
               message: `${account} downloaded ${d.bytes} bytes on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC) (limit ${dayLimit})`,
               evidence: { bytesOutDay: d.bytes, limit: dayLimit, baselineMaxDay, hasBaseline },
             });

@@ -1,5 +1,5 @@
 /** What detectors report (DESIGN §5 `findings.jsonl`). */
-import type { EventSource } from '../event.js';
+import type { EventSource, MailEvent } from '../event.js';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -50,3 +50,12 @@ export function cmp(a: string, b: string): number {
 export function isEarlier(aTs: number, a: EventSource, bTs: number, b: EventSource): boolean {
   return aTs < bTs || (aTs === bTs && (cmp(a.file, b.file) || a.line - b.line) < 0);
 }
+
+/** Where something was first seen: time, client and line. Kept instead of the event, which pins its line. */
+export interface Mark {
+  ts: number;
+  ip: string | undefined;
+  source: EventSource;
+}
+
+export const markOf = (e: MailEvent): Mark => ({ ts: e.ts, ip: e.ip, source: e.source });

@@ -3,8 +3,8 @@
  * to many recipient domains it never wrote to before. Submissions are tied to the SASL account
  * through Postfix queue ids while parsing.
  */
-import type { EventSource, MailEvent } from '../event.js';
-import { cmp, isEarlier, type Finding } from './finding.js';
+import type { MailEvent } from '../event.js';
+import { cmp, isEarlier, markOf, type Finding, type Mark } from './finding.js';
 import { defineDetector } from './detector.js';
 import { flatCopy } from '../parse/string-pool.js';
 
@@ -13,15 +13,6 @@ const DAY = 86_400_000;
 const MAX_DOMAINS = 500;
 /** Source IPs counted per account and day; a burst has one or a few. */
 const MAX_SOURCES = 64;
-
-/** Where something was first seen: time, client and line (not the event, which pins its line). */
-interface Mark {
-  ts: number;
-  ip: string | undefined;
-  source: EventSource;
-}
-
-const mark = (e: MailEvent): Mark => ({ ts: e.ts, ip: e.ip, source: e.source });
 
 /** Containers are created on first use: an empty Map or Set costs about 100 bytes, per account. */
 interface Sender {
@@ -70,10 +61,10 @@ export const smtpSendBurst = defineDetector({
             const ip = e.ip ?? '';
             const src = d.get(ip);
             if (!src) {
-              if (d.size < MAX_SOURCES) d.set(ip, { count: 1, first: mark(e) });
+              if (d.size < MAX_SOURCES) d.set(ip, { count: 1, first: markOf(e) });
             } else {
               src.count++;
-              if (isEarlier(e.ts, e.source, src.first.ts, src.first.source)) src.first = mark(e);
+              if (isEarlier(e.ts, e.source, src.first.ts, src.first.source)) src.first = markOf(e);
             }
           }
           return;
@@ -91,8 +82,8 @@ export const smtpSendBurst = defineDetector({
           const seen = d.get(domain);
           // Room for the baseline's domains and MAX_DOMAINS new ones.
           if (!seen) {
-            if (d.size < 2 * MAX_DOMAINS) d.set(flatCopy(domain), mark(e));
-          } else if (isEarlier(e.ts, e.source, seen.ts, seen.source)) d.set(domain, mark(e));
+            if (d.size < 2 * MAX_DOMAINS) d.set(flatCopy(domain), markOf(e));
+          } else if (isEarlier(e.ts, e.source, seen.ts, seen.source)) d.set(domain, markOf(e));
         }
       },
       finish() {
