@@ -9,7 +9,6 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
 import { sniffCompression, gzipHeaderMtime, type Compression } from './sniff.js';
 import { ZstdStreamDecoder } from './zstd-decoder.js';
 
@@ -160,17 +159,38 @@ async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenera
   yield* rest;
 }
 
-/** Multi-member gzip (concatenated members, as `cat a.gz b.gz` makes) is one stream. */
+/**
+ * Multi-member gzip (concatenated members, as `cat a.gz b.gz` makes) is one stream.
+ *
+ * Output is taken from 'data' events as zlib produces it, not through the stream's async
+ * iterator: on a truncated or corrupt file the iterator drops what was decoded but not yet read
+ * when the error comes, so how much of the file was scanned depended on how fast the reader
+ * was. Here every byte zlib decoded before the error is handed on.
+ */
 async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const z = createGunzip();
-  const input = Readable.from(source, { objectMode: false });
-  input.on('error', (error) => z.destroy(error));
-  input.pipe(z);
+  const out: Buffer[] = [];
+  let failure: Error | undefined;
+  const failed = new Promise<void>((resolve) =>
+    z.once('error', (error) => {
+      failure = error;
+      resolve();
+    }),
+  );
+  const ended = new Promise<void>((resolve) => z.once('end', resolve));
+  z.on('data', (chunk: Buffer) => out.push(chunk));
   try {
-    for await (const chunk of z) yield chunk as Buffer;
+    for await (const chunk of source) {
+      await Promise.race([new Promise<void>((resolve) => z.write(chunk, () => resolve())), failed]);
+      yield* out.splice(0);
+      if (failure) throw failure;
+    }
+    z.end();
+    await Promise.race([ended, failed]);
+    yield* out.splice(0);
+    if (failure) throw failure;
   } finally {
-    input.unpipe(z);
-    input.destroy();
+    z.destroy();
   }
 }
 
