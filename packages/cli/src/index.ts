@@ -47,6 +47,7 @@ interface ScanFlags {
   format: string;
   year?: number;
   concurrency: number;
+  workers: number;
   events?: boolean;
   force?: boolean;
   progress: boolean;
@@ -66,6 +67,9 @@ interface ScanFlags {
   checkpoints: boolean;
   maxKeys: number;
 }
+
+/** One reader thread per core beside the main thread's detection, at most 4 (see benchmarks/RESULTS.md). */
+const DEFAULT_WORKERS = 0;
 
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 
@@ -116,6 +120,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     )
     .option('--year <yyyy>', 'year of zone-less syslog timestamps (overrides file name and mtime)', integer('--year', 1970, 9999))
     .option('-j, --concurrency <n>', 'files read at once (output does not depend on it)', integer('--concurrency', 1, 256), 4)
+    .option('-w, --workers <n>', 'worker threads that read and parse files while the main thread detects; 0: none (output does not depend on it)', integer('--workers', 0, 64), DEFAULT_WORKERS)
     .option('--events', 'also write every normalized event to events.jsonl')
     .option('--force', 'write into a non-empty --out (replacing earlier mxray outputs)')
     .option('--max-line-bytes <n>', 'longest line kept whole; longer lines keep a prefix', integer('--max-line-bytes', 1024, 1 << 30), 1 << 20)
@@ -166,6 +171,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           format: flags.format,
           ...(flags.year !== undefined && { year: flags.year }),
           concurrency: flags.concurrency,
+          workers: flags.workers,
           maxLineBytes: flags.maxLineBytes,
           events: flags.events ?? false,
           force: flags.force ?? false,

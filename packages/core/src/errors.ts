@@ -9,7 +9,8 @@ export type MxrayErrorCode =
   | 'MXRAY_OUT_NOT_EMPTY'
   | 'MXRAY_OUT_INSIDE_INPUT'
   | 'MXRAY_WRITE_FAILED'
-  | 'MXRAY_UNKNOWN_FORMAT';
+  | 'MXRAY_UNKNOWN_FORMAT'
+  | 'MXRAY_WORKER_FAILED';
 
 export class MxrayError extends Error {
   readonly code: MxrayErrorCode;

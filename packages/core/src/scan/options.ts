@@ -25,6 +25,11 @@ export interface ScanOptions {
   year?: number;
   /** Files read at once. Default 4. Output does not depend on it. */
   concurrency?: number;
+  /**
+   * Worker threads that read and parse files beside the main thread, which detects and writes.
+   * Default 0: everything on the calling thread. Output does not depend on it.
+   */
+  workers?: number;
   /** Longest line kept whole; longer ones keep this prefix and their true length. Default 1 MiB. */
   maxLineBytes?: number;
   /** Directory relative paths are resolved against. Default `process.cwd()`. */
@@ -53,6 +58,7 @@ export interface ResolvedScanOptions {
   format?: LogFormat;
   year?: number;
   concurrency: number;
+  workers: number;
   maxLineBytes: number;
   cwd: string;
   signal?: AbortSignal;
@@ -84,6 +90,10 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new InvalidOptionError('Expected `concurrency` to be an integer from 1 to 256');
   }
+  const workers = options.workers ?? 0;
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
+    throw new InvalidOptionError('Expected `workers` to be an integer from 0 to 64');
+  }
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1024) {
     throw new InvalidOptionError('Expected `maxLineBytes` to be an integer of at least 1024');
@@ -103,6 +113,7 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
     ...(format && { format }),
     ...(options.year !== undefined && { year: options.year }),
     concurrency,
+    workers,
     maxLineBytes,
     cwd: options.cwd ?? process.cwd(),
     ...(options.signal && { signal: options.signal }),

@@ -19,9 +19,15 @@ import { INTERRUPTED, newFileReport, type FileReport } from './file-report.js';
 const MAX_ERROR_SAMPLES = 3;
 const SAMPLE_CHARS = 200;
 
+/** What one file's pipeline needs of the scan options; a worker thread rebuilds it from settings. */
+export type FileScanOptions = Pick<ResolvedScanOptions, 'window' | 'clock' | 'format' | 'year' | 'maxLineBytes' | 'signal'> & {
+  /** Where account and IP strings are copied once; the identity where a later stage pools them. */
+  strings: { get(value: string): string };
+};
+
 export async function* scanFileEvents(
   file: DiscoveredFile,
-  options: ResolvedScanOptions,
+  options: FileScanOptions,
   onRead?: (bytes: number) => void,
 ): AsyncGenerator<MailEvent[], FileReport, undefined> {
   const reader = new EvidenceReader(file.absolute, onRead, file.size);

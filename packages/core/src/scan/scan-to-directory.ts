@@ -103,6 +103,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   try {
     result = await scan({ ...options, limits: resolved.limits }, {
       ...(options.onProgress && { onProgress: options.onProgress }),
+      serializesEvents: true,
       onEvents: async (batch, index) => {
         detection.observeAll(batch);
         for (const e of batch) volume.observe(e);

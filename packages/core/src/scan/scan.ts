@@ -9,6 +9,7 @@ import { discover, type DiscoveredFile, type SkippedEntry } from '../ingest/disc
 import { ScanSummaryBuilder, type ScanSummary } from '../aggregate/scan-summary.js';
 import { resolveScanOptions, type ResolvedScanOptions, type ScanOptions } from './options.js';
 import { scanFileEvents } from './scan-file.js';
+import { FileWorkers } from './file-workers.js';
 import { INTERRUPTED, NOT_SCANNED, newFileReport, type FileReport } from './file-report.js';
 import type { CheckpointStore } from './checkpoints.js';
 
@@ -24,6 +25,11 @@ export interface ScanHooks {
   onEvents?(events: readonly MailEvent[], fileIndex: number, file: DiscoveredFile): void | Promise<void>;
   onFileDone?(report: FileReport, fileIndex: number): void | Promise<void>;
   onProgress?(progress: ScanProgress): void;
+  /**
+   * The hooks serialize every batch with `batchToJson`: with worker threads, batches then arrive
+   * already serialized, made in parallel.
+   */
+  serializesEvents?: boolean;
   /** Called once discovery is done, before any file is read. */
   onDiscovered?(files: readonly DiscoveredFile[], skipped: readonly SkippedEntry[]): void | Promise<void>;
 }
@@ -59,58 +65,64 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
     : undefined;
   const summary = new ScanSummaryBuilder(resolved.limits);
   const limit = pLimit(resolved.concurrency);
-  const signal = resolved.signal;
-  let resumed = 0;
-  // After a fatal error no file starts: the caller must not see writes after scan() rejected.
-  let failed = false;
-  const settled = await Promise.allSettled(
-    files.map((file, index) =>
-      limit(async (): Promise<FileReport> => {
-        if (signal?.aborted || failed) return newFileReport(file, NOT_SCANNED);
-        const saved = await checkpoints?.load(file);
-        if (saved) {
-          for await (const batch of saved.events()) {
-            for (const event of batch) summary.add(event);
-            await hooks.onEvents?.(batch, index, file);
-          }
-          resumed++;
-          progress.bytesRead += file.size;
-          return finishFile(saved.report, index);
-        }
-        const checkpoint = checkpoints?.writer(file);
-        try {
-          const gen = scanFileEvents(file, resolved, onRead);
-          for (let step = await gen.next(); ; step = await gen.next()) {
-            if (step.done) {
-              if (checkpoint) {
-                if (step.value.error === INTERRUPTED) await checkpoint.abort();
-                else await checkpoint.commit(step.value);
-              }
-              return await finishFile(step.value, index);
+  const threads = Math.min(resolved.workers, resolved.concurrency, files.length);
+  const workers = threads > 0 ? new FileWorkers(threads, resolved, checkpoints !== undefined || hooks.serializesEvents === true) : undefined;
+  try {
+    const signal = resolved.signal;
+    let resumed = 0;
+    // After a fatal error no file starts: the caller must not see writes after scan() rejected.
+    let failed = false;
+    const settled = await Promise.allSettled(
+      files.map((file, index) =>
+        limit(async (): Promise<FileReport> => {
+          if (signal?.aborted || failed) return newFileReport(file, NOT_SCANNED);
+          const saved = await checkpoints?.load(file);
+          if (saved) {
+            for await (const batch of saved.events()) {
+              for (const event of batch) summary.add(event);
+              await hooks.onEvents?.(batch, index, file);
             }
-            for (const event of step.value) summary.add(event);
-            await checkpoint?.write(step.value);
-            await hooks.onEvents?.(step.value, index, file);
+            resumed++;
+            progress.bytesRead += file.size;
+            return finishFile(saved.report, index);
           }
-        } catch (error) {
-          failed = true;
-          await checkpoint?.abort();
-          throw error;
-        }
-      }),
-    ),
-  );
-  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (rejected) throw rejected.reason;
-  const inputs = settled.map((r) => (r as PromiseFulfilledResult<FileReport>).value);
-  return {
-    options: resolved,
-    complete: !inputs.some((r) => r.error === NOT_SCANNED || r.error === INTERRUPTED),
-    resumed,
-    inputs,
-    skipped,
-    summary: summary.build(inputs, skipped.length),
-  };
+          const checkpoint = checkpoints?.writer(file);
+          try {
+            const gen = workers ? workers.scanFile(file, onRead) : scanFileEvents(file, resolved, onRead);
+            for (let step = await gen.next(); ; step = await gen.next()) {
+              if (step.done) {
+                if (checkpoint) {
+                  if (step.value.error === INTERRUPTED) await checkpoint.abort();
+                  else await checkpoint.commit(step.value);
+                }
+                return await finishFile(step.value, index);
+              }
+              for (const event of step.value) summary.add(event);
+              await checkpoint?.write(step.value);
+              await hooks.onEvents?.(step.value, index, file);
+            }
+          } catch (error) {
+            failed = true;
+            await checkpoint?.abort();
+            throw error;
+          }
+        }),
+      ),
+    );
+    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
+    const inputs = settled.map((r) => (r as PromiseFulfilledResult<FileReport>).value);
+    return {
+      options: resolved,
+      complete: !inputs.some((r) => r.error === NOT_SCANNED || r.error === INTERRUPTED),
+      resumed,
+      inputs,
+      skipped,
+      summary: summary.build(inputs, skipped.length),
+    };
+  } finally {
+    await workers?.destroy();
+  }
 
   async function finishFile(report: FileReport, index: number): Promise<FileReport> {
     progress.filesDone++;

@@ -1,0 +1,106 @@
+/**
+ * Files read on worker threads (a tinypool pool): decompression, hashing, splitting and parsing
+ * of several files run on several cores, while the main thread detects and writes. A file's
+ * events come back as batches in line order, with the same content as `scanFileEvents` gives in
+ * the main thread, so outputs do not depend on the number of workers.
+ *
+ * What crosses threads is a batch of plain events (structured clone) and, when the caller
+ * serializes events anyway, their JSON lines made on the worker. Account and IP strings are
+ * pooled here, on arrival, so the scan still keeps one copy of each.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import Tinypool from 'tinypool';
+import type { MailEvent } from '../event.js';
+import { MxrayError } from '../errors.js';
+import type { DiscoveredFile } from '../ingest/discover.js';
+import { adoptBatchJson } from '../report/json-order.js';
+import type { FileReport } from './file-report.js';
+import type { ResolvedScanOptions } from './options.js';
+import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from './parse-worker.js';
+
+export class FileWorkers {
+  private readonly pool: Tinypool;
+
+  constructor(
+    threads: number,
+    private readonly options: ResolvedScanOptions,
+    /** Serialize batches to JSON on the workers (see `adoptBatchJson`). */
+    private readonly json: boolean,
+  ) {
+    this.pool = new Tinypool({ filename: workerScript(), minThreads: threads, maxThreads: threads });
+  }
+
+  async *scanFile(file: DiscoveredFile, onRead?: (bytes: number) => void): AsyncGenerator<MailEvent[], FileReport, undefined> {
+    const o = this.options;
+    const settings: WorkerFileSettings = {
+      window: o.window,
+      tz: o.tz,
+      maxLineBytes: o.maxLineBytes,
+      json: this.json,
+      ...(o.format && { format: o.format.id }),
+      ...(o.year !== undefined && { year: o.year }),
+    };
+    const { port1, port2 } = new MessageChannel();
+    const inbox: WorkerMessage[] = [];
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    const release = (): void => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    port1.on('message', (message: WorkerMessage) => {
+      inbox.push(message);
+      release();
+    });
+    const stop = (): void => port1.postMessage('stop' satisfies MainMessage);
+    o.signal?.addEventListener('abort', stop, { once: true });
+    if (o.signal?.aborted) stop();
+    const task: WorkerTask = { file, settings, port: port2 };
+    const run = this.pool.run(task, { transferList: [port2] }).catch((error: unknown) => {
+      failure = error;
+      release();
+    });
+    try {
+      for (;;) {
+        while (inbox.length === 0 && failure === undefined) await new Promise<void>((resolve) => (wake = resolve));
+        const message = inbox.shift();
+        if (!message) {
+          const why = failure instanceof Error ? failure.message : String(failure);
+          throw new MxrayError('MXRAY_WORKER_FAILED', `worker thread failed on ${file.path}: ${why}`, { cause: failure });
+        }
+        if (message.read > 0) onRead?.(message.read);
+        if (message.type === 'done') return message.report;
+        const events = message.events;
+        const strings = o.strings;
+        for (const e of events) {
+          if (e.account !== undefined) e.account = strings.get(e.account);
+          if (e.ip !== undefined) e.ip = strings.get(e.ip);
+        }
+        if (message.lines) adoptBatchJson(events, message.lines);
+        yield events;
+        port1.postMessage('ack' satisfies MainMessage);
+      }
+    } finally {
+      o.signal?.removeEventListener('abort', stop);
+      port1.close();
+      await run;
+    }
+  }
+
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
+}
+
+function workerScript(): string {
+  const here = import.meta.url;
+  // Tests run src/ through vitest, but a worker thread needs JavaScript: they use the build of the
+  // same source (`pnpm test` builds first).
+  const url = here.endsWith('.ts') ? new URL('../../dist/scan/parse-worker.js', here) : new URL('./parse-worker.js', here);
+  const script = fileURLToPath(url);
+  if (!existsSync(script)) throw new MxrayError('MXRAY_WORKER_FAILED', `worker script ${script} is missing: build @mxray/core first (pnpm build)`);
+  return script;
+}

@@ -1,0 +1,100 @@
+/**
+ * The worker-thread side of `FileWorkers`: one file through `scanFileEvents` (read, hash,
+ * decompress, split, parse, shape), its event batches posted back on the task's port in line
+ * order, and optionally serialized to JSON here so the main thread does not have to.
+ *
+ * Flow control: at most `IN_FLIGHT` batches are unacknowledged, so a worker that parses faster
+ * than the main thread detects waits instead of filling the main thread's message queue.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { MailEvent } from '../event.js';
+import type { DiscoveredFile } from '../ingest/discover.js';
+import { formatById } from '../parse/registry.js';
+import { batchToJson } from '../report/json-order.js';
+import { ZoneClock } from '../time/zone.js';
+import type { TimeWindow } from '../time/window.js';
+import type { FileReport } from './file-report.js';
+import { scanFileEvents, type FileScanOptions } from './scan-file.js';
+
+/** The serializable part of the scan options a file's pipeline needs. */
+export interface WorkerFileSettings {
+  window: TimeWindow;
+  tz: string;
+  format?: string;
+  year?: number;
+  maxLineBytes: number;
+  /** Also send each batch as JSON lines (checkpoints and the activity spool need them). */
+  json: boolean;
+}
+
+export interface WorkerTask {
+  file: DiscoveredFile;
+  settings: WorkerFileSettings;
+  port: MessagePort;
+}
+
+/** Worker → main. `read` is bytes read from the evidence since the previous message. */
+export type WorkerMessage =
+  | { type: 'batch'; events: MailEvent[]; lines: string[] | undefined; read: number }
+  | { type: 'done'; report: FileReport; read: number };
+
+/** Main → worker. */
+export type MainMessage = 'ack' | 'stop';
+
+const IN_FLIGHT = 4;
+const identity = { get: (value: string): string => value };
+
+export default async function scanFileTask({ file, settings, port }: WorkerTask): Promise<void> {
+  const controller = new AbortController();
+  let credits = IN_FLIGHT;
+  let wake: (() => void) | undefined;
+  const release = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  port.on('message', (message: MainMessage) => {
+    if (message === 'ack') credits++;
+    else controller.abort();
+    release();
+  });
+  // The main side closes its port when it stops listening: stop reading, nobody waits for us.
+  let gone = false;
+  port.on('close', () => {
+    gone = true;
+    controller.abort();
+    release();
+  });
+
+  const format = settings.format === undefined ? undefined : formatById(settings.format);
+  const options: FileScanOptions = {
+    window: settings.window,
+    clock: new ZoneClock(settings.tz),
+    maxLineBytes: settings.maxLineBytes,
+    strings: identity,
+    signal: controller.signal,
+    ...(format && { format }),
+    ...(settings.year !== undefined && { year: settings.year }),
+  };
+  let read = 0;
+  try {
+    const gen = scanFileEvents(file, options, (n) => (read += n));
+    for (let step = await gen.next(); ; step = await gen.next()) {
+      if (gone) return;
+      if (step.done) {
+        port.postMessage({ type: 'done', report: step.value, read } satisfies WorkerMessage);
+        return;
+      }
+      // After a stop the few batches left (the chunk in hand, the parser's tail) go without credit:
+      // what was read is still reported, as in the main thread.
+      while (credits === 0 && !controller.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
+      if (gone) return;
+      credits--;
+      const lines = settings.json ? batchToJson(step.value) : undefined;
+      port.postMessage({ type: 'batch', events: step.value, lines, read } satisfies WorkerMessage);
+      read = 0;
+    }
+  } finally {
+    port.close();
+  }
+}
