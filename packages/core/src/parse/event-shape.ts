@@ -8,34 +8,38 @@ import type { MailEvent } from '../event.js';
 import type { ParsedEvent } from './format.js';
 
 export function shapeEvent(p: ParsedEvent, phase: MailEvent['phase'], source: MailEvent['source'], length: number, truncated: boolean): MailEvent {
-  return {
+  const e: MailEvent = {
     ts: p.ts,
     phase,
     source,
-    host: p.host,
+    host: undefined,
     app: p.app,
     kind: p.kind,
-    protocol: p.protocol,
-    account: p.account,
-    ip: p.ip,
-    localIp: p.localIp,
-    method: p.method,
-    path: p.path,
-    status: p.status,
-    bytesIn: p.bytesIn,
-    bytesOut: p.bytesOut,
-    userAgent: p.userAgent,
-    referer: p.referer,
-    queueId: p.queueId,
-    session: p.session,
-    attempts: p.attempts,
-    detail: p.detail,
-    from: p.from,
-    to: p.to,
-    messageId: p.messageId,
-    receivedIps: p.receivedIps,
-    authResults: p.authResults,
+    protocol: undefined,
+    account: undefined,
+    ip: undefined,
+    localIp: undefined,
+    method: undefined,
+    path: undefined,
+    status: undefined,
+    bytesIn: undefined,
+    bytesOut: undefined,
+    userAgent: undefined,
+    referer: undefined,
+    queueId: undefined,
+    session: undefined,
+    attempts: undefined,
+    detail: undefined,
+    from: undefined,
+    to: undefined,
+    messageId: undefined,
+    receivedIps: undefined,
+    authResults: undefined,
     truncated: truncated ? true : undefined,
     length,
   };
+  // Copy only the fields the parser set: reading the ~20 absent ones by name from parsed events
+  // of many shapes cost 4.5 times as much (each miss is a megamorphic lookup).
+  for (const key in p) (e as unknown as Record<string, unknown>)[key] = (p as unknown as Record<string, unknown>)[key];
+  return e;
 }
