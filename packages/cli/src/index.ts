@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import {
   DEFAULT_SINCE,
   DEFAULT_TZ,
+  DEFAULT_WORKERS,
   DETECTORS,
   FORMATS,
   SEVERITIES,
@@ -68,9 +69,6 @@ interface ScanFlags {
   maxKeys: number;
 }
 
-/** One reader thread per core beside the main thread's detection, at most 4 (see benchmarks/RESULTS.md). */
-const DEFAULT_WORKERS = 0;
-
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 
 /** `--trusted-nets 10.0.0.0/8,192.0.2.0/24` or `--trusted-nets @file`. */
@@ -120,7 +118,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     )
     .option('--year <yyyy>', 'year of zone-less syslog timestamps (overrides file name and mtime)', integer('--year', 1970, 9999))
     .option('-j, --concurrency <n>', 'files read at once (output does not depend on it)', integer('--concurrency', 1, 256), 4)
-    .option('-w, --workers <n>', 'worker threads that read and parse files while the main thread detects; 0: none (output does not depend on it)', integer('--workers', 0, 64), DEFAULT_WORKERS)
+    .option('-w, --workers <n>', 'threads that read and parse files while the main thread detects; 0: none (output does not depend on it)', integer('--workers', 0, 64), DEFAULT_WORKERS)
     .option('--events', 'also write every normalized event to events.jsonl')
     .option('--force', 'write into a non-empty --out (replacing earlier mxray outputs)')
     .option('--max-line-bytes <n>', 'longest line kept whole; longer lines keep a prefix', integer('--max-line-bytes', 1024, 1 << 30), 1 << 20)

@@ -18,7 +18,7 @@ export {
   type ScanToDirectoryOptions,
   type ScanToDirectoryResult,
 } from './scan/scan-to-directory.js';
-export { resolveScanOptions, DEFAULT_TZ, type ScanOptions, type ResolvedScanOptions } from './scan/options.js';
+export { resolveScanOptions, DEFAULT_TZ, DEFAULT_WORKERS, type ScanOptions, type ResolvedScanOptions } from './scan/options.js';
 export type { FileReport, ParseErrorSample } from './scan/file-report.js';
 export { scanFileEvents } from './scan/scan-file.js';
 

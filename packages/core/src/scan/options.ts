@@ -1,4 +1,5 @@
 /** Scan options as callers give them, validated up front (as p-limit does) into resolved form. */
+import { availableParallelism } from 'node:os';
 import { InvalidOptionError, MxrayError } from '../errors.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../ingest/line-splitter.js';
 import type { LogFormat } from '../parse/format.js';
@@ -9,6 +10,12 @@ import { DEFAULT_MAX_KEYS, KeyLimits } from '../aggregate/bounded-map.js';
 import { StringPool } from '../parse/string-pool.js';
 
 export const DEFAULT_TZ = 'Asia/Tokyo';
+
+/**
+ * Reader threads beside the main thread: one per spare core, at most two, since the main
+ * thread's detection keeps up with about two (benchmarks/RESULTS.md has the measurements).
+ */
+export const DEFAULT_WORKERS = Math.min(2, Math.max(1, availableParallelism() - 1));
 
 export interface ScanOptions {
   /** Files, directories and glob patterns. */
@@ -26,8 +33,8 @@ export interface ScanOptions {
   /** Files read at once. Default 4. Output does not depend on it. */
   concurrency?: number;
   /**
-   * Worker threads that read and parse files beside the main thread, which detects and writes.
-   * Default 0: everything on the calling thread. Output does not depend on it.
+   * Worker threads that read and parse files beside the main thread, which detects and writes;
+   * 0 does everything on the calling thread. Default `DEFAULT_WORKERS`. Output does not depend on it.
    */
   workers?: number;
   /** Longest line kept whole; longer ones keep this prefix and their true length. Default 1 MiB. */
@@ -90,7 +97,7 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new InvalidOptionError('Expected `concurrency` to be an integer from 1 to 256');
   }
-  const workers = options.workers ?? 0;
+  const workers = options.workers ?? DEFAULT_WORKERS;
   if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
     throw new InvalidOptionError('Expected `workers` to be an integer from 0 to 64');
   }
