@@ -7,7 +7,8 @@
  *
  *   node benchmarks/e2e.mjs --accounts 200000 --days 2          # generates the archive first
  *   node benchmarks/e2e.mjs --archive DIR                       # an existing archive
- *   options: --runs N (best of N, default 1), --pflogsumm, --no-state, --json, --keep
+ *   options: --runs N (best of N, default 1), --pflogsumm, --no-state, --json, --keep,
+ *            --workers N / --concurrency N (passed to mxray scan as -w / -j)
  *
  * Times are wall clock on a warm page cache (each input is read once before timing). The line
  * counts of the ceiling and of mxray must agree, or the run fails: a benchmark of a scan that
@@ -22,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeArchive } from './lib/archive.mjs';
 import { listFiles, round } from './lib/files.mjs';
+import { DEFAULT_WORKERS } from '@mxray/core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(here, '..', 'packages', 'cli', 'bin', 'mxray.mjs');
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     compression: { type: 'string', default: 'zst' },
     runs: { type: 'string', default: '1' },
     concurrency: { type: 'string' },
+    workers: { type: 'string' },
     pflogsumm: { type: 'boolean', default: false },
     state: { type: 'boolean', default: true },
     json: { type: 'boolean', default: false },
@@ -44,6 +47,7 @@ const { values } = parseArgs({
   allowNegative: true,
 });
 
+const workers = values.workers === undefined ? DEFAULT_WORKERS : Number(values.workers);
 const work = await mkdtemp(path.join(tmpdir(), 'mxray-e2e-'));
 const log = (msg) => {
   if (!values.json) process.stderr.write(`${msg}\n`);
@@ -81,7 +85,7 @@ try {
   }
 
   // mxray scan, with everything on (report, activity, checkpoints), as a responder runs it.
-  const scanArgs = (out, inputs) => [CLI, 'scan', ...inputs, '--out', out, '--force', '--json', ...(values.concurrency ? ['-j', values.concurrency] : [])];
+  const scanArgs = (out, inputs) => [CLI, 'scan', ...inputs, '--out', out, '--force', '--json', ...(values.concurrency ? ['-j', values.concurrency] : []), '-w', String(workers)];
   const mx = await bestOf(runs, () => timedWithRss(process.execPath, scanArgs(path.join(work, 'out'), [archive])));
   const summary = JSON.parse(mx.stdout);
   const mxLines = summary.totals?.lines ?? summary.lines;
@@ -106,6 +110,7 @@ try {
     archive: { path: values.archive ?? '(generated)', ...generated, files: files.length, compressedBytes, decodedBytes: ceiling.bytes, lines: ceiling.lines, accounts },
     ceiling: { commands: ceiling.commands, seconds: round(ceiling.seconds, 3), mbPerSec: round(mb(ceiling.bytes, ceiling.seconds)), linesPerSec: Math.round(ceiling.lines / ceiling.seconds) },
     mxray: {
+      workers,
       seconds: round(mx.seconds, 2),
       mbPerSec: round(mb(ceiling.bytes, mx.seconds)),
       linesPerSec: Math.round(ceiling.lines / mx.seconds),
@@ -154,7 +159,7 @@ function formatTable(r) {
     '| contender | seconds | MB/s | lines/s | ratio to ceiling | peak RSS |',
     '|---|---:|---:|---:|---:|---:|',
     `| ceiling: ${r.ceiling.commands.join(' + ').replaceAll('|', '\\|')} | ${r.ceiling.seconds} | ${n(r.ceiling.mbPerSec)} | ${n(r.ceiling.linesPerSec)} | 1 | |`,
-    `| mxray scan (all parsers and detectors, report, checkpoints) | ${r.mxray.seconds} | ${n(r.mxray.mbPerSec)} | ${n(r.mxray.linesPerSec)} | ${r.mxray.ratioToCeiling} | ${r.mxray.peakRssMiB ?? 'n/a'} MiB |`,
+    `| mxray scan -w ${r.mxray.workers} (all parsers and detectors, report, checkpoints) | ${r.mxray.seconds} | ${n(r.mxray.mbPerSec)} | ${n(r.mxray.linesPerSec)} | ${r.mxray.ratioToCeiling} | ${r.mxray.peakRssMiB ?? 'n/a'} MiB |`,
   ];
   if (r.state) lines.push('', `state after the last file: ${n(Math.round(r.state.stateBytes / 1e6))} MB for ${n(r.state.accounts)} accounts = ${n(r.state.bytesPerAccount)} bytes per account (heap after GC, accounts' and IPs' state together)`);
   if (r.pflogsumm) {
