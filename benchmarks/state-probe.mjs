@@ -2,7 +2,7 @@
 /**
  * Bytes of scan state per account: heap in use (after a full GC) once every file has been read,
  * minus the heap before the first file, divided by the accounts seen. Run with --expose-gc:
- *   node --expose-gc benchmarks/state-probe.mjs ARCHIVE_DIR [--no-checkpoints]
+ *   node --expose-gc benchmarks/state-probe.mjs ARCHIVE_DIR [--max-keys N]
  * Prints one JSON line.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +15,8 @@ if (typeof globalThis.gc !== 'function') {
   process.exit(2);
 }
 const archive = process.argv[2];
+const keysAt = process.argv.indexOf('--max-keys');
+const maxKeys = keysAt > 0 ? Number(process.argv[keysAt + 1]) : undefined;
 if (!archive) {
   console.error('usage: node --expose-gc benchmarks/state-probe.mjs ARCHIVE_DIR');
   process.exit(2);
@@ -34,6 +36,7 @@ try {
     out,
     force: true,
     report: false,
+    ...(maxKeys && { maxKeys }),
     onProgress(p) {
       // Called after each file; the last call comes when every event has been observed.
       before ??= heap();

@@ -1,5 +1,8 @@
-/** Strings to small integers, so per-event rows are numbers and each string is stored once. */
-import { flatCopy } from '../parse/string-pool.js';
+/**
+ * Strings to small integers, so per-event rows are numbers and each string is stored once.
+ * Keys are taken as given: events carry the scan's pooled strings (StringPool), which are already
+ * flat copies, and copying them again kept a second copy of every account and IP.
+ */
 
 export class Interner {
   private readonly ids = new Map<string, number>();
@@ -9,9 +12,8 @@ export class Interner {
     let id = this.ids.get(value);
     if (id === undefined) {
       id = this.values.length;
-      // A flat copy: the parsed string may be a slice pinning its whole source line.
-      this.values.push(flatCopy(value));
-      this.ids.set(this.values[id]!, id);
+      this.values.push(value);
+      this.ids.set(value, id);
     }
     return id;
   }

@@ -13,13 +13,14 @@
  * webmail login POST. An address first seen in the window is never learned, so an attacker who
  * logs into many accounts does not become "the webmail".
  *
- * Logins are kept as rows (about 40 bytes each) because the tie needs each login's time; the
+ * Logins are kept as rows (26 bytes each, in typed columns) because the tie needs each login's time; the
  * per-account state that detectors build from them is bounded.
  */
 import type { EventSource, MailEvent, Phase, Protocol } from '../event.js';
 import type { DetectionContext } from '../detect/context.js';
 import { isLoopback } from '../detect/nets.js';
 import { Interner } from './interner.js';
+import { float64Column, int32Column, uint32Column, uint8Column } from './growable-column.js';
 
 export type TieConfidence = 'exact' | 'ambiguous' | 'none';
 
@@ -53,8 +54,9 @@ export class LoginLedger {
   private readonly accounts = new Interner();
   private readonly ips = new Interner();
   private readonly files = new Interner();
-  private readonly rows = { ts: [] as number[], account: [] as number[], ip: [] as number[], phase: [] as number[], file: [] as number[], line: [] as number[], proto: [] as number[] };
-  private readonly posts = { ts: [] as number[], ip: [] as number[] };
+  /** One row per successful login: 26 bytes. */
+  private readonly rows = { ts: float64Column(), account: uint32Column(), ip: int32Column(), phase: uint8Column(), file: uint32Column(), line: uint32Column(), proto: uint8Column() };
+  private readonly posts = { ts: float64Column(), ip: int32Column() };
   private resolved?: { logins: Map<string, Login[]>; hosts: Set<string> };
 
   constructor(
@@ -110,12 +112,14 @@ export class LoginLedger {
    */
   resolve(exclude: ReadonlySet<string> = new Set()): { logins: Map<string, Login[]>; hosts: Set<string> } {
     if (this.resolved) return this.resolved;
-    const r = this.rows;
+    const c = this.rows;
+    const r = { ts: c.ts.view(), account: c.account.view(), ip: c.ip.view(), phase: c.phase.view(), file: c.file.view(), line: c.line.view(), proto: c.proto.view() };
     const n = r.ts.length;
     // Login POSTs sorted by time, for the tie.
-    const postOrder = this.posts.ts.map((_, i) => i).sort((a, b) => this.posts.ts[a]! - this.posts.ts[b]! || this.posts.ip[a]! - this.posts.ip[b]!);
-    const postTs = postOrder.map((i) => this.posts.ts[i]!);
-    const postIp = postOrder.map((i) => this.posts.ip[i]!);
+    const posts = { ts: this.posts.ts.view(), ip: this.posts.ip.view() };
+    const postOrder = Array.from({ length: posts.ts.length }, (_, i) => i).sort((a, b) => posts.ts[a]! - posts.ts[b]! || posts.ip[a]! - posts.ip[b]!);
+    const postTs = postOrder.map((i) => posts.ts[i]!);
+    const postIp = postOrder.map((i) => posts.ip[i]!);
     const tieMs = this.options.tieSeconds * 1000;
 
     const tie = (ts: number): { ip?: number; tie: TieConfidence } => {

@@ -9,11 +9,26 @@ import { defineDetector } from './detector.js';
 
 const DAY = 86_400_000;
 
+/**
+ * One account's bytes. Most accounts have sessions on one day per phase in a scan of a day's
+ * logs, so the first day of each phase is held inline and a Map is made only for a second day:
+ * an account's state was 480 bytes, most of it two Maps of one entry.
+ */
 interface AccountBytes {
   baselineMaxSession: number;
-  // Created on first use: most accounts never need all three, and an empty Map costs ~100 bytes.
-  baselineDays: Map<number, number> | undefined;
-  windowDays: Map<number, DayBytes> | undefined;
+  baselineSessions: number;
+  baselineDay: number;
+  baselineDayBytes: number;
+  baselineMoreDays: Map<number, number> | undefined;
+  /** The first window day, inline: its bytes and its first session's time, client and line. */
+  windowDay: number;
+  windowBytes: number;
+  /** Milliseconds into `windowDay`: a small integer, where an epoch time would be a boxed double. */
+  windowMs: number;
+  windowIp: string | undefined;
+  windowFile: string;
+  windowLine: number;
+  windowMoreDays: Map<number, DayBytes> | undefined;
   sessions: MailEvent[] | undefined;
 }
 
@@ -21,6 +36,49 @@ interface AccountBytes {
 interface DayBytes {
   bytes: number;
   first: Mark;
+}
+
+function addBaseline(s: AccountBytes, day: number, bytes: number): void {
+  if (s.baselineDay < 0 || s.baselineDay === day) {
+    s.baselineDay = day;
+    s.baselineDayBytes += bytes;
+    return;
+  }
+  s.baselineMoreDays ??= new Map();
+  s.baselineMoreDays.set(day, (s.baselineMoreDays.get(day) ?? 0) + bytes);
+}
+
+function addWindow(s: AccountBytes, day: number, e: MailEvent): void {
+  if (s.windowDay < 0 || s.windowDay === day) {
+    if (s.windowDay < 0 || isEarlier(e.ts, e.source, day * DAY + s.windowMs, { file: s.windowFile, line: s.windowLine })) {
+      s.windowMs = e.ts - day * DAY;
+      s.windowIp = e.ip;
+      s.windowFile = e.source.file;
+      s.windowLine = e.source.line;
+    }
+    s.windowDay = day;
+    s.windowBytes += e.bytesOut!;
+    return;
+  }
+  s.windowMoreDays ??= new Map();
+  const d = s.windowMoreDays.get(day);
+  if (!d) s.windowMoreDays.set(day, { bytes: e.bytesOut!, first: markOf(e) });
+  else {
+    d.bytes += e.bytesOut!;
+    if (isEarlier(e.ts, e.source, d.first.ts, d.first.source)) d.first = markOf(e);
+  }
+}
+
+function* baselineDays(s: AccountBytes): Generator<number> {
+  if (s.baselineDay >= 0) yield s.baselineDayBytes;
+  if (s.baselineMoreDays) yield* s.baselineMoreDays.values();
+}
+
+function* windowDays(s: AccountBytes): Generator<[number, DayBytes]> {
+  if (s.windowDay >= 0) {
+    yield [s.windowDay, { bytes: s.windowBytes, first: { ts: s.windowDay * DAY + s.windowMs, ip: s.windowIp, source: { file: s.windowFile, line: s.windowLine } } }];
+  }
+  if (s.windowMoreDays) yield* s.windowMoreDays;
 }
 
 export const accessMassDownload = defineDetector({
@@ -40,7 +98,10 @@ export const accessMassDownload = defineDetector({
     const accounts = new Map<string, AccountBytes>();
     const state = (a: string): AccountBytes => {
       let s = accounts.get(a);
-      if (!s) accounts.set(a, (s = { baselineMaxSession: 0, baselineDays: undefined, windowDays: undefined, sessions: undefined }));
+      if (!s) {
+        s = { baselineMaxSession: 0, baselineSessions: 0, baselineDay: -1, baselineDayBytes: 0, baselineMoreDays: undefined, windowDay: -1, windowBytes: 0, windowMs: 0, windowIp: undefined, windowFile: '', windowLine: 0, windowMoreDays: undefined, sessions: undefined };
+        accounts.set(a, s);
+      }
       return s;
     };
     return {
@@ -50,25 +111,19 @@ export const accessMassDownload = defineDetector({
         if (e.phase === 'baseline') {
           const s = state(e.account);
           s.baselineMaxSession = Math.max(s.baselineMaxSession, e.bytesOut);
-          s.baselineDays ??= new Map();
-          s.baselineDays.set(day, (s.baselineDays.get(day) ?? 0) + e.bytesOut);
+          s.baselineSessions++;
+          addBaseline(s, day, e.bytesOut);
         } else if (e.phase === 'window') {
           const s = state(e.account);
-          s.windowDays ??= new Map();
-          const d = s.windowDays.get(day);
-          if (!d) s.windowDays.set(day, { bytes: e.bytesOut, first: markOf(e) });
-          else {
-            d.bytes += e.bytesOut;
-            if (isEarlier(e.ts, e.source, d.first.ts, d.first.source)) d.first = markOf(e);
-          }
+          addWindow(s, day, e);
           if (e.bytesOut > o.minBytes) (s.sessions ??= []).push(e);
         }
       },
       finish() {
         const out: Finding[] = [];
         for (const [account, s] of accounts) {
-          const hasBaseline = (s.baselineDays?.size ?? 0) > 0;
-          const baselineMaxDay = Math.max(0, ...(s.baselineDays?.values() ?? []));
+          const hasBaseline = s.baselineSessions > 0;
+          const baselineMaxDay = Math.max(0, ...baselineDays(s));
           const sessionLimit = hasBaseline ? Math.max(o.minBytes, o.factor * s.baselineMaxSession) : o.noBaselineBytes;
           const dayLimit = hasBaseline ? Math.max(o.minBytes, o.factor * baselineMaxDay) : o.noBaselineBytes;
           const flaggedDays = new Set<number>();
@@ -86,7 +141,7 @@ export const accessMassDownload = defineDetector({
               evidence: { bytesOut: e.bytesOut, limit: sessionLimit, baselineMaxSession: s.baselineMaxSession, hasBaseline, session: e.session ?? null },
             });
           }
-          for (const [day, d] of s.windowDays ?? []) {
+          for (const [day, d] of windowDays(s)) {
             if (d.bytes <= dayLimit || flaggedDays.has(day)) continue;
             out.push({
               time: d.first.ts,

@@ -113,6 +113,27 @@ describe('bulk access', () => {
     expect(byRule(findings, 'access.mass-download').map((f) => f.evidence.bytesOut)).toEqual([734_003_221]);
   });
 
+  it('sums each window day apart and points at its first session, whatever the arrival order', () => {
+    const MB = 1_000_000;
+    const events = [
+      ...habits('m@example.jp', '198.51.100.31'),
+      logout(2 * HOUR, 'm@example.jp', '198.51.100.32', 30 * MB),
+      logout(HOUR, 'm@example.jp', '198.51.100.31', 30 * MB),
+      logout(DAY + HOUR, 'm@example.jp', '198.51.100.31', 10 * MB),
+      logout(2 * DAY + 3 * HOUR, 'm@example.jp', '198.51.100.33', 40 * MB),
+      logout(2 * DAY + HOUR, 'm@example.jp', '198.51.100.34', 20 * MB),
+    ];
+    const days = (list: typeof events) =>
+      byRule(detect(list).findings, 'access.mass-download').map((f) => ({ time: f.time, ip: f.ip, bytes: f.evidence.bytesOutDay }));
+    // No session is over the 50 MB floor; two days are, each pointing at its earliest session.
+    const expected = [
+      { time: events.at(-4)!.ts, ip: '198.51.100.31', bytes: 60 * MB },
+      { time: events.at(-1)!.ts, ip: '198.51.100.34', bytes: 60 * MB },
+    ];
+    expect(days(events)).toEqual(expected);
+    expect(days([...events.slice(-5), ...events.slice(0, -5)])).toEqual(expected);
+  });
+
   it('a send burst is attributed to its busiest source', () => {
     const events = [...Array.from({ length: 10 }, (_, d) => submit(-(d + 1) * DAY, 's@example.jp', '198.51.100.40')), submit(HOUR, 's@example.jp', '198.51.100.40'), ...Array.from({ length: 30 }, (_, i) => submit(2 * HOUR + i * 1000, 's@example.jp', ATTACKER))];
     expect(byRule(detect(events).findings, 'smtp.send-burst')).toMatchObject([{ ip: ATTACKER, evidence: { messages: 31 } }]);
