@@ -17,6 +17,7 @@ import { MxrayError } from '../errors.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { adoptBatchJson } from '../report/json-order.js';
 import type { FileReport } from './file-report.js';
+import { eventFromSparse } from '../parse/event-shape.js';
 import type { ResolvedScanOptions } from './options.js';
 import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from './parse-worker.js';
 
@@ -73,7 +74,7 @@ export class FileWorkers {
         }
         if (message.read > 0) onRead?.(message.read);
         if (message.type === 'done') return message.report;
-        const events = message.events;
+        const events = message.events.map((e) => eventFromSparse(e, file.path));
         const strings = o.strings;
         for (const e of events) {
           if (e.account !== undefined) e.account = strings.get(e.account);

@@ -7,9 +7,9 @@
  * than the main thread detects waits instead of filling the main thread's message queue.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { MailEvent } from '../event.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { formatById } from '../parse/registry.js';
+import { sparseEvent, type SparseEvent } from '../parse/event-shape.js';
 import { batchToJson } from '../report/json-order.js';
 import { ZoneClock } from '../time/zone.js';
 import type { TimeWindow } from '../time/window.js';
@@ -35,7 +35,7 @@ export interface WorkerTask {
 
 /** Worker → main. `read` is bytes read from the evidence since the previous message. */
 export type WorkerMessage =
-  | { type: 'batch'; events: MailEvent[]; lines: string[] | undefined; read: number }
+  | { type: 'batch'; events: SparseEvent[]; lines: string[] | undefined; read: number }
   | { type: 'done'; report: FileReport; read: number };
 
 /** Main → worker. */
@@ -91,7 +91,7 @@ export default async function scanFileTask({ file, settings, port }: WorkerTask)
       if (gone) return;
       credits--;
       const lines = settings.json ? batchToJson(step.value) : undefined;
-      port.postMessage({ type: 'batch', events: step.value, lines, read } satisfies WorkerMessage);
+      port.postMessage({ type: 'batch', events: step.value.map(sparseEvent), lines, read } satisfies WorkerMessage);
       read = 0;
     }
   } finally {
