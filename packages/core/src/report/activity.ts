@@ -47,7 +47,7 @@ export class ActivitySpool {
   }
 
   write(index: number, events: readonly MailEvent[]): Promise<void> {
-    let text = '';
+    const kept: string[] = [];
     let lines: string[] | undefined;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
@@ -55,9 +55,9 @@ export class ActivitySpool {
       if (e.account === undefined && e.ip === undefined) continue;
       lines ??= batchToJson(events);
       // Account names and IPs hold no tab or newline (normalized); JSON escapes both.
-      text += `${e.account ?? ''}\t${e.ip ?? ''}\t${lines[i]}\n`;
+      kept.push(`${e.account ?? ''}\t${e.ip ?? ''}\t${lines[i]}`);
     }
-    return this.parts.write(index, text);
+    return this.parts.write(index, kept.length === 0 ? '' : `${kept.join('\n')}\n`);
   }
 
   fileDone(index: number): Promise<void> {

@@ -15,8 +15,8 @@ export class EventsJsonlWriter {
   }
 
   write(index: number, events: readonly MailEvent[]): Promise<void> {
-    let text = '';
-    for (const line of batchToJson(events)) text += `${line}\n`;
+    const lines = batchToJson(events);
+    const text = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
     return this.parts.write(index, text);
   }
 

@@ -70,8 +70,9 @@ export class CheckpointWriter {
 
   async write(events: readonly MailEvent[]): Promise<void> {
     this.check();
-    let text = '';
-    for (const line of batchToJson(events)) text += `${line}\n`;
+    const lines = batchToJson(events);
+    // join builds one flat string; `+=` built a rope that the write then had to flatten.
+    const text = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
     if (!this.gzip.write(text)) await Promise.race([once(this.gzip, 'drain'), this.closed]);
     this.check();
   }
