@@ -17,10 +17,12 @@ const DAY = 86_400_000;
 interface AccountBytes {
   baselineMaxSession: number;
   baselineSessions: number;
+  hasBaselineDay: boolean;
   baselineDay: number;
   baselineDayBytes: number;
   baselineMoreDays: Map<number, number> | undefined;
   /** The first window day, inline: its bytes and its first session's time, client and line. */
+  hasWindowDay: boolean;
   windowDay: number;
   windowBytes: number;
   /** Milliseconds into `windowDay`: a small integer, where an epoch time would be a boxed double. */
@@ -39,7 +41,8 @@ interface DayBytes {
 }
 
 function addBaseline(s: AccountBytes, day: number, bytes: number): void {
-  if (s.baselineDay < 0 || s.baselineDay === day) {
+  if (!s.hasBaselineDay || s.baselineDay === day) {
+    s.hasBaselineDay = true;
     s.baselineDay = day;
     s.baselineDayBytes += bytes;
     return;
@@ -49,13 +52,14 @@ function addBaseline(s: AccountBytes, day: number, bytes: number): void {
 }
 
 function addWindow(s: AccountBytes, day: number, e: MailEvent): void {
-  if (s.windowDay < 0 || s.windowDay === day) {
-    if (s.windowDay < 0 || isEarlier(e.ts, e.source, day * DAY + s.windowMs, { file: s.windowFile, line: s.windowLine })) {
+  if (!s.hasWindowDay || s.windowDay === day) {
+    if (!s.hasWindowDay || isEarlier(e.ts, e.source, day * DAY + s.windowMs, { file: s.windowFile, line: s.windowLine })) {
       s.windowMs = e.ts - day * DAY;
       s.windowIp = e.ip;
       s.windowFile = e.source.file;
       s.windowLine = e.source.line;
     }
+    s.hasWindowDay = true;
     s.windowDay = day;
     s.windowBytes += e.bytesOut!;
     return;
@@ -70,12 +74,12 @@ function addWindow(s: AccountBytes, day: number, e: MailEvent): void {
 }
 
 function* baselineDays(s: AccountBytes): Generator<number> {
-  if (s.baselineDay >= 0) yield s.baselineDayBytes;
+  if (s.hasBaselineDay) yield s.baselineDayBytes;
   if (s.baselineMoreDays) yield* s.baselineMoreDays.values();
 }
 
 function* windowDays(s: AccountBytes): Generator<[number, DayBytes]> {
-  if (s.windowDay >= 0) {
+  if (s.hasWindowDay) {
     yield [s.windowDay, { bytes: s.windowBytes, first: { ts: s.windowDay * DAY + s.windowMs, ip: s.windowIp, source: { file: s.windowFile, line: s.windowLine } } }];
   }
   if (s.windowMoreDays) yield* s.windowMoreDays;
@@ -99,7 +103,7 @@ export const accessMassDownload = defineDetector({
     const state = (a: string): AccountBytes => {
       let s = accounts.get(a);
       if (!s) {
-        s = { baselineMaxSession: 0, baselineSessions: 0, baselineDay: -1, baselineDayBytes: 0, baselineMoreDays: undefined, windowDay: -1, windowBytes: 0, windowMs: 0, windowIp: undefined, windowFile: '', windowLine: 0, windowMoreDays: undefined, sessions: undefined };
+        s = { baselineMaxSession: 0, baselineSessions: 0, hasBaselineDay: false, baselineDay: 0, baselineDayBytes: 0, baselineMoreDays: undefined, hasWindowDay: false, windowDay: 0, windowBytes: 0, windowMs: 0, windowIp: undefined, windowFile: '', windowLine: 0, windowMoreDays: undefined, sessions: undefined };
         accounts.set(a, s);
       }
       return s;

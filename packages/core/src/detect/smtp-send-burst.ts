@@ -7,21 +7,24 @@ import type { MailEvent } from '../event.js';
 import { cmp, isEarlier, markOf, type Finding, type Mark } from './finding.js';
 import { defineDetector } from './detector.js';
 import { flatCopy } from '../parse/string-pool.js';
+import { DayValues } from '../aggregate/day-values.js';
 
 const DAY = 86_400_000;
 /** Recipient domains remembered per account: enough to tell a habit from a burst. */
 const MAX_DOMAINS = 500;
 /** Source IPs counted per account and day; a burst has one or a few. */
 const MAX_SOURCES = 64;
+/** Distinct recipient domains shared by every account (one copy of `gmail.com`, not one per sender). */
+const MAX_POOLED_DOMAINS = 200_000;
 
 /** Containers are created on first use: an empty Map or Set costs about 100 bytes, per account. */
 interface Sender {
   baselineDays: Map<number, number> | undefined;
   baselineDomains: Set<string> | undefined;
   /** Per window day: submissions per source IP (`''` for none), with each source's first one. */
-  windowDays: Map<number, Map<string, { count: number; first: Mark }>> | undefined;
+  windowDays: DayValues<Map<string, { count: number; first: Mark }>> | undefined;
   /** Per window day: recipient domains and the first delivery to each, judged against the baseline at the end. */
-  windowDomains: Map<number, Map<string, Mark>> | undefined;
+  windowDomains: DayValues<Map<string, Mark>> | undefined;
 }
 
 export const smtpSendBurst = defineDetector({
@@ -39,6 +42,15 @@ export const smtpSendBurst = defineDetector({
   kinds: ['mail.submit', 'mail.deliver'],
   create(o) {
     const senders = new Map<string, Sender>();
+    const domainPool = new Map<string, string>();
+    const pooled = (domain: string): string => {
+      let d = domainPool.get(domain);
+      if (d === undefined) {
+        d = flatCopy(domain);
+        if (domainPool.size < MAX_POOLED_DOMAINS) domainPool.set(d, d);
+      }
+      return d;
+    };
     const state = (a: string): Sender => {
       let s = senders.get(a);
       if (!s) senders.set(a, (s = { baselineDays: undefined, baselineDomains: undefined, windowDays: undefined, windowDomains: undefined }));
@@ -55,7 +67,7 @@ export const smtpSendBurst = defineDetector({
             s.baselineDays.set(day, (s.baselineDays.get(day) ?? 0) + 1);
           }
           else {
-            s.windowDays ??= new Map();
+            s.windowDays ??= new DayValues();
             let d = s.windowDays.get(day);
             if (!d) s.windowDays.set(day, (d = new Map()));
             const ip = e.ip ?? '';
@@ -73,16 +85,16 @@ export const smtpSendBurst = defineDetector({
           const domain = to.slice(to.lastIndexOf('@') + 1);
           if (e.phase === 'baseline') {
             s.baselineDomains ??= new Set();
-            if (s.baselineDomains.size < MAX_DOMAINS && !s.baselineDomains.has(domain)) s.baselineDomains.add(flatCopy(domain));
+            if (s.baselineDomains.size < MAX_DOMAINS && !s.baselineDomains.has(domain)) s.baselineDomains.add(pooled(domain));
             continue;
           }
-          s.windowDomains ??= new Map();
+          s.windowDomains ??= new DayValues();
           let d = s.windowDomains.get(day);
           if (!d) s.windowDomains.set(day, (d = new Map()));
           const seen = d.get(domain);
           // Room for the baseline's domains and MAX_DOMAINS new ones.
           if (!seen) {
-            if (d.size < 2 * MAX_DOMAINS) d.set(flatCopy(domain), markOf(e));
+            if (d.size < 2 * MAX_DOMAINS) d.set(pooled(domain), markOf(e));
           } else if (isEarlier(e.ts, e.source, seen.ts, seen.source)) d.set(domain, markOf(e));
         }
       },
@@ -92,7 +104,7 @@ export const smtpSendBurst = defineDetector({
           const busiest = Math.max(0, ...(s.baselineDays?.values() ?? []));
           const limit = Math.max(o.minMessages, o.factor * busiest);
           const burstDays = new Set<number>();
-          for (const [day, sources] of s.windowDays ?? []) {
+          for (const [day, sources] of s.windowDays?.entries() ?? []) {
             const count = [...sources.values()].reduce((a, v) => a + v.count, 0);
             if (count < limit) continue;
             burstDays.add(day);
@@ -110,7 +122,7 @@ export const smtpSendBurst = defineDetector({
               evidence: { messages: count, limit, baselineBusiestDay: busiest, bySource: breakdown },
             });
           }
-          for (const [day, domains] of s.windowDomains ?? []) {
+          for (const [day, domains] of s.windowDomains?.entries() ?? []) {
             // Window recipients are judged once every baseline domain is known.
             const fresh = [...domains].filter(([domain]) => !s.baselineDomains?.has(domain));
             const count = Math.min(fresh.length, MAX_DOMAINS);
