@@ -115,16 +115,20 @@ try {
     totalBytes += buf.length;
     totalLines += countLines(buf);
   }
-  add('pipeline: read + parse', { bytes: totalBytes, lines: totalLines }, async () => {
-    let n = 0;
-    await scan({ paths: [dir] }, { onEvents: (b) => void (n += b.length) });
-    return n;
-  });
-  add('pipeline: read + parse + all detectors', { bytes: totalBytes, lines: totalLines }, async () => {
-    const detection = await createDetection(window, { geo: false });
-    await scan({ paths: [dir] }, { onEvents: (b) => detection.observeAll(b) });
-    return detection.finish().findings.length;
-  });
+  // One thread, then the default split (a worker reads and parses, the main thread detects).
+  for (const workers of [0, 1]) {
+    const label = workers === 0 ? 'one thread' : `${workers} worker`;
+    add(`pipeline: read + parse (${label})`, { bytes: totalBytes, lines: totalLines }, async () => {
+      let n = 0;
+      await scan({ paths: [dir], workers }, { onEvents: (b) => void (n += b.length) });
+      return n;
+    });
+    add(`pipeline: read + parse + all detectors (${label})`, { bytes: totalBytes, lines: totalLines }, async () => {
+      const detection = await createDetection(window, { geo: false });
+      await scan({ paths: [dir], workers }, { onEvents: (b) => detection.observeAll(b) });
+      return detection.finish().findings.length;
+    });
+  }
 
   await bench.run();
   for (const task of bench.tasks) {

@@ -40,6 +40,7 @@ describe('benchmarks (small, CI)', () => {
     for (const d of DETECTORS) expect(names).toContain(`detect ${d.id}`);
     for (const f of ['syslog', 'access-log', 'mail-headers']) expect(names.some((n: string) => n.startsWith(`parse ${f}`))).toBe(true);
     expect(names).toContain('line splitter');
+    for (const label of ['one thread', '1 worker']) expect(names).toContain(`pipeline: read + parse + all detectors (${label})`);
     for (const row of r.rows) expect(row.msPerOp).toBeGreaterThan(0);
   }, 180_000);
 

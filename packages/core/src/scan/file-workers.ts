@@ -4,9 +4,14 @@
  * events come back as batches in line order, with the same content as `scanFileEvents` gives in
  * the main thread, so outputs do not depend on the number of workers.
  *
- * What crosses threads is a batch of plain events (structured clone) and, when the caller
- * serializes events anyway, their JSON lines made on the worker. Account and IP strings are
- * pooled here, on arrival, so the scan still keeps one copy of each.
+ * What crosses threads is a batch of sparse events (structured clone of the fields that are set;
+ * see `sparseEvent`) and, when the caller serializes events anyway, their JSON lines made on the
+ * worker. Events are reshaped and their account and IP strings pooled here, on arrival, so the
+ * scan still has one event shape and one copy of each string. A worker always ends a file with
+ * a `done` message or an error; nothing else ends the loop.
+ *
+ * Measured and dropped (benchmarks/RESULTS.md): columns with dictionary-coded strings and one
+ * joined JSON text per batch cost more to build than they saved in cloning.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

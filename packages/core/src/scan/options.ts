@@ -12,8 +12,10 @@ import { StringPool } from '../parse/string-pool.js';
 export const DEFAULT_TZ = 'Asia/Tokyo';
 
 /**
- * Reader threads beside the main thread: one per spare core, at most two, since the main
- * thread's detection keeps up with about two (benchmarks/RESULTS.md has the measurements).
+ * Reader threads beside the main thread when the scan writes its events (checkpoints, activity,
+ * events.jsonl, as `scanToDirectory` and the CLI do): one per spare core, at most two. A worker
+ * then also makes the JSON. A caller that only reads events gets them faster on one thread:
+ * moving events between threads costs about what parsing them does (benchmarks/RESULTS.md).
  */
 export const DEFAULT_WORKERS = Math.min(2, Math.max(1, availableParallelism() - 1));
 
@@ -34,7 +36,8 @@ export interface ScanOptions {
   concurrency?: number;
   /**
    * Worker threads that read and parse files beside the main thread, which detects and writes;
-   * 0 does everything on the calling thread. Default `DEFAULT_WORKERS`. Output does not depend on it.
+   * 0 does everything on the calling thread. Default: `DEFAULT_WORKERS` when the scan serializes
+   * its events (checkpoints, `ScanHooks.serializesEvents`), else 0. Output does not depend on it.
    */
   workers?: number;
   /** Longest line kept whole; longer ones keep this prefix and their true length. Default 1 MiB. */
@@ -65,7 +68,8 @@ export interface ResolvedScanOptions {
   format?: LogFormat;
   year?: number;
   concurrency: number;
-  workers: number;
+  /** Undefined: decided by the scan (see `ScanOptions.workers`). */
+  workers?: number;
   maxLineBytes: number;
   cwd: string;
   signal?: AbortSignal;
@@ -97,8 +101,8 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new InvalidOptionError('Expected `concurrency` to be an integer from 1 to 256');
   }
-  const workers = options.workers ?? DEFAULT_WORKERS;
-  if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
+  const workers = options.workers;
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64)) {
     throw new InvalidOptionError('Expected `workers` to be an integer from 0 to 64');
   }
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -120,7 +124,7 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
     ...(format && { format }),
     ...(options.year !== undefined && { year: options.year }),
     concurrency,
-    workers,
+    ...(workers !== undefined && { workers }),
     maxLineBytes,
     cwd: options.cwd ?? process.cwd(),
     ...(options.signal && { signal: options.signal }),

@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { MailEvent } from '../event.js';
 import { discover, type DiscoveredFile, type SkippedEntry } from '../ingest/discover.js';
 import { ScanSummaryBuilder, type ScanSummary } from '../aggregate/scan-summary.js';
-import { resolveScanOptions, type ResolvedScanOptions, type ScanOptions } from './options.js';
+import { DEFAULT_WORKERS, resolveScanOptions, type ResolvedScanOptions, type ScanOptions } from './options.js';
 import { scanFileEvents } from './scan-file.js';
 import { FileWorkers } from './file-workers.js';
 import { INTERRUPTED, NOT_SCANNED, newFileReport, type FileReport } from './file-report.js';
@@ -65,8 +65,9 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
     : undefined;
   const summary = new ScanSummaryBuilder(resolved.limits);
   const limit = pLimit(resolved.concurrency);
-  const threads = Math.min(resolved.workers, resolved.concurrency, files.length);
-  const workers = threads > 0 ? new FileWorkers(threads, resolved, checkpoints !== undefined || hooks.serializesEvents === true) : undefined;
+  const serializes = checkpoints !== undefined || hooks.serializesEvents === true;
+  const threads = Math.min(resolved.workers ?? (serializes ? DEFAULT_WORKERS : 0), resolved.concurrency, files.length);
+  const workers = threads > 0 ? new FileWorkers(threads, resolved, serializes) : undefined;
   try {
     const signal = resolved.signal;
     let resumed = 0;
