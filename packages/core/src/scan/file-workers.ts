@@ -23,6 +23,7 @@ import type { DiscoveredFile } from '../ingest/discover.js';
 import { adoptBatchJson } from '../report/json-order.js';
 import type { FileReport } from './file-report.js';
 import { eventFromSparse } from '../parse/event-shape.js';
+import { Wakeup } from './wakeup.js';
 import type { ResolvedScanOptions } from './options.js';
 import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from './parse-worker.js';
 
@@ -51,15 +52,10 @@ export class FileWorkers {
     const { port1, port2 } = new MessageChannel();
     const inbox: WorkerMessage[] = [];
     let failure: unknown;
-    let wake: (() => void) | undefined;
-    const release = (): void => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
+    const wakeup = new Wakeup();
     port1.on('message', (message: WorkerMessage) => {
       inbox.push(message);
-      release();
+      wakeup.wake();
     });
     const stop = (): void => port1.postMessage('stop' satisfies MainMessage);
     o.signal?.addEventListener('abort', stop, { once: true });
@@ -67,11 +63,11 @@ export class FileWorkers {
     const task: WorkerTask = { file, settings, port: port2 };
     const run = this.pool.run(task, { transferList: [port2] }).catch((error: unknown) => {
       failure = error;
-      release();
+      wakeup.wake();
     });
     try {
       for (;;) {
-        while (inbox.length === 0 && failure === undefined) await new Promise<void>((resolve) => (wake = resolve));
+        while (inbox.length === 0 && failure === undefined) await wakeup.wait();
         const message = inbox.shift();
         if (!message) {
           const why = failure instanceof Error ? failure.message : String(failure);

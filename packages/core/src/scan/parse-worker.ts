@@ -15,6 +15,7 @@ import { ZoneClock } from '../time/zone.js';
 import type { TimeWindow } from '../time/window.js';
 import type { FileReport } from './file-report.js';
 import { scanFileEvents, type FileScanOptions } from './scan-file.js';
+import { Wakeup } from './wakeup.js';
 
 /** The serializable part of the scan options a file's pipeline needs. */
 export interface WorkerFileSettings {
@@ -47,23 +48,18 @@ const identity = { get: (value: string): string => value };
 export default async function scanFileTask({ file, settings, port }: WorkerTask): Promise<void> {
   const controller = new AbortController();
   let credits = IN_FLIGHT;
-  let wake: (() => void) | undefined;
-  const release = (): void => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
+  const wakeup = new Wakeup();
   port.on('message', (message: MainMessage) => {
     if (message === 'ack') credits++;
     else controller.abort();
-    release();
+    wakeup.wake();
   });
   // The main side closes its port when it stops listening: stop reading, nobody waits for us.
   let gone = false;
   port.on('close', () => {
     gone = true;
     controller.abort();
-    release();
+    wakeup.wake();
   });
 
   const format = settings.format === undefined ? undefined : formatById(settings.format);
@@ -87,7 +83,7 @@ export default async function scanFileTask({ file, settings, port }: WorkerTask)
       }
       // After a stop the few batches left (the chunk in hand, the parser's tail) go without credit:
       // what was read is still reported, as in the main thread.
-      while (credits === 0 && !controller.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
+      while (credits === 0 && !controller.signal.aborted) await wakeup.wait();
       if (gone) return;
       credits--;
       const lines = settings.json ? batchToJson(step.value) : undefined;
