@@ -6,21 +6,20 @@
 import type { MailEvent } from '../event.js';
 import { isEarlier, markOf, type Finding, type Mark } from './finding.js';
 import { defineDetector } from './detector.js';
+import { DayValues } from '../aggregate/day-values.js';
 
 const DAY = 86_400_000;
 
 /**
  * One account's bytes. Most accounts have sessions on one day per phase in a scan of a day's
- * logs, so the first day of each phase is held inline and a Map is made only for a second day:
- * an account's state was 480 bytes, most of it two Maps of one entry.
+ * logs, so the first day of each phase is held inline and a Map is made only for a second day
+ * (`DayValues`; the window's first day as flat fields, its first session included): an account's
+ * state was 480 bytes, most of it two Maps of one entry.
  */
 interface AccountBytes {
   baselineMaxSession: number;
-  baselineSessions: number;
-  hasBaselineDay: boolean;
-  baselineDay: number;
-  baselineDayBytes: number;
-  baselineMoreDays: Map<number, number> | undefined;
+  /** Bytes per baseline day; made at the first baseline session, so it also says there is a baseline. */
+  baselineDays: DayValues<number> | undefined;
   /** The first window day, inline: its bytes and its first session's time, client and line. */
   hasWindowDay: boolean;
   windowDay: number;
@@ -38,17 +37,6 @@ interface AccountBytes {
 interface DayBytes {
   bytes: number;
   first: Mark;
-}
-
-function addBaseline(s: AccountBytes, day: number, bytes: number): void {
-  if (!s.hasBaselineDay || s.baselineDay === day) {
-    s.hasBaselineDay = true;
-    s.baselineDay = day;
-    s.baselineDayBytes += bytes;
-    return;
-  }
-  s.baselineMoreDays ??= new Map();
-  s.baselineMoreDays.set(day, (s.baselineMoreDays.get(day) ?? 0) + bytes);
 }
 
 function addWindow(s: AccountBytes, day: number, e: MailEvent): void {
@@ -71,11 +59,6 @@ function addWindow(s: AccountBytes, day: number, e: MailEvent): void {
     d.bytes += e.bytesOut!;
     if (isEarlier(e.ts, e.source, d.first.ts, d.first.source)) d.first = markOf(e);
   }
-}
-
-function* baselineDays(s: AccountBytes): Generator<number> {
-  if (s.hasBaselineDay) yield s.baselineDayBytes;
-  if (s.baselineMoreDays) yield* s.baselineMoreDays.values();
 }
 
 function* windowDays(s: AccountBytes): Generator<[number, DayBytes]> {
@@ -103,7 +86,7 @@ export const accessMassDownload = defineDetector({
     const state = (a: string): AccountBytes => {
       let s = accounts.get(a);
       if (!s) {
-        s = { baselineMaxSession: 0, baselineSessions: 0, hasBaselineDay: false, baselineDay: 0, baselineDayBytes: 0, baselineMoreDays: undefined, hasWindowDay: false, windowDay: 0, windowBytes: 0, windowMs: 0, windowIp: undefined, windowFile: '', windowLine: 0, windowMoreDays: undefined, sessions: undefined };
+        s = { baselineMaxSession: 0, baselineDays: undefined, hasWindowDay: false, windowDay: 0, windowBytes: 0, windowMs: 0, windowIp: undefined, windowFile: '', windowLine: 0, windowMoreDays: undefined, sessions: undefined };
         accounts.set(a, s);
       }
       return s;
@@ -115,8 +98,8 @@ export const accessMassDownload = defineDetector({
         if (e.phase === 'baseline') {
           const s = state(e.account);
           s.baselineMaxSession = Math.max(s.baselineMaxSession, e.bytesOut);
-          s.baselineSessions++;
-          addBaseline(s, day, e.bytesOut);
+          s.baselineDays ??= new DayValues();
+          s.baselineDays.set(day, (s.baselineDays.get(day) ?? 0) + e.bytesOut);
         } else if (e.phase === 'window') {
           const s = state(e.account);
           addWindow(s, day, e);
@@ -126,8 +109,8 @@ export const accessMassDownload = defineDetector({
       finish() {
         const out: Finding[] = [];
         for (const [account, s] of accounts) {
-          const hasBaseline = s.baselineSessions > 0;
-          const baselineMaxDay = Math.max(0, ...baselineDays(s));
+          const hasBaseline = s.baselineDays !== undefined;
+          const baselineMaxDay = Math.max(0, ...(s.baselineDays?.values() ?? []));
           const sessionLimit = hasBaseline ? Math.max(o.minBytes, o.factor * s.baselineMaxSession) : o.noBaselineBytes;
           const dayLimit = hasBaseline ? Math.max(o.minBytes, o.factor * baselineMaxDay) : o.noBaselineBytes;
           const flaggedDays = new Set<number>();

@@ -45,22 +45,21 @@ export function shapeEvent(p: ParsedEvent, phase: MailEvent['phase'], source: Ma
 }
 
 /**
- * An event as it crosses threads: only the fields that are set, the file left out (a batch is one
- * file's) and the line number in place of `source`. Structured clone writes every key of every
+ * An event as it crosses threads: only the fields that are set, without `source` (a batch is one
+ * file's; its line numbers travel beside the events). Structured clone writes every key of every
  * object, absent ones included, so the full shape would send 28 keys per event.
  */
-export type SparseEvent = Omit<MailEvent, 'source'> & { line: number };
+export type SparseEvent = Omit<MailEvent, 'source'>;
 
 export function sparseEvent(e: MailEvent): SparseEvent {
-  const out = { line: e.source.line } as Record<string, unknown>;
+  const out = {} as Record<string, unknown>;
   for (const key in e) {
     const v = (e as unknown as Record<string, unknown>)[key];
     if (v !== undefined && key !== 'source') out[key] = v;
   }
-  return out as SparseEvent;
+  return out as unknown as SparseEvent;
 }
 
-export function eventFromSparse(s: SparseEvent, file: string): MailEvent {
-  const { line, ...rest } = s;
-  return shapeEvent(rest, s.phase, { file, line }, s.length, s.truncated === true);
+export function eventFromSparse(s: SparseEvent, file: string, line: number): MailEvent {
+  return shapeEvent(s, s.phase, { file, line }, s.length, s.truncated === true);
 }

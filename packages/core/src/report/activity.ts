@@ -8,7 +8,7 @@
  * scan grows with window events and is released at the end.
  */
 import type { EventKind, MailEvent } from '../event.js';
-import { batchToJson } from './json-order.js';
+import { batchToJson, jsonlText } from './json-order.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
 import { readJsonl } from './scan-outputs.js';
 
@@ -57,7 +57,7 @@ export class ActivitySpool {
       // Account names and IPs hold no tab or newline (normalized); JSON escapes both.
       kept.push(`${e.account ?? ''}\t${e.ip ?? ''}\t${lines[i]}`);
     }
-    return this.parts.write(index, kept.length === 0 ? '' : `${kept.join('\n')}\n`);
+    return this.parts.write(index, jsonlText(kept));
   }
 
   fileDone(index: number): Promise<void> {

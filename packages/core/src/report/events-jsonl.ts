@@ -1,6 +1,6 @@
 /** events.jsonl: every normalized event, in input order whatever the concurrency. */
 import type { MailEvent } from '../event.js';
-import { batchToJson } from './json-order.js';
+import { batchToJson, jsonlText } from './json-order.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
 
 export class EventsJsonlWriter {
@@ -15,8 +15,7 @@ export class EventsJsonlWriter {
   }
 
   write(index: number, events: readonly MailEvent[]): Promise<void> {
-    const lines = batchToJson(events);
-    const text = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+    const text = jsonlText(batchToJson(events));
     return this.parts.write(index, text);
   }
 

@@ -53,6 +53,11 @@ export function adoptBatchJson(events: readonly MailEvent[], lines: string[]): v
   batches.set(events, lines);
 }
 
+/** Lines as JSONL text, each newline-terminated; joined once (`+=` built a rope to flatten later). */
+export function jsonlText(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
 /** The lines of a batch, serialized once for every writer that asks for the same batch. */
 export function batchToJson(events: readonly MailEvent[]): string[] {
   let lines = batches.get(events);

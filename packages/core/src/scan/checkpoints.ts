@@ -19,7 +19,7 @@ import type { MailEvent } from '../event.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { MxrayError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
-import { batchToJson } from '../report/json-order.js';
+import { batchToJson, jsonlText } from '../report/json-order.js';
 import type { FileReport } from './file-report.js';
 
 export const CHECKPOINT_DIR = '.checkpoints';
@@ -70,9 +70,7 @@ export class CheckpointWriter {
 
   async write(events: readonly MailEvent[]): Promise<void> {
     this.check();
-    const lines = batchToJson(events);
-    // join builds one flat string; `+=` built a rope that the write then had to flatten.
-    const text = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+    const text = jsonlText(batchToJson(events));
     if (!this.gzip.write(text)) await Promise.race([once(this.gzip, 'drain'), this.closed]);
     this.check();
   }

@@ -4,9 +4,9 @@
  * events come back as batches in line order, with the same content as `scanFileEvents` gives in
  * the main thread, so outputs do not depend on the number of workers.
  *
- * What crosses threads is a batch of sparse events (structured clone of the fields that are set;
- * see `sparseEvent`) and, when the caller serializes events anyway, their JSON lines made on the
- * worker. Events are reshaped and their account and IP strings pooled here, on arrival, so the
+ * What crosses threads is a batch of sparse events (structured clone of the fields that are set,
+ * see `sparseEvent`), their line numbers in a transferred typed array and, when the caller
+ * serializes events anyway, their JSON lines made on the worker. Events are reshaped and their account and IP strings pooled here, on arrival, so the
  * scan still has one event shape and one copy of each string. A worker always ends a file with
  * a `done` message or an error; nothing else ends the loop.
  *
@@ -75,7 +75,8 @@ export class FileWorkers {
         }
         if (message.read > 0) onRead?.(message.read);
         if (message.type === 'done') return message.report;
-        const events = message.events.map((e) => eventFromSparse(e, file.path));
+        const { lineNumbers } = message;
+        const events = message.events.map((e, i) => eventFromSparse(e, file.path, lineNumbers[i]!));
         const strings = o.strings;
         for (const e of events) {
           if (e.account !== undefined) e.account = strings.get(e.account);

@@ -36,7 +36,7 @@ export interface WorkerTask {
 
 /** Worker → main. `read` is bytes read from the evidence since the previous message. */
 export type WorkerMessage =
-  | { type: 'batch'; events: SparseEvent[]; lines: string[] | undefined; read: number }
+  | { type: 'batch'; events: SparseEvent[]; lineNumbers: Float64Array; lines: string[] | undefined; read: number }
   | { type: 'done'; report: FileReport; read: number };
 
 /** Main → worker. */
@@ -87,7 +87,8 @@ export default async function scanFileTask({ file, settings, port }: WorkerTask)
       if (gone) return;
       credits--;
       const lines = settings.json ? batchToJson(step.value) : undefined;
-      port.postMessage({ type: 'batch', events: step.value.map(sparseEvent), lines, read } satisfies WorkerMessage);
+      const lineNumbers = Float64Array.from(step.value, (e) => e.source.line);
+      port.postMessage({ type: 'batch', events: step.value.map(sparseEvent), lineNumbers, lines, read } satisfies WorkerMessage, [lineNumbers.buffer]);
       read = 0;
     }
   } finally {
