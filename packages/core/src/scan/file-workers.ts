@@ -6,9 +6,10 @@
  *
  * What crosses threads is a batch of sparse events (structured clone of the fields that are set,
  * see `sparseEvent`), their line numbers in a transferred typed array and, when the caller
- * serializes events anyway, their JSON lines made on the worker. Events are reshaped and their account and IP strings pooled here, on arrival, so the
- * scan still has one event shape and one copy of each string. A worker always ends a file with
- * a `done` message or an error; nothing else ends the loop.
+ * serializes events anyway, their JSON lines made on the worker. Events are reshaped and their
+ * account and IP strings pooled here, on arrival, so the scan still has one event shape and one
+ * copy of each string. A worker always ends a file with a `done` message or an error; nothing
+ * else ends the loop.
  *
  * Measured and dropped (benchmarks/RESULTS.md): columns with dictionary-coded strings and one
  * joined JSON text per batch cost more to build than they saved in cloning.
