@@ -1,6 +1,6 @@
 /**
  * Strings to small integers, so per-event rows are numbers and each string is stored once.
- * Keys are taken as given: events carry the scan's pooled strings (StringPool), which are already
+ * Keys are taken as given: events carry the scan's pooled strings (Identities), which are already
  * flat copies, and copying them again kept a second copy of every account and IP.
  */
 

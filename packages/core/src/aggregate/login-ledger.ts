@@ -20,7 +20,8 @@ import type { EventSource, MailEvent, Phase, Protocol } from '../event.js';
 import type { DetectionContext } from '../detect/context.js';
 import { isLoopback } from '../detect/nets.js';
 import { Interner } from './interner.js';
-import { float64Column, int32Column, uint32Column, uint8Column } from './growable-column.js';
+import type { IdTable } from './identities.js';
+import { float64Column, IdColumn, int32Column, uint32Column, uint8Column } from './growable-column.js';
 
 export type TieConfidence = 'exact' | 'ambiguous' | 'none';
 
@@ -51,9 +52,12 @@ const PHASES: readonly Phase[] = ['baseline', 'window', 'after'];
 const PROTOCOLS: readonly (Protocol | undefined)[] = [undefined, 'smtp', 'imap', 'pop3', 'submission', 'managesieve', 'lmtp', 'http', 'mail'];
 
 export class LoginLedger {
-  private readonly accounts = new Interner();
-  private readonly ips = new Interner();
+  // Every login is kept (the tie needs each one's time), so its keys are added past the table's cap.
+  private readonly accounts: IdTable;
+  private readonly ips: IdTable;
   private readonly files = new Interner();
+  private readonly ipSeen = new IdColumn((n) => new Uint8Array(n));
+  private readonly ledgerIps = uint32Column();
   /** One row per successful login: 26 bytes. */
   private readonly rows = { ts: float64Column(), account: uint32Column(), ip: int32Column(), phase: uint8Column(), file: uint32Column(), line: uint32Column(), proto: uint8Column() };
   private readonly posts = { ts: float64Column(), ip: int32Column() };
@@ -62,14 +66,17 @@ export class LoginLedger {
   constructor(
     private readonly ctx: DetectionContext,
     private readonly options: LedgerOptions = DEFAULT_LEDGER_OPTIONS,
-  ) {}
+  ) {
+    this.accounts = ctx.identities.accounts;
+    this.ips = ctx.identities.ips;
+  }
 
   observe(e: MailEvent): void {
     if (e.kind === 'auth.success' && e.account !== undefined) {
       const r = this.rows;
       r.ts.push(e.ts);
-      r.account.push(this.accounts.id(e.account));
-      r.ip.push(e.ip === undefined ? -1 : this.ips.id(e.ip));
+      r.account.push(this.accounts.intern(e.account));
+      r.ip.push(e.ip === undefined ? -1 : this.ipId(e.ip));
       r.phase.push(PHASES.indexOf(e.phase));
       r.file.push(this.files.id(e.source.file));
       r.line.push(e.source.line);
@@ -86,13 +93,23 @@ export class LoginLedger {
       this.ctx.isLoginPath(e.path)
     ) {
       this.posts.ts.push(e.ts);
-      this.posts.ip.push(this.ips.id(e.ip));
+      this.posts.ip.push(this.ipId(e.ip));
       this.resolved = undefined;
     }
   }
 
   get size(): number {
     return this.rows.ts.length;
+  }
+
+  /** The address's id, and the ledger's own list of the addresses it has seen (the scan's table has every address). */
+  private ipId(ip: string): number {
+    const id = this.ips.intern(ip);
+    if (this.ipSeen.get(id) === 0) {
+      this.ipSeen.set(id, 1);
+      this.ledgerIps.push(id);
+    }
+    return id;
   }
 
   /** Webmail hosts: given, loopback, and learned from the baseline. */
@@ -117,7 +134,10 @@ export class LoginLedger {
     const n = r.ts.length;
     // Login POSTs sorted by time, for the tie.
     const posts = { ts: this.posts.ts.view(), ip: this.posts.ip.view() };
-    const postOrder = Array.from({ length: posts.ts.length }, (_, i) => i).sort((a, b) => posts.ts[a]! - posts.ts[b]! || posts.ip[a]! - posts.ip[b]!);
+    // Ties by address, not id: ids follow arrival order, which concurrency changes.
+    const postOrder = Array.from({ length: posts.ts.length }, (_, i) => i).sort(
+      (a, b) => posts.ts[a]! - posts.ts[b]! || compare(this.ips.value(posts.ip[a]!), this.ips.value(posts.ip[b]!)),
+    );
     const postTs = postOrder.map((i) => posts.ts[i]!);
     const postIp = postOrder.map((i) => posts.ip[i]!);
     const tieMs = this.options.tieSeconds * 1000;
@@ -160,20 +180,21 @@ export class LoginLedger {
       if (postTs.length > 0 && tie(r.ts[i]!).tie !== 'none') t.tied++;
     }
     const hosts = new Set<string>();
-    for (const ip of this.ips.values) {
+    for (const ipId of this.ledgerIps.view()) {
+      const ip = this.ips.value(ipId);
       if (exclude.has(ip)) continue;
       if (isLoopback(ip) || this.ctx.webmailHosts.has(ip)) hosts.add(ip);
     }
     for (const [ipId, accounts] of baselineAccounts) {
-      const ip = this.ips.get(ipId);
+      const ip = this.ips.value(ipId);
       const t = baselineTied.get(ipId)!;
       if (!exclude.has(ip) && accounts.size >= this.options.learnMinAccounts && t.tied * 2 >= t.total) hosts.add(ip);
     }
 
     const logins = new Map<string, Login[]>();
     for (let i = 0; i < n; i++) {
-      const account = this.accounts.get(r.account[i]!);
-      const rawIp = r.ip[i]! < 0 ? undefined : this.ips.get(r.ip[i]!);
+      const account = this.accounts.value(r.account[i]!);
+      const rawIp = r.ip[i]! < 0 ? undefined : this.ips.value(r.ip[i]!);
       const login: Login = {
         ts: r.ts[i]!,
         account,
@@ -188,7 +209,7 @@ export class LoginLedger {
         login.via = 'webmail';
         login.webmailHost = rawIp;
         login.tie = t.tie;
-        if (t.ip !== undefined) login.ip = this.ips.get(t.ip);
+        if (t.ip !== undefined) login.ip = this.ips.value(t.ip);
       } else if (rawIp !== undefined) {
         login.ip = rawIp;
       }
@@ -202,4 +223,8 @@ export class LoginLedger {
     this.resolved = { logins, hosts };
     return this.resolved;
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,11 +1,13 @@
 /**
  * Totals over every event of a scan. Built by addition only, so it does not depend on the order
- * files finish in. Distinct accounts and IPs are kept as one map each: memory grows with identities,
- * never with bytes of log.
+ * files finish in. Distinct accounts and IPs are a byte per id of the scan's identity tables:
+ * memory grows with identities, never with bytes of log.
  */
 import { EVENT_KINDS, type EventKind, type MailEvent } from '../event.js';
 import type { FileReport } from '../scan/file-report.js';
 import { KeyLimits } from './bounded-map.js';
+import { IdColumn } from './growable-column.js';
+import { Identities, type IdTable } from './identities.js';
 
 export interface ScanSummary {
   files: number;
@@ -32,31 +34,37 @@ export interface ScanSummary {
 }
 
 /**
- * Distinct keys and the phases each was seen in, one map entry per key (bit 1 baseline, bit 2
- * window): a third of what three sets cost. Stops at `cap` keys; then counts are lower bounds.
+ * The phases each key was seen in (bit 1 baseline, bit 2 window), one byte per id of the scan's
+ * identity table. A key the full table refuses is counted as refused: counts become lower bounds.
  */
 class PhaseKeys {
-  private readonly keys = new Map<string, number>();
+  private readonly bits = new IdColumn((n) => new Uint8Array(n));
+  private seen = 0;
   refused = 0;
 
-  constructor(private readonly cap: number) {}
+  constructor(private readonly table: IdTable) {}
 
   add(key: string, bit: number): void {
-    const seen = this.keys.get(key);
-    if (seen === undefined) {
-      if (this.keys.size >= this.cap) this.refused++;
-      else this.keys.set(key, bit);
-    } else if ((seen & bit) !== bit) this.keys.set(key, seen | bit);
+    const id = this.table.id(key);
+    if (id < 0) {
+      this.refused++;
+      return;
+    }
+    const had = this.bits.get(id);
+    // Bit 4 marks a key seen at all (an "after" event has no phase bit).
+    if (had === 0) this.seen++;
+    if ((had & (bit | 4)) !== (bit | 4)) this.bits.set(id, had | bit | 4);
   }
 
   counts(): { baseline: number; window: number; total: number; capped?: boolean } {
     let baseline = 0;
     let window = 0;
-    for (const bits of this.keys.values()) {
+    for (let id = 0; id < this.bits.length; id++) {
+      const bits = this.bits.get(id);
       if (bits & 1) baseline++;
       if (bits & 2) window++;
     }
-    return { baseline, window, total: this.keys.size, ...(this.refused > 0 && { capped: true }) };
+    return { baseline, window, total: this.seen, ...(this.refused > 0 && { capped: true }) };
   }
 }
 
@@ -65,15 +73,17 @@ export class ScanSummaryBuilder {
   private readonly accounts: PhaseKeys;
   private readonly ips: PhaseKeys;
 
-  /** Distinct counts stop at `limits.maxKeys` (then they are lower bounds, and say so). */
-  constructor(private readonly limits: KeyLimits = new KeyLimits()) {
-    this.accounts = new PhaseKeys(limits.maxKeys);
-    this.ips = new PhaseKeys(limits.maxKeys);
+  /** Distinct counts stop when the identity tables are full (then they are lower bounds, and say so). */
+  constructor(
+    private readonly limits: KeyLimits = new KeyLimits(),
+    identities: Identities = new Identities(limits.maxKeys),
+  ) {
+    this.accounts = new PhaseKeys(identities.accounts);
+    this.ips = new PhaseKeys(identities.ips);
   }
 
   add(event: MailEvent): void {
     this.byKind[event.kind]++;
-    // Keys are the scan's pooled strings (see StringPool), so they pin no line.
     const bit = event.phase === 'baseline' ? 1 : event.phase === 'window' ? 2 : 0;
     if (event.account !== undefined) this.accounts.add(event.account, bit);
     if (event.ip !== undefined) this.ips.add(event.ip, bit);

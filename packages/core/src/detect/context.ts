@@ -3,6 +3,7 @@ import type { TimeWindow } from '../time/window.js';
 import type { GeoLookup } from '../enrich/geo.js';
 import { NetList } from './nets.js';
 import { KeyLimits } from '../aggregate/bounded-map.js';
+import { Identities } from '../aggregate/identities.js';
 
 export interface DetectionContext {
   window: TimeWindow;
@@ -21,6 +22,8 @@ export interface DetectionContext {
   ruleOptions: Record<string, Record<string, number>>;
   /** Caps on per-key state (a botnet's millions of fake accounts must not exhaust memory). */
   limits: KeyLimits;
+  /** The scan's accounts and IPs, numbered: per-key state is typed columns indexed by these ids. */
+  identities: Identities;
 }
 
 /**
@@ -45,11 +48,13 @@ export interface DetectionContextOptions {
   geo?: GeoLookup;
   ruleOptions?: Record<string, Record<string, number>>;
   limits?: KeyLimits;
+  identities?: Identities;
 }
 
 export function createDetectionContext(o: DetectionContextOptions): DetectionContext {
   const cgi = o.cgiPatterns ?? DEFAULT_CGI_PATTERNS;
   const login = o.loginPatterns ?? DEFAULT_LOGIN_PATTERNS;
+  const limits = o.limits ?? new KeyLimits();
   return {
     window: o.window,
     trustedNets: NetList.parse(o.trustedNets ?? [], '--trusted-nets'),
@@ -59,6 +64,7 @@ export function createDetectionContext(o: DetectionContextOptions): DetectionCon
     isLoginPath: (p) => login.some((r) => r.test(p.slice(0, 512))),
     ...(o.geo && { geo: o.geo }),
     ruleOptions: o.ruleOptions ?? {},
-    limits: o.limits ?? new KeyLimits(),
+    limits,
+    identities: o.identities ?? new Identities(limits.maxKeys),
   };
 }

@@ -6,7 +6,7 @@
 import type { MailEvent } from '../event.js';
 import { cmp, isEarlier, markOf, type Finding, type Mark } from './finding.js';
 import { defineDetector } from './detector.js';
-import { flatCopy } from '../parse/string-pool.js';
+import { flatCopy } from '../parse/flat-copy.js';
 import { DayValues } from '../aggregate/day-values.js';
 
 const DAY = 86_400_000;

@@ -13,6 +13,7 @@ import { AccountActivity } from '../aggregate/account-activity.js';
 import { correlate, type AccountVerdict, type IpVerdict } from '../aggregate/correlate.js';
 import { loadGeo, type GeoLookup, type GeoOptions } from '../enrich/geo.js';
 import { KeyLimits } from '../aggregate/bounded-map.js';
+import type { Identities } from '../aggregate/identities.js';
 
 export interface DetectionSettings {
   /** CIDRs/IPs never flagged for access. */
@@ -32,6 +33,8 @@ export interface DetectionSettings {
   detectors?: readonly Detector[];
   /** Caps on per-key state; default 2,000,000 keys per structure. */
   limits?: KeyLimits;
+  /** The scan's identity tables (a scan passes its own, so state shares its ids); default new ones. */
+  identities?: Identities;
 }
 
 export interface DetectionSummary {
@@ -63,9 +66,10 @@ export async function createDetection(window: TimeWindow, settings: DetectionSet
     ...(geo && { geo }),
     ...(settings.ruleOptions && { ruleOptions: settings.ruleOptions }),
     limits,
+    ...(settings.identities && { identities: settings.identities }),
   });
   const engine = new DetectionEngine({ context, detectors });
-  const activity = new AccountActivity(limits);
+  const activity = new AccountActivity(context.identities, limits);
   let hosts: string[] = [];
   return {
     observeAll(events) {

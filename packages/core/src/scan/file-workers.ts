@@ -78,10 +78,10 @@ export class FileWorkers {
         if (message.type === 'done') return message.report;
         const { lineNumbers } = message;
         const events = message.events.map((e, i) => eventFromSparse(e, file.path, lineNumbers[i]!));
-        const strings = o.strings;
+        const strings = o.identities;
         for (const e of events) {
-          if (e.account !== undefined) e.account = strings.get(e.account);
-          if (e.ip !== undefined) e.ip = strings.get(e.ip);
+          if (e.account !== undefined) e.account = strings.account(e.account);
+          if (e.ip !== undefined) e.ip = strings.ip(e.ip);
         }
         if (message.lines) adoptBatchJson(events, message.lines);
         yield events;

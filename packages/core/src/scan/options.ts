@@ -7,7 +7,7 @@ import { FORMATS, formatById } from '../parse/registry.js';
 import { ZoneClock } from '../time/zone.js';
 import { DEFAULT_SINCE, parseInstant, type TimeWindow } from '../time/window.js';
 import { DEFAULT_MAX_KEYS, KeyLimits } from '../aggregate/bounded-map.js';
-import { StringPool } from '../parse/string-pool.js';
+import { Identities } from '../aggregate/identities.js';
 
 export const DEFAULT_TZ = 'Asia/Tokyo';
 
@@ -56,6 +56,8 @@ export interface ScanOptions {
   maxKeys?: number;
   /** Shared caps, when a caller runs detection beside the scan (scanToDirectory does). */
   limits?: KeyLimits;
+  /** The tables accounts and IPs are pooled and numbered in; pass the detection's, so both share ids. */
+  identities?: Identities;
 }
 
 export interface ResolvedScanOptions {
@@ -74,8 +76,8 @@ export interface ResolvedScanOptions {
   cwd: string;
   signal?: AbortSignal;
   limits: KeyLimits;
-  /** The scan's one copy of each account and IP string. */
-  strings: StringPool;
+  /** The scan's one copy of each account and IP string, numbered for the state built on them. */
+  identities: Identities;
 }
 
 export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
@@ -129,6 +131,6 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
     cwd: options.cwd ?? process.cwd(),
     ...(options.signal && { signal: options.signal }),
     limits: options.limits ?? new KeyLimits(maxKeys),
-    strings: new StringPool(2 * maxKeys),
+    identities: options.identities ?? new Identities(maxKeys),
   };
 }

@@ -43,7 +43,7 @@ export type WorkerMessage =
 export type MainMessage = 'ack' | 'stop';
 
 const IN_FLIGHT = 4;
-const identity = { get: (value: string): string => value };
+const identity = { account: (value: string): string => value, ip: (value: string): string => value };
 
 export default async function scanFileTask({ file, settings, port }: WorkerTask): Promise<void> {
   const controller = new AbortController();
@@ -67,7 +67,7 @@ export default async function scanFileTask({ file, settings, port }: WorkerTask)
     window: settings.window,
     clock: new ZoneClock(settings.tz),
     maxLineBytes: settings.maxLineBytes,
-    strings: identity,
+    identities: identity,
     signal: controller.signal,
     ...(format && { format }),
     ...(settings.year !== undefined && { year: settings.year }),

@@ -22,7 +22,7 @@ const SAMPLE_CHARS = 200;
 /** What one file's pipeline needs of the scan options; a worker thread rebuilds it from settings. */
 export type FileScanOptions = Pick<ResolvedScanOptions, 'window' | 'clock' | 'format' | 'year' | 'maxLineBytes' | 'signal'> & {
   /** Where account and IP strings are copied once; the identity where a later stage pools them. */
-  strings: { get(value: string): string };
+  identities: { account(value: string): string; ip(value: string): string };
 };
 
 export async function* scanFileEvents(
@@ -34,7 +34,7 @@ export async function* scanFileEvents(
   const splitter = new LineSplitter(options.maxLineBytes);
   const report: FileReport = newFileReport(file);
   const futureAfter = file.mtimeMs + 86_400_000;
-  const strings = options.strings;
+  const strings = options.identities;
   let first = Infinity;
   let last = -Infinity;
   let batch: MailEvent[] = [];
@@ -60,8 +60,8 @@ export async function* scanFileEvents(
       }
       const phase = phaseOf(parsed.ts, options.window);
       const event = shapeEvent(parsed, phase, { file: file.path, line: line.number }, line.length, line.truncated);
-      if (event.account !== undefined) event.account = strings.get(event.account);
-      if (event.ip !== undefined) event.ip = strings.get(event.ip);
+      if (event.account !== undefined) event.account = strings.account(event.account);
+      if (event.ip !== undefined) event.ip = strings.ip(event.ip);
       report.events++;
       if (phase === 'baseline') report.baselineEvents++;
       else if (phase === 'window') report.windowEvents++;

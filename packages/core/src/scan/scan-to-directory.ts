@@ -96,12 +96,12 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   const volume = new EventVolume();
   await events?.start();
   await activity.start();
-  const detection = await createDetection(resolved.window, { ...options.detection, limits: resolved.limits });
+  const detection = await createDetection(resolved.window, { ...options.detection, limits: resolved.limits, identities: resolved.identities });
   const checkpoints = options.checkpoints === false && !options.resume ? undefined : new CheckpointStore(out);
   await checkpoints?.start();
   let result: ScanResult;
   try {
-    result = await scan({ ...options, limits: resolved.limits }, {
+    result = await scan({ ...options, limits: resolved.limits, identities: resolved.identities }, {
       ...(options.onProgress && { onProgress: options.onProgress }),
       serializesEvents: true,
       onEvents: async (batch, index) => {

@@ -63,7 +63,7 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
         hooks.onProgress!(progress);
       }
     : undefined;
-  const summary = new ScanSummaryBuilder(resolved.limits);
+  const summary = new ScanSummaryBuilder(resolved.limits, resolved.identities);
   const limit = pLimit(resolved.concurrency);
   const serializes = checkpoints !== undefined || hooks.serializesEvents === true;
   const threads = Math.min(resolved.workers ?? (serializes ? DEFAULT_WORKERS : 0), resolved.concurrency, files.length);
@@ -140,7 +140,7 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
 export async function* scanEvents(options: ScanOptions): AsyncGenerator<MailEvent, ScanResult, undefined> {
   const resolved = resolveScanOptions(options);
   const { files, skipped } = await discover(resolved.paths, resolved.cwd);
-  const summary = new ScanSummaryBuilder();
+  const summary = new ScanSummaryBuilder(resolved.limits, resolved.identities);
   const inputs: FileReport[] = [];
   for (const file of files) {
     if (resolved.signal?.aborted) {
