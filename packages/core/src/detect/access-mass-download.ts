@@ -4,69 +4,13 @@
  * comes from the login line through the session id.
  */
 import type { MailEvent } from '../event.js';
-import { isEarlier, markOf, type Finding, type Mark } from './finding.js';
+import type { Finding } from './finding.js';
 import { defineDetector } from './detector.js';
-import { DayValues } from '../aggregate/day-values.js';
+import { IdColumn } from '../aggregate/growable-column.js';
+import { MarkColumns } from '../aggregate/mark-columns.js';
+import { PairTable } from '../aggregate/pair-table.js';
 
 const DAY = 86_400_000;
-
-/**
- * One account's bytes. Most accounts have sessions on one day per phase in a scan of a day's
- * logs, so the first day of each phase is held inline and a Map is made only for a second day
- * (`DayValues`; the window's first day as flat fields, its first session included): an account's
- * state was 480 bytes, most of it two Maps of one entry.
- */
-interface AccountBytes {
-  baselineMaxSession: number;
-  /** Bytes per baseline day; made at the first baseline session, so it also says there is a baseline. */
-  baselineDays: DayValues<number> | undefined;
-  /** The first window day, inline: its bytes and its first session's time, client and line. */
-  hasWindowDay: boolean;
-  windowDay: number;
-  windowBytes: number;
-  /** Milliseconds into `windowDay`: a small integer, where an epoch time would be a boxed double. */
-  windowMs: number;
-  windowIp: string | undefined;
-  windowFile: string;
-  windowLine: number;
-  windowMoreDays: Map<number, DayBytes> | undefined;
-  sessions: MailEvent[] | undefined;
-}
-
-/** A day's bytes and where the day's first session was seen. */
-interface DayBytes {
-  bytes: number;
-  first: Mark;
-}
-
-function addWindow(s: AccountBytes, day: number, e: MailEvent): void {
-  if (!s.hasWindowDay || s.windowDay === day) {
-    if (!s.hasWindowDay || isEarlier(e.ts, e.source, day * DAY + s.windowMs, { file: s.windowFile, line: s.windowLine })) {
-      s.windowMs = e.ts - day * DAY;
-      s.windowIp = e.ip;
-      s.windowFile = e.source.file;
-      s.windowLine = e.source.line;
-    }
-    s.hasWindowDay = true;
-    s.windowDay = day;
-    s.windowBytes += e.bytesOut!;
-    return;
-  }
-  s.windowMoreDays ??= new Map();
-  const d = s.windowMoreDays.get(day);
-  if (!d) s.windowMoreDays.set(day, { bytes: e.bytesOut!, first: markOf(e) });
-  else {
-    d.bytes += e.bytesOut!;
-    if (isEarlier(e.ts, e.source, d.first.ts, d.first.source)) d.first = markOf(e);
-  }
-}
-
-function* windowDays(s: AccountBytes): Generator<[number, DayBytes]> {
-  if (s.hasWindowDay) {
-    yield [s.windowDay, { bytes: s.windowBytes, first: { ts: s.windowDay * DAY + s.windowMs, ip: s.windowIp, source: { file: s.windowFile, line: s.windowLine } } }];
-  }
-  if (s.windowMoreDays) yield* s.windowMoreDays;
-}
 
 export const accessMassDownload = defineDetector({
   id: 'access.mass-download',
@@ -81,40 +25,62 @@ export const accessMassDownload = defineDetector({
     noBaselineBytes: { default: 200_000_000, description: 'threshold for accounts with no baseline sessions' },
   },
   kinds: ['session.end'],
-  create(o) {
-    const accounts = new Map<string, AccountBytes>();
-    const state = (a: string): AccountBytes => {
-      let s = accounts.get(a);
-      if (!s) {
-        s = { baselineMaxSession: 0, baselineDays: undefined, hasWindowDay: false, windowDay: 0, windowBytes: 0, windowMs: 0, windowIp: undefined, windowFile: '', windowLine: 0, windowMoreDays: undefined, sessions: undefined };
-        accounts.set(a, s);
-      }
-      return s;
-    };
+  create(o, ctx) {
+    // State is columns: per account (by the scan's account id) and per account and day (by the
+    // index of the pair in a PairTable). An account-day costs ~24 bytes in the baseline and ~44 in
+    // the window, where Maps and objects cost ~200.
+    const accounts = ctx.identities.accounts;
+    const baselineMaxSession = new IdColumn((n) => new Float64Array(n));
+    const baselineMaxDay = new IdColumn((n) => new Float64Array(n));
+    const hasBaseline = new IdColumn((n) => new Uint8Array(n));
+    const baselineDays = new PairTable();
+    const baselineBytes = new IdColumn((n) => new Float64Array(n));
+    const windowDays = new PairTable();
+    const windowBytes = new IdColumn((n) => new Float64Array(n));
+    /** Each window day's first session: its time, client and line. */
+    const windowFirst = new MarkColumns(ctx.identities.ips);
+    /** Sessions above minBytes, per account id: few, and judged once the baseline is known. */
+    const sessions = new Map<number, MailEvent[]>();
     return {
       observe(e) {
         if (e.account === undefined || e.bytesOut === undefined || (e.protocol !== 'imap' && e.protocol !== 'pop3')) return;
+        if (e.phase !== 'baseline' && e.phase !== 'window') return;
+        // A session's bytes are real activity of a real account: kept past the key cap.
+        const id = accounts.intern(e.account);
         const day = Math.floor(e.ts / DAY);
         if (e.phase === 'baseline') {
-          const s = state(e.account);
-          s.baselineMaxSession = Math.max(s.baselineMaxSession, e.bytesOut);
-          s.baselineDays ??= new DayValues();
-          s.baselineDays.set(day, (s.baselineDays.get(day) ?? 0) + e.bytesOut);
-        } else if (e.phase === 'window') {
-          const s = state(e.account);
-          addWindow(s, day, e);
-          if (e.bytesOut > o.minBytes) (s.sessions ??= []).push(e);
+          const cell = baselineDays.index(id, day);
+          baselineBytes.add(cell, e.bytesOut);
+          // Day totals only grow, so the largest running total is the largest day.
+          baselineMaxDay.set(id, Math.max(baselineMaxDay.get(id), baselineBytes.get(cell)));
+          baselineMaxSession.set(id, Math.max(baselineMaxSession.get(id), e.bytesOut));
+          hasBaseline.set(id, 1);
+        } else {
+          const cell = windowDays.index(id, day);
+          windowBytes.add(cell, e.bytesOut);
+          windowFirst.offer(cell, e);
+          if (e.bytesOut > o.minBytes) {
+            let list = sessions.get(id);
+            if (!list) sessions.set(id, (list = []));
+            list.push(e);
+          }
         }
       },
       finish() {
         const out: Finding[] = [];
-        for (const [account, s] of accounts) {
-          const hasBaseline = s.baselineDays !== undefined;
-          const baselineMaxDay = Math.max(0, ...(s.baselineDays?.values() ?? []));
-          const sessionLimit = hasBaseline ? Math.max(o.minBytes, o.factor * s.baselineMaxSession) : o.noBaselineBytes;
-          const dayLimit = hasBaseline ? Math.max(o.minBytes, o.factor * baselineMaxDay) : o.noBaselineBytes;
+        const order = windowDays.sorted();
+        for (let k = 0; k < order.length; ) {
+          const id = windowDays.first(order[k]!);
+          let end = k;
+          while (end < order.length && windowDays.first(order[end]!) === id) end++;
+          const account = accounts.value(id);
+          const hasBase = hasBaseline.get(id) === 1;
+          const maxSession = baselineMaxSession.get(id);
+          const maxDay = baselineMaxDay.get(id);
+          const sessionLimit = hasBase ? Math.max(o.minBytes, o.factor * maxSession) : o.noBaselineBytes;
+          const dayLimit = hasBase ? Math.max(o.minBytes, o.factor * maxDay) : o.noBaselineBytes;
           const flaggedDays = new Set<number>();
-          for (const e of s.sessions ?? []) {
+          for (const e of sessions.get(id) ?? []) {
             if (e.bytesOut! <= sessionLimit) continue;
             flaggedDays.add(Math.floor(e.ts / DAY));
             out.push({
@@ -125,20 +91,24 @@ export const accessMassDownload = defineDetector({
               ip: e.ip ?? null,
               source: e.source,
               message: `${account} downloaded ${e.bytesOut} bytes over ${e.protocol} in one session${e.ip ? ` to ${e.ip}` : ''} (limit ${sessionLimit})`,
-              evidence: { bytesOut: e.bytesOut, limit: sessionLimit, baselineMaxSession: s.baselineMaxSession, hasBaseline, session: e.session ?? null },
+              evidence: { bytesOut: e.bytesOut, limit: sessionLimit, baselineMaxSession: maxSession, hasBaseline: hasBase, session: e.session ?? null },
             });
           }
-          for (const [day, d] of windowDays(s)) {
-            if (d.bytes <= dayLimit || flaggedDays.has(day)) continue;
+          for (; k < end; k++) {
+            const cell = order[k]!;
+            const day = windowDays.second(cell);
+            const bytes = windowBytes.get(cell);
+            if (bytes <= dayLimit || flaggedDays.has(day)) continue;
+            const first = windowFirst.get(cell);
             out.push({
-              time: d.first.ts,
+              time: first.ts,
               rule: 'access.mass-download',
               severity: 'medium',
               account,
-              ip: d.first.ip ?? null,
-              source: d.first.source,
-              message: `${account} downloaded ${d.bytes} bytes on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC) (limit ${dayLimit})`,
-              evidence: { bytesOutDay: d.bytes, limit: dayLimit, baselineMaxDay, hasBaseline },
+              ip: first.ip ?? null,
+              source: first.source,
+              message: `${account} downloaded ${bytes} bytes on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC) (limit ${dayLimit})`,
+              evidence: { bytesOutDay: bytes, limit: dayLimit, baselineMaxDay: maxDay, hasBaseline: hasBase },
             });
           }
         }

@@ -3,29 +3,18 @@
  * to many recipient domains it never wrote to before. Submissions are tied to the SASL account
  * through Postfix queue ids while parsing.
  */
-import type { MailEvent } from '../event.js';
-import { cmp, isEarlier, markOf, type Finding, type Mark } from './finding.js';
+import { cmp, isEarlier, type Finding, type Mark } from './finding.js';
 import { defineDetector } from './detector.js';
-import { flatCopy } from '../parse/flat-copy.js';
-import { DayValues } from '../aggregate/day-values.js';
+import { IdColumn } from '../aggregate/growable-column.js';
+import { IdTable } from '../aggregate/identities.js';
+import { MarkColumns } from '../aggregate/mark-columns.js';
+import { PairTable } from '../aggregate/pair-table.js';
 
 const DAY = 86_400_000;
 /** Recipient domains remembered per account: enough to tell a habit from a burst. */
 const MAX_DOMAINS = 500;
 /** Source IPs counted per account and day; a burst has one or a few. */
 const MAX_SOURCES = 64;
-/** Distinct recipient domains shared by every account (one copy of `gmail.com`, not one per sender). */
-const MAX_POOLED_DOMAINS = 200_000;
-
-/** Containers are created on first use: an empty Map or Set costs about 100 bytes, per account. */
-interface Sender {
-  baselineDays: Map<number, number> | undefined;
-  baselineDomains: Set<string> | undefined;
-  /** Per window day: submissions per source IP (`''` for none), with each source's first one. */
-  windowDays: DayValues<Map<string, { count: number; first: Mark }>> | undefined;
-  /** Per window day: recipient domains and the first delivery to each, judged against the baseline at the end. */
-  windowDomains: DayValues<Map<string, Mark>> | undefined;
-}
 
 export const smtpSendBurst = defineDetector({
   id: 'smtp.send-burst',
@@ -40,106 +29,134 @@ export const smtpSendBurst = defineDetector({
     minNewDomains: { default: 10, description: 'new recipient domains in a day that make a burst' },
   },
   kinds: ['mail.submit', 'mail.deliver'],
-  create(o) {
-    const senders = new Map<string, Sender>();
-    const domainPool = new Map<string, string>();
-    const pooled = (domain: string): string => {
-      let d = domainPool.get(domain);
-      if (d === undefined) {
-        d = flatCopy(domain);
-        if (domainPool.size < MAX_POOLED_DOMAINS) domainPool.set(d, d);
-      }
-      return d;
-    };
-    const state = (a: string): Sender => {
-      let s = senders.get(a);
-      if (!s) senders.set(a, (s = { baselineDays: undefined, baselineDomains: undefined, windowDays: undefined, windowDomains: undefined }));
-      return s;
-    };
+  create(o, ctx) {
+    // State is columns indexed by the scan's account ids and by pairs in PairTables (account and
+    // day; day and source; day and domain): tens of bytes per account-day instead of a Map each.
+    const accounts = ctx.identities.accounts;
+    const ips = ctx.identities.ips;
+    /** Recipient domains, numbered: one copy of `gmail.com` for every sender. */
+    const domains = new IdTable(Infinity);
+    const baselineDays = new PairTable();
+    const baselineCount = new IdColumn((n) => new Uint32Array(n));
+    const busiest = new IdColumn((n) => new Uint32Array(n));
+    const baselineDomains = new PairTable();
+    const baselineDomainCount = new IdColumn((n) => new Uint32Array(n));
+    /** (account, day) of the window; its cells index the next tables. */
+    const windowDays = new PairTable();
+    /** (window day, IP id + 1, 0 for none): submissions, and each source's first one. */
+    const sources = new PairTable();
+    const sourceCount = new IdColumn((n) => new Uint32Array(n));
+    const sourceFirst = new MarkColumns(ips);
+    const sourcesPerDay = new IdColumn((n) => new Uint32Array(n));
+    /** (window day, domain id): the first delivery to each domain, judged against the baseline at the end. */
+    const windowDomains = new PairTable();
+    const domainFirst = new MarkColumns(ips);
+    const domainsPerDay = new IdColumn((n) => new Uint32Array(n));
     return {
       observe(e) {
         if (e.account === undefined || (e.phase !== 'baseline' && e.phase !== 'window')) return;
         const day = Math.floor(e.ts / DAY);
-        const s = state(e.account);
+        // Submissions are authenticated: real accounts, kept past the key cap.
+        const id = accounts.intern(e.account);
         if (e.kind === 'mail.submit') {
           if (e.phase === 'baseline') {
-            s.baselineDays ??= new Map();
-            s.baselineDays.set(day, (s.baselineDays.get(day) ?? 0) + 1);
-          }
-          else {
-            s.windowDays ??= new DayValues();
-            let d = s.windowDays.get(day);
-            if (!d) s.windowDays.set(day, (d = new Map()));
-            const ip = e.ip ?? '';
-            const src = d.get(ip);
-            if (!src) {
-              if (d.size < MAX_SOURCES) d.set(ip, { count: 1, first: markOf(e) });
-            } else {
-              src.count++;
-              if (isEarlier(e.ts, e.source, src.first.ts, src.first.source)) src.first = markOf(e);
+            const cell = baselineDays.index(id, day);
+            baselineCount.add(cell, 1);
+            // Day counts only grow, so the largest running count is the busiest day.
+            if (baselineCount.get(cell) > busiest.get(id)) busiest.set(id, baselineCount.get(cell));
+          } else {
+            const cell = windowDays.index(id, day);
+            const ip = e.ip === undefined ? 0 : ips.intern(e.ip) + 1;
+            let src = sources.find(cell, ip);
+            if (src < 0) {
+              if (sourcesPerDay.get(cell) >= MAX_SOURCES) return;
+              sourcesPerDay.add(cell, 1);
+              src = sources.index(cell, ip);
             }
+            sourceCount.add(src, 1);
+            sourceFirst.offer(src, e);
           }
           return;
         }
         for (const to of e.to ?? []) {
-          const domain = to.slice(to.lastIndexOf('@') + 1);
+          const domain = domains.intern(to.slice(to.lastIndexOf('@') + 1));
           if (e.phase === 'baseline') {
-            s.baselineDomains ??= new Set();
-            if (s.baselineDomains.size < MAX_DOMAINS && !s.baselineDomains.has(domain)) s.baselineDomains.add(pooled(domain));
+            if (baselineDomainCount.get(id) < MAX_DOMAINS && baselineDomains.find(id, domain) < 0) {
+              baselineDomains.index(id, domain);
+              baselineDomainCount.add(id, 1);
+            }
             continue;
           }
-          s.windowDomains ??= new DayValues();
-          let d = s.windowDomains.get(day);
-          if (!d) s.windowDomains.set(day, (d = new Map()));
-          const seen = d.get(domain);
+          const cell = windowDays.index(id, day);
+          let seen = windowDomains.find(cell, domain);
           // Room for the baseline's domains and MAX_DOMAINS new ones.
-          if (!seen) {
-            if (d.size < 2 * MAX_DOMAINS) d.set(pooled(domain), markOf(e));
-          } else if (isEarlier(e.ts, e.source, seen.ts, seen.source)) d.set(domain, markOf(e));
+          if (seen < 0) {
+            if (domainsPerDay.get(cell) >= 2 * MAX_DOMAINS) continue;
+            domainsPerDay.add(cell, 1);
+            seen = windowDomains.index(cell, domain);
+          }
+          domainFirst.offer(seen, e);
         }
       },
       finish() {
         const out: Finding[] = [];
-        for (const [account, s] of senders) {
-          const busiest = Math.max(0, ...(s.baselineDays?.values() ?? []));
-          const limit = Math.max(o.minMessages, o.factor * busiest);
-          const burstDays = new Set<number>();
-          for (const [day, sources] of s.windowDays?.entries() ?? []) {
-            const count = [...sources.values()].reduce((a, v) => a + v.count, 0);
-            if (count < limit) continue;
-            burstDays.add(day);
-            // The burst is attributed to its busiest source, not to whoever sent first that day.
-            const [topIp, top] = [...sources].sort(([a, x], [b, y]) => y.count - x.count || cmp(a, b))[0]!;
-            const breakdown = Object.fromEntries([...sources].sort(([a], [b]) => cmp(a, b)).map(([ip, v]) => [ip || 'unknown', v.count]));
-            out.push({
-              time: top.first.ts,
-              rule: 'smtp.send-burst',
-              severity: 'medium',
-              account,
-              ip: topIp || null,
-              source: top.first.source,
-              message: `${account} submitted ${count} messages on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC), ${top.count} of them from ${topIp || 'an unknown address'}; busiest baseline day ${busiest}`,
-              evidence: { messages: count, limit, baselineBusiestDay: busiest, bySource: breakdown },
-            });
+        const sourceOrder = sources.sorted();
+        const domainOrder = windowDomains.sorted();
+        const dayOrder = windowDays.sorted();
+        for (const cell of dayOrder) {
+          const id = windowDays.first(cell);
+          const day = windowDays.second(cell);
+          const account = accounts.value(id);
+          const top = busiest.get(id);
+          const limit = Math.max(o.minMessages, o.factor * top);
+          const [s0, s1] = sources.range(sourceOrder, cell);
+          const bySource: Array<[string, number, number]> = [];
+          let count = 0;
+          for (let k = s0; k < s1; k++) {
+            const src = sourceOrder[k]!;
+            const ip = sources.second(src);
+            bySource.push([ip === 0 ? '' : ips.value(ip - 1), sourceCount.get(src), src]);
+            count += sourceCount.get(src);
           }
-          for (const [day, domains] of s.windowDomains?.entries() ?? []) {
-            // Window recipients are judged once every baseline domain is known.
-            const fresh = [...domains].filter(([domain]) => !s.baselineDomains?.has(domain));
-            const count = Math.min(fresh.length, MAX_DOMAINS);
-            if (count < o.minNewDomains || burstDays.has(day)) continue;
-            let first = fresh[0]![1];
-            for (const [, m] of fresh) if (isEarlier(m.ts, m.source, first.ts, first.source)) first = m;
+          const burst = count > 0 && count >= limit;
+          if (burst) {
+            // The burst is attributed to its busiest source, not to whoever sent first that day.
+            const [topIp, topCount, topCell] = [...bySource].sort((x, y) => y[1] - x[1] || cmp(x[0], y[0]))[0]!;
+            const first = sourceFirst.get(topCell);
+            const breakdown = Object.fromEntries(bySource.sort((x, y) => cmp(x[0], y[0])).map(([ip, n]) => [ip || 'unknown', n]));
             out.push({
               time: first.ts,
               rule: 'smtp.send-burst',
               severity: 'medium',
               account,
-              ip: first.ip ?? null,
+              ip: topIp || null,
               source: first.source,
-              message: `${account} sent to ${count} recipient domains never used in its baseline`,
-              evidence: { newDomains: count, threshold: o.minNewDomains, sample: fresh.map(([domain]) => domain).sort().slice(0, 10) },
+              message: `${account} submitted ${count} messages on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC), ${topCount} of them from ${topIp || 'an unknown address'}; busiest baseline day ${top}`,
+              evidence: { messages: count, limit, baselineBusiestDay: top, bySource: breakdown },
             });
           }
+          // Window recipients are judged once every baseline domain is known.
+          const [d0, d1] = windowDomains.range(domainOrder, cell);
+          const fresh: Array<[string, Mark]> = [];
+          for (let k = d0; k < d1; k++) {
+            const pair = domainOrder[k]!;
+            const domain = windowDomains.second(pair);
+            if (baselineDomains.find(id, domain) < 0) fresh.push([domains.value(domain), domainFirst.get(pair)]);
+          }
+          const freshCount = Math.min(fresh.length, MAX_DOMAINS);
+          if (freshCount < o.minNewDomains || burst) continue;
+          let first = fresh[0]![1];
+          for (const [, m] of fresh) if (isEarlier(m.ts, m.source, first.ts, first.source)) first = m;
+          out.push({
+            time: first.ts,
+            rule: 'smtp.send-burst',
+            severity: 'medium',
+            account,
+            ip: first.ip ?? null,
+            source: first.source,
+            message: `${account} sent to ${freshCount} recipient domains never used in its baseline`,
+            evidence: { newDomains: freshCount, threshold: o.minNewDomains, sample: fresh.map(([domain]) => domain).sort().slice(0, 10) },
+          });
         }
         return out;
       },
