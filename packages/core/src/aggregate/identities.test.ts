@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { IdTable } from './identities.js';
+import { formatIPv4, IdTable, IpTable, parseCanonicalIPv4 } from './identities.js';
 import { IdColumn } from './growable-column.js';
 
 describe('IdTable', () => {
@@ -54,5 +54,38 @@ describe('IdColumn', () => {
         expect(column.get(100_001)).toBe(0);
       }),
     );
+  });
+});
+
+describe('IpTable', () => {
+  const address = fc.oneof(
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.constantFrom('010.0.0.1', '1.2.3', '1.2.3.4.5', '256.1.1.1', '0.0.0.0', '255.255.255.255', '1..2.3', 'unknown', ''),
+  );
+
+  it('numbers addresses as an IdTable would, and gives each back exactly as it came', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('id', 'intern', 'find'), address), { maxLength: 300 }), fc.integer({ min: 0, max: 40 }), (ops, cap) => {
+        const table = new IpTable(cap);
+        const model = new IdTable(cap);
+        for (const [op, ip] of ops) {
+          expect(table[op](ip)).toBe(model[op](ip));
+          expect(table.size).toBe(model.size);
+        }
+        for (let id = 0; id < model.size; id++) expect(table.value(id)).toBe(model.value(id));
+      }),
+    );
+  });
+
+  it('reads an address as a number only when writing the number back gives the same text', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), (ip) => {
+        const n = parseCanonicalIPv4(ip);
+        expect(n).toBeGreaterThanOrEqual(0);
+        expect(formatIPv4(n)).toBe(ip);
+      }),
+    );
+    for (const bad of ['010.0.0.1', '1.2.3', '1.2.3.4.', '.1.2.3', '256.0.0.0', '1.2.3.4 ', '::ffff:1.2.3.4']) expect(parseCanonicalIPv4(bad), bad).toBe(-1);
   });
 });

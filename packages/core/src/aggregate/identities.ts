@@ -12,28 +12,53 @@
  * that logged in successfully).
  */
 import { flatCopy } from '../parse/flat-copy.js';
+import { PairTable } from './pair-table.js';
 
-export class IdTable {
-  private readonly ids = new Map<string, number>();
+/** Keys numbered densely; what the state built on a scan's accounts or IPs needs of a table. */
+export interface KeyTable {
+  readonly cap: number;
+  /** The id of `value`, added if there is room; -1 when the table is full and `value` new. */
+  id(value: string): number;
+  /** The id of `value`, added even past the cap. */
+  intern(value: string): number;
+  /** The id of `value`, or -1; never adds. */
+  find(value: string): number;
+  /** A copy of `value` that pins no line: the table's own where it keeps one. */
+  pooled(value: string): string;
+  value(id: number): string;
+  readonly size: number;
+}
+
+/**
+ * Strings in an open-addressing table of ids (a typed array of slots) over an array of the
+ * strings: ~20 bytes a key beside the string, where a Map<string, number> cost ~46 and the array
+ * 8 more. The hash is computed here (V8 does not expose its own).
+ */
+export class IdTable implements KeyTable {
   private readonly values: string[] = [];
+  /** Id + 1 of the key in each slot, 0 for none; at most half full. */
+  private slots = new Int32Array(1024);
 
   constructor(readonly cap: number) {}
 
-  /** The id of `value`, added if there is room; -1 when the table is full and `value` new. */
   id(value: string): number {
-    const id = this.ids.get(value);
-    if (id !== undefined) return id;
+    const id = this.find(value);
+    if (id >= 0) return id;
     return this.values.length >= this.cap ? -1 : this.add(value);
   }
 
-  /** The id of `value`, added even past the cap. */
   intern(value: string): number {
-    return this.ids.get(value) ?? this.add(value);
+    const id = this.find(value);
+    return id >= 0 ? id : this.add(value);
   }
 
-  /** The id of `value`, or -1; never adds. */
   find(value: string): number {
-    return this.ids.get(value) ?? -1;
+    const mask = this.slots.length - 1;
+    for (let slot = hashString(value) & mask; ; slot = (slot + 1) & mask) {
+      const at = this.slots[slot]!;
+      if (at === 0) return -1;
+      if (this.values[at - 1] === value) return at - 1;
+    }
   }
 
   /** The table's own copy of `value` (one per key), or a private flat copy when the table is full. */
@@ -55,26 +80,135 @@ export class IdTable {
     const copy = flatCopy(value);
     const id = this.values.length;
     this.values.push(copy);
-    this.ids.set(copy, id);
+    if (this.values.length * 2 > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let i = 0; i < this.values.length; i++) this.place(i);
+    } else this.place(id);
     return id;
   }
+
+  private place(id: number): void {
+    const mask = this.slots.length - 1;
+    let slot = hashString(this.values[id]!) & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = id + 1;
+  }
+}
+
+/** FNV-1a over UTF-16 code units, with a final avalanche so that the low bits (the slot) mix. */
+function hashString(value: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h >>> 0;
+}
+
+/**
+ * Addresses: an IPv4 address in canonical dotted form is kept as its 32-bit number in a
+ * PairTable (~20 bytes, where a string key cost ~90: the Map entry, the array slot and the
+ * string), and written out again when asked for; any other form (IPv6) as a string.
+ */
+export class IpTable implements KeyTable {
+  /** (IPv4 number as int32, 0) or (index into `others`, 1); a pair's index is the address's id. */
+  private readonly pairs = new PairTable();
+  private readonly otherIds = new Map<string, number>();
+  private readonly others: string[] = [];
+
+  constructor(readonly cap: number) {}
+
+  id(value: string): number {
+    const id = this.find(value);
+    return id >= 0 || this.pairs.size >= this.cap ? id : this.add(value);
+  }
+
+  intern(value: string): number {
+    const id = this.find(value);
+    return id >= 0 ? id : this.add(value);
+  }
+
+  find(value: string): number {
+    const v4 = parseCanonicalIPv4(value);
+    if (v4 >= 0) return this.pairs.find(v4 | 0, 0);
+    const other = this.otherIds.get(value);
+    return other === undefined ? -1 : this.pairs.find(other, 1);
+  }
+
+  /** `flat`: the caller knows `value` is already its own string (it came from another thread). */
+  pooled(value: string, flat = false): string {
+    const id = this.id(value);
+    if (id >= 0 && this.pairs.second(id) === 1) return this.others[this.pairs.first(id)]!;
+    return flat ? value : flatCopy(value);
+  }
+
+  value(id: number): string {
+    const first = this.pairs.first(id);
+    return this.pairs.second(id) === 1 ? this.others[first]! : formatIPv4(first >>> 0);
+  }
+
+  get size(): number {
+    return this.pairs.size;
+  }
+
+  private add(value: string): number {
+    const v4 = parseCanonicalIPv4(value);
+    if (v4 >= 0) return this.pairs.index(v4 | 0, 0);
+    const other = this.others.length;
+    const copy = flatCopy(value);
+    this.others.push(copy);
+    this.otherIds.set(copy, other);
+    return this.pairs.index(other, 1);
+  }
+}
+
+/** The address as a number, or -1 unless `value` is dotted decimal exactly as `formatIPv4` writes it. */
+export function parseCanonicalIPv4(value: string): number {
+  const n = value.length;
+  if (n < 7 || n > 15) return -1;
+  let result = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      result = result * 256 + part;
+      dots++;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      // A leading zero ("010") would not come back the same from the number.
+      if (digits > 0 && part === 0) return -1;
+      part = part * 10 + (c - 48);
+      if (part > 255) return -1;
+      digits++;
+    } else return -1;
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return result * 256 + part;
+}
+
+export function formatIPv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 /** The scan's tables: where parsed events' account and IP strings are pooled, and what state indexes. */
 export class Identities {
   readonly accounts: IdTable;
-  readonly ips: IdTable;
+  readonly ips: IpTable;
 
   constructor(cap: number) {
     this.accounts = new IdTable(cap);
-    this.ips = new IdTable(cap);
+    this.ips = new IpTable(cap);
   }
 
   account(value: string): string {
     return this.accounts.pooled(value);
   }
 
-  ip(value: string): string {
-    return this.ips.pooled(value);
+  ip(value: string, flat = false): string {
+    return this.ips.pooled(value, flat);
   }
 }

@@ -20,7 +20,7 @@ import type { EventSource, MailEvent, Phase, Protocol } from '../event.js';
 import type { DetectionContext } from '../detect/context.js';
 import { isLoopback } from '../detect/nets.js';
 import { Interner } from './interner.js';
-import type { IdTable } from './identities.js';
+import type { KeyTable } from './identities.js';
 import { float64Column, IdColumn, int32Column, uint32Column, uint8Column } from './growable-column.js';
 
 export type TieConfidence = 'exact' | 'ambiguous' | 'none';
@@ -53,8 +53,8 @@ const PROTOCOLS: readonly (Protocol | undefined)[] = [undefined, 'smtp', 'imap',
 
 export class LoginLedger {
   // Every login is kept (the tie needs each one's time), so its keys are added past the table's cap.
-  private readonly accounts: IdTable;
-  private readonly ips: IdTable;
+  private readonly accounts: KeyTable;
+  private readonly ips: KeyTable;
   private readonly files = new Interner();
   private readonly ipSeen = new IdColumn((n) => new Uint8Array(n));
   private readonly ledgerIps = uint32Column();

@@ -5,7 +5,7 @@
 import type { MailEvent } from '../event.js';
 import { cmp, type Mark } from '../detect/finding.js';
 import { IdColumn } from './growable-column.js';
-import type { IdTable } from './identities.js';
+import type { KeyTable } from './identities.js';
 import { Interner } from './interner.js';
 
 export class MarkColumns {
@@ -17,7 +17,7 @@ export class MarkColumns {
   private readonly line = new IdColumn((n) => new Uint32Array(n));
   private readonly files = new Interner();
 
-  constructor(private readonly ips: IdTable) {}
+  constructor(private readonly ips: KeyTable) {}
 
   /** Keeps `e` as the cell's mark if the cell has none or `e` came first (time, then file and line). */
   offer(cell: number, e: MailEvent): void {

@@ -7,7 +7,7 @@ import { EVENT_KINDS, type EventKind, type MailEvent } from '../event.js';
 import type { FileReport } from '../scan/file-report.js';
 import { KeyLimits } from './bounded-map.js';
 import { IdColumn } from './growable-column.js';
-import { Identities, type IdTable } from './identities.js';
+import { Identities, type KeyTable } from './identities.js';
 
 export interface ScanSummary {
   files: number;
@@ -42,7 +42,7 @@ class PhaseKeys {
   private seen = 0;
   refused = 0;
 
-  constructor(private readonly table: IdTable) {}
+  constructor(private readonly table: KeyTable) {}
 
   add(key: string, bit: number): void {
     const id = this.table.id(key);

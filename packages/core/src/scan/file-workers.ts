@@ -81,7 +81,7 @@ export class FileWorkers {
         const strings = o.identities;
         for (const e of events) {
           if (e.account !== undefined) e.account = strings.account(e.account);
-          if (e.ip !== undefined) e.ip = strings.ip(e.ip);
+          if (e.ip !== undefined) e.ip = strings.ip(e.ip, true);
         }
         if (message.lines) adoptBatchJson(events, message.lines);
         yield events;
