@@ -61,7 +61,7 @@ export class LoginLedger {
   /** One row per successful login: 26 bytes. */
   private readonly rows = { ts: float64Column(), account: uint32Column(), ip: int32Column(), phase: uint8Column(), file: uint32Column(), line: uint32Column(), proto: uint8Column() };
   private readonly posts = { ts: float64Column(), ip: int32Column() };
-  private resolved?: { logins: Map<string, Login[]>; hosts: Set<string> };
+  private resolved?: Resolved;
 
   constructor(
     private readonly ctx: DetectionContext,
@@ -117,9 +117,51 @@ export class LoginLedger {
     return this.resolve().hosts;
   }
 
-  /** Logins per account, in time order, with the webmail tie applied. */
-  byAccount(): Map<string, Login[]> {
-    return this.resolve().logins;
+  /**
+   * Logins per account, in time order, with the webmail tie applied: one account's list at a
+   * time, made when it is reached. A Map of every login as an object was the largest thing a scan
+   * held at its end (~150 bytes a login, millions of logins).
+   */
+  *byAccount(): Generator<[string, Login[]]> {
+    const v = this.resolve();
+    for (let k = 0; k < v.accountIds.length; k++) {
+      const id = v.accountIds[k]!;
+      yield [this.accounts.value(id), this.loginsOfId(v, id)];
+    }
+  }
+
+  /** One account's logins, as `byAccount` gives them; empty for an account that never logged in. */
+  loginsOf(account: string): Login[] {
+    const v = this.resolve();
+    const id = this.accounts.find(account);
+    return id < 0 ? [] : this.loginsOfId(v, id);
+  }
+
+  private loginsOfId(v: Resolved, id: number): Login[] {
+    if (id + 1 >= v.starts.length) return [];
+    const c = this.rows;
+    const ts = c.ts.view();
+    const phase = c.phase.view();
+    const file = c.file.view();
+    const line = c.line.view();
+    const proto = c.proto.view();
+    const rawIp = c.ip.view();
+    const account = this.accounts.value(id);
+    const out: Login[] = [];
+    for (let k = v.starts[id]!; k < v.starts[id + 1]!; k++) {
+      const i = v.order[k]!;
+      const login: Login = { ts: ts[i]!, account, via: 'direct', phase: PHASES[phase[i]!]!, source: { file: this.files.get(file[i]!), line: line[i]! } };
+      const protocol = PROTOCOLS[proto[i]!];
+      if (protocol) login.protocol = protocol;
+      if (v.via[i] === 1) {
+        login.via = 'webmail';
+        login.webmailHost = this.ips.value(rawIp[i]!);
+        login.tie = TIES[v.tie[i]!]!;
+      }
+      if (v.client[i]! >= 0) login.ip = this.ips.value(v.client[i]!);
+      out.push(login);
+    }
+    return out;
   }
 
   /**
@@ -127,14 +169,14 @@ export class LoginLedger {
    * hostile) can never be learned as a webmail host. Later calls return the same result until
    * more events are observed.
    */
-  resolve(exclude: ReadonlySet<string> = new Set()): { logins: Map<string, Login[]>; hosts: Set<string> } {
+  resolve(exclude: ReadonlySet<string> = new Set()): Resolved {
     if (this.resolved) return this.resolved;
     const c = this.rows;
-    const r = { ts: c.ts.view(), account: c.account.view(), ip: c.ip.view(), phase: c.phase.view(), file: c.file.view(), line: c.line.view(), proto: c.proto.view() };
+    const r = { ts: c.ts.view(), account: c.account.view(), ip: c.ip.view(), phase: c.phase.view(), file: c.file.view(), line: c.line.view() };
     const n = r.ts.length;
-    // Login POSTs sorted by time, for the tie.
+    // Login POSTs sorted by time, for the tie. Ties by address, not id: ids follow arrival order,
+    // which concurrency changes.
     const posts = { ts: this.posts.ts.view(), ip: this.posts.ip.view() };
-    // Ties by address, not id: ids follow arrival order, which concurrency changes.
     const postOrder = Array.from({ length: posts.ts.length }, (_, i) => i).sort(
       (a, b) => posts.ts[a]! - posts.ts[b]! || compare(this.ips.value(posts.ip[a]!), this.ips.value(posts.ip[b]!)),
     );
@@ -142,7 +184,8 @@ export class LoginLedger {
     const postIp = postOrder.map((i) => posts.ip[i]!);
     const tieMs = this.options.tieSeconds * 1000;
 
-    const tie = (ts: number): { ip?: number; tie: TieConfidence } => {
+    /** The client of a proxied login at `ts`: its IP id (or -1) and the tie's code in TIES. */
+    const tie = (ts: number): { ip: number; tie: number } => {
       let lo = 0;
       let hi = postTs.length;
       while (lo < hi) {
@@ -161,8 +204,8 @@ export class LoginLedger {
           nearest = postIp[k]!;
         }
       }
-      if (clients.size === 0) return { tie: 'none' };
-      return { ip: nearest, tie: clients.size === 1 ? 'exact' : 'ambiguous' };
+      if (clients.size === 0) return { ip: -1, tie: TIE_NONE };
+      return { ip: nearest, tie: clients.size === 1 ? TIE_EXACT : TIE_AMBIGUOUS };
     };
 
     // Learn webmail hosts from the baseline.
@@ -177,52 +220,86 @@ export class LoginLedger {
       let t = baselineTied.get(ip);
       if (!t) baselineTied.set(ip, (t = { tied: 0, total: 0 }));
       t.total++;
-      if (postTs.length > 0 && tie(r.ts[i]!).tie !== 'none') t.tied++;
+      if (postTs.length > 0 && tie(r.ts[i]!).tie !== TIE_NONE) t.tied++;
     }
     const hosts = new Set<string>();
+    const hostIds = new Set<number>();
     for (const ipId of this.ledgerIps.view()) {
       const ip = this.ips.value(ipId);
       if (exclude.has(ip)) continue;
-      if (isLoopback(ip) || this.ctx.webmailHosts.has(ip)) hosts.add(ip);
+      if (isLoopback(ip) || this.ctx.webmailHosts.has(ip)) {
+        hosts.add(ip);
+        hostIds.add(ipId);
+      }
     }
     for (const [ipId, accounts] of baselineAccounts) {
       const ip = this.ips.value(ipId);
       const t = baselineTied.get(ipId)!;
-      if (!exclude.has(ip) && accounts.size >= this.options.learnMinAccounts && t.tied * 2 >= t.total) hosts.add(ip);
+      if (!exclude.has(ip) && accounts.size >= this.options.learnMinAccounts && t.tied * 2 >= t.total) {
+        hosts.add(ip);
+        hostIds.add(ipId);
+      }
     }
 
-    const logins = new Map<string, Login[]>();
+    // Per login: its client (own address, or the webmail client through the tie).
+    const client = new Int32Array(n);
+    const via = new Uint8Array(n);
+    const tied = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      const account = this.accounts.value(r.account[i]!);
-      const rawIp = r.ip[i]! < 0 ? undefined : this.ips.value(r.ip[i]!);
-      const login: Login = {
-        ts: r.ts[i]!,
-        account,
-        via: 'direct',
-        phase: PHASES[r.phase[i]!]!,
-        source: { file: this.files.get(r.file[i]!), line: r.line[i]! },
-      };
-      const proto = PROTOCOLS[r.proto[i]!];
-      if (proto) login.protocol = proto;
-      if (rawIp !== undefined && hosts.has(rawIp)) {
-        const t = tie(login.ts);
-        login.via = 'webmail';
-        login.webmailHost = rawIp;
-        login.tie = t.tie;
-        if (t.ip !== undefined) login.ip = this.ips.value(t.ip);
-      } else if (rawIp !== undefined) {
-        login.ip = rawIp;
-      }
-      let list = logins.get(account);
-      if (!list) logins.set(account, (list = []));
-      list.push(login);
+      const ip = r.ip[i]!;
+      if (ip >= 0 && hostIds.has(ip)) {
+        const t = tie(r.ts[i]!);
+        via[i] = 1;
+        tied[i] = t.tie;
+        client[i] = t.ip;
+      } else client[i] = ip;
     }
-    for (const list of logins.values()) {
-      list.sort((a, b) => a.ts - b.ts || (a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : a.source.line - b.source.line));
+
+    // Rows grouped by account (a counting sort on the dense ids), each account's in time order
+    // and then by file and line.
+    let maxId = -1;
+    for (let i = 0; i < n; i++) if (r.account[i]! > maxId) maxId = r.account[i]!;
+    const starts = new Int32Array(maxId + 2);
+    for (let i = 0; i < n; i++) starts[r.account[i]! + 1]!++;
+    for (let a = 0; a <= maxId; a++) starts[a + 1]! += starts[a]!;
+    const order = new Int32Array(n);
+    const next = starts.slice(0, maxId + 1);
+    for (let i = 0; i < n; i++) order[next[r.account[i]!]!++] = i;
+    const accountIds: number[] = [];
+    const byTime = (a: number, b: number): number =>
+      r.ts[a]! - r.ts[b]! || compare(this.files.get(r.file[a]!), this.files.get(r.file[b]!)) || r.line[a]! - r.line[b]!;
+    for (let a = 0; a <= maxId; a++) {
+      const from = starts[a]!;
+      const to = starts[a + 1]!;
+      if (to === from) continue;
+      accountIds.push(a);
+      if (to - from > 1) order.subarray(from, to).sort(byTime);
     }
-    this.resolved = { logins, hosts };
+    this.resolved = { hosts, order, starts, accountIds, client, via, tie: tied };
     return this.resolved;
   }
+}
+
+const TIE_EXACT = 1;
+const TIE_AMBIGUOUS = 2;
+const TIE_NONE = 3;
+const TIES: readonly (TieConfidence | undefined)[] = [undefined, 'exact', 'ambiguous', 'none'];
+
+/** The ledger once resolved: webmail hosts, and per login row its client and tie. */
+interface Resolved {
+  hosts: Set<string>;
+  /** Row numbers grouped by account id, each group in time order. */
+  order: Int32Array;
+  /** Account id a's rows are order[starts[a]] … order[starts[a + 1] - 1]. */
+  starts: Int32Array;
+  /** Ids of the accounts with logins, ascending. */
+  accountIds: number[];
+  /** Client IP id per row, -1 for none. */
+  client: Int32Array;
+  /** 1 for a login through a webmail host. */
+  via: Uint8Array;
+  /** Code in TIES per row. */
+  tie: Uint8Array;
 }
 
 function compare(a: string, b: string): number {

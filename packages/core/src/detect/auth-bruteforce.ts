@@ -50,10 +50,9 @@ export const authBruteforce = defineDetector({
       },
       finish(f) {
         const out: Finding[] = [];
-        const logins = f.logins.byAccount();
         const span = Math.ceil((o.windowMinutes * 60_000) / BUCKET_MS);
         for (const [account, b] of buckets) {
-          const hit = (logins.get(account) ?? []).find((l) => {
+          const hit = f.logins.loginsOf(account).find((l) => {
             if (l.phase !== 'window') return false;
             const k = Math.floor(l.ts / BUCKET_MS);
             let sum = 0;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { MailEvent } from '../event.js';
+import { createDetectionContext } from '../detect/context.js';
+import { LoginLedger } from './login-ledger.js';
+
+const T = Date.UTC(2024, 7, 5, 9, 0, 0);
+const WEBMAIL = '192.0.2.30';
+
+const post = (ip: string, line: number): MailEvent => ({
+  ts: T, phase: 'window', source: { file: 'web01/access_log', line }, app: 'httpd', kind: 'http.request', length: 120,
+  protocol: 'http', ip, method: 'POST', path: '/am_bin/amlogin/login_auth', status: 302,
+});
+const imapLogin = (account: string, line: number): MailEvent => ({
+  ts: T + 1000, phase: 'window', source: { file: 'mx01/maillog', line }, app: 'dovecot', kind: 'auth.success', length: 120,
+  protocol: 'imap', account, ip: WEBMAIL,
+});
+
+function ledgerOf(events: readonly MailEvent[]): LoginLedger {
+  const ledger = new LoginLedger(createDetectionContext({ window: { since: 0, until: Infinity }, webmailHosts: [WEBMAIL] }));
+  for (const e of events) ledger.observe(e);
+  return ledger;
+}
+
+describe('LoginLedger webmail tie', () => {
+  // Two browsers post the login form in the same second (logs have whole seconds), then the
+  // webmail logs into IMAP: the tie is ambiguous, and which client it names must not depend on
+  // which log was read first (with -j it depends on timing).
+  it('names the same client for an ambiguous tie whatever order the posts arrived in', () => {
+    const a = post('203.0.113.9', 1);
+    const b = post('198.51.100.7', 2);
+    const login = imapLogin('alice@example.jp', 10);
+    const orders = [[a, b, login], [b, a, login], [login, b, a]];
+    const results = orders.map((events) => ledgerOf(events).loginsOf('alice@example.jp'));
+    for (const logins of results) {
+      expect(logins).toHaveLength(1);
+      expect(logins[0]).toMatchObject({ via: 'webmail', webmailHost: WEBMAIL, tie: 'ambiguous' });
+      expect(logins[0]!.ip).toBe(results[0]![0]!.ip);
+    }
+  });
+
+  it('gives each account its logins in time order, one account at a time, and none for a stranger', () => {
+    const events: MailEvent[] = [];
+    for (let i = 0; i < 50; i++) {
+      events.push({ ts: T + ((i * 37) % 50) * 60_000, phase: 'window', source: { file: 'mx01/maillog', line: i + 1 }, app: 'dovecot', kind: 'auth.success', length: 120, protocol: 'imap', account: `u${i % 5}@example.jp`, ip: `10.0.0.${i}` });
+    }
+    const ledger = ledgerOf(events);
+    const seen = [...ledger.byAccount()];
+    expect(seen.map(([account]) => account).sort()).toEqual(['u0@example.jp', 'u1@example.jp', 'u2@example.jp', 'u3@example.jp', 'u4@example.jp']);
+    for (const [account, logins] of seen) {
+      expect(logins).toHaveLength(10);
+      expect(logins.every((l) => l.account === account && l.via === 'direct')).toBe(true);
+      expect(logins.map((l) => l.ts)).toEqual([...logins.map((l) => l.ts)].sort((x, y) => x - y));
+      expect(ledger.loginsOf(account)).toEqual(logins);
+    }
+    expect(ledger.loginsOf('nobody@example.jp')).toEqual([]);
+  });
+});
