@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MailEvent } from '../event.js';
 import { ActivitySpool, readActivity, selectActivity } from './activity.js';
+import { Identities } from '../aggregate/identities.js';
 
 const ev = (i: number, account: string, ip: string, phase: MailEvent['phase'] = 'window', kind: MailEvent['kind'] = 'auth.success'): MailEvent => ({
   ts: 1_722_643_200_000 + i * 1000,
@@ -68,6 +69,45 @@ describe('selectActivity', () => {
       const selected = selectActivity(await readActivity(file, wide, 4), narrow, 4);
       expect(selected.map((e) => e.source.line)).toEqual(direct.map((e) => e.source.line));
       expect(direct.length).toBeGreaterThan(4);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ActivitySpool batch skipping', () => {
+  it('skips only batches without a flagged entity: the same activity.jsonl as reading every batch', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mxray-skip-'));
+    try {
+      // Batches of 7 events over 60 accounts and 25 addresses; some accounts never numbered (as past the key cap).
+      const identities = new Identities(50);
+      const batches = Array.from({ length: 30 }, (_, b) =>
+        Array.from({ length: 7 }, (_, k) => {
+          const i = b * 7 + k;
+          const e = ev(i, `u${(i * 13) % 60}@example.jp`, `192.0.2.${(i * 7) % 25}`, i % 11 === 0 ? 'baseline' : 'window');
+          e.account = identities.account(e.account!);
+          e.ip = identities.ip(e.ip!);
+          return e;
+        }),
+      );
+      for (const [name, flagged] of [
+        ['one account', { accounts: new Set(['u7@example.jp']), ips: new Set<string>() }],
+        ['an unnumbered account and an address', { accounts: new Set(['u55@example.jp']), ips: new Set(['192.0.2.3']) }],
+        ['nothing', { accounts: new Set<string>(), ips: new Set<string>() }],
+      ] as const) {
+        const outputs: string[] = [];
+        for (const ids of [identities, new Identities(50)]) {
+          const out = path.join(dir, `${outputs.length}`);
+          const spool = new ActivitySpool(out, ids);
+          await spool.start();
+          for (const batch of batches) await spool.write(0, batch);
+          await spool.fileDone(0);
+          const { path: file } = await spool.finish(1, flagged, 3);
+          outputs.push(await readFile(file, 'utf8'));
+        }
+        expect(outputs[0], name).toBe(outputs[1]);
+        if (name !== 'nothing') expect(outputs[0]!.length, name).toBeGreaterThan(0);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

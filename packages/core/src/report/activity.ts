@@ -8,7 +8,10 @@
  * scan grows with window events and is released at the end.
  */
 import type { EventKind, MailEvent } from '../event.js';
-import { batchToJson, jsonlText } from './json-order.js';
+import { eventToJson } from './json-order.js';
+import { batchLine, eventsOfBatchLine } from './event-batch.js';
+import { Identities } from '../aggregate/identities.js';
+import { DEFAULT_MAX_KEYS } from '../aggregate/bounded-map.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
 import { readJsonl } from './scan-outputs.js';
 
@@ -35,10 +38,22 @@ export interface ActivityStats {
   perEntityCap: number;
 }
 
+function isActivity(e: MailEvent): boolean {
+  return e.phase === 'window' && ACTIVITY_KINDS.has(e.kind) && (e.account !== undefined || e.ip !== undefined);
+}
+
+/**
+ * Spooled batches are read back at the end only where they hold a flagged account or IP: each
+ * spool line starts with the ids (in the scan's Identities) of its activity events' accounts and
+ * IPs, `*` when one has no id, so the other batches are skipped without parsing their JSON.
+ */
 export class ActivitySpool {
   private readonly parts: OrderedPartsWriter;
 
-  constructor(outDir: string) {
+  constructor(
+    outDir: string,
+    private readonly identities: Identities = new Identities(DEFAULT_MAX_KEYS),
+  ) {
     this.parts = new OrderedPartsWriter(outDir, '.activity-parts');
   }
 
@@ -46,18 +61,25 @@ export class ActivitySpool {
     return this.parts.start();
   }
 
+  /**
+   * Spools a batch that holds any window activity, in its compact form (which flagged entities it
+   * matters for is known only at the end, and few of its events will be written).
+   */
   write(index: number, events: readonly MailEvent[]): Promise<void> {
-    const kept: string[] = [];
-    let lines: string[] | undefined;
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      if (e.phase !== 'window' || !ACTIVITY_KINDS.has(e.kind)) continue;
-      if (e.account === undefined && e.ip === undefined) continue;
-      lines ??= batchToJson(events);
-      // Account names and IPs hold no tab or newline (normalized); JSON escapes both.
-      kept.push(`${e.account ?? ''}\t${e.ip ?? ''}\t${lines[i]}`);
+    const accounts: number[] = [];
+    const ips: number[] = [];
+    let unnumbered = false;
+    for (const e of events) {
+      if (!isActivity(e)) continue;
+      const account = e.account === undefined ? -2 : this.identities.accounts.find(e.account);
+      const ip = e.ip === undefined ? -2 : this.identities.ips.find(e.ip);
+      if (account === -1 || ip === -1) unnumbered = true;
+      if (account >= 0) accounts.push(account);
+      if (ip >= 0) ips.push(ip);
     }
-    return this.parts.write(index, jsonlText(kept));
+    if (!unnumbered && accounts.length === 0 && ips.length === 0) return Promise.resolve();
+    const ids = unnumbered ? '*' : `${accounts.join(',')};${ips.join(',')}`;
+    return this.parts.write(index, `${ids}\t${batchLine(events[0]!.source.file, events)}\n`);
   }
 
   fileDone(index: number): Promise<void> {
@@ -70,16 +92,24 @@ export class ActivitySpool {
     cap = DEFAULT_ACTIVITY_CAP,
   ): Promise<{ path: string; stats: ActivityStats }> {
     const quota = new EntityQuota(flagged, cap);
+    const wanted = { accounts: new Set<number>(), ips: new Set<number>() };
+    for (const account of flagged.accounts) wanted.accounts.add(this.identities.accounts.find(account));
+    for (const ip of flagged.ips) wanted.ips.add(this.identities.ips.find(ip));
     let events = 0;
     let omitted = 0;
     const path = await this.parts.join(fileCount, 'activity.jsonl', (line) => {
-      const t1 = line.indexOf('\t');
-      const t2 = line.indexOf('\t', t1 + 1);
-      const verdict = quota.take(line.slice(0, t1) || undefined, line.slice(t1 + 1, t2) || undefined);
-      if (verdict === 'over') omitted++;
-      if (verdict !== 'kept') return undefined;
-      events++;
-      return line.slice(t2 + 1);
+      const tab = line.indexOf('\t');
+      if (!mayHold(line, tab, wanted)) return undefined;
+      let out: string | undefined;
+      for (const e of eventsOfBatchLine(line.slice(tab + 1))) {
+        if (!isActivity(e)) continue;
+        const verdict = quota.take(e.account, e.ip);
+        if (verdict === 'over') omitted++;
+        if (verdict !== 'kept') continue;
+        events++;
+        out = out === undefined ? eventToJson(e) : `${out}\n${eventToJson(e)}`;
+      }
+      return out;
     });
     return { path, stats: { accounts: quota.accounts.size, ips: quota.ips.size, events, omitted, perEntityCap: cap } };
   }
@@ -87,6 +117,23 @@ export class ActivitySpool {
   discard(): Promise<void> {
     return this.parts.discard();
   }
+}
+
+/** Whether a spool line's id prefix (`*`, or `accounts;ips`) names a wanted account or IP. */
+function mayHold(line: string, end: number, wanted: { accounts: ReadonlySet<number>; ips: ReadonlySet<number> }): boolean {
+  if (line.charCodeAt(0) === 42) return true;
+  let set = wanted.accounts;
+  let n = -1;
+  for (let i = 0; i <= end; i++) {
+    const c = i === end ? 44 : line.charCodeAt(i);
+    if (c >= 48 && c <= 57) n = (n < 0 ? 0 : n * 10) + (c - 48);
+    else {
+      if (n >= 0 && set.has(n)) return true;
+      n = -1;
+      if (c === 59) set = wanted.ips;
+    }
+  }
+  return false;
 }
 
 /**

@@ -1,31 +1,31 @@
 /**
  * Per-file checkpoints in `--out/.checkpoints`, so that an interrupted scan resumes without
- * reading finished files again. A finished file leaves its events (`KEY.events.jsonl.gz`) and
- * then, as the commit marker, its report and identity (`KEY.done.json`). Resuming replays those
- * events through the same pipeline, so detection, summaries and every output come out as an
+ * reading finished files again. A finished file leaves its events (`KEY.events.jsonl.gz`, one
+ * compact batch per line, each line its own gzip member; see report/event-batch.ts) and then, as
+ * the commit marker, its report and identity (`KEY.done.json`). Resuming replays those events
+ * through the same pipeline, so detection, summaries and every output come out as an
  * uninterrupted run's. A file whose size or mtime changed since is read again.
- *
- * Events are gzip-compressed at level 1: a checkpoint is temporary, but on a large archive it is
- * as many events as the logs hold lines.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { once } from 'node:events';
-import { createGunzip, createGzip, constants, type Gzip } from 'node:zlib';
+import { createGunzip, gzipSync } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { MailEvent } from '../event.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { MxrayError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
-import { batchToJson, jsonlText } from '../report/json-order.js';
+import { eventsOfBatchLine, gzippedBatchLine } from '../report/event-batch.js';
 import type { FileReport } from './file-report.js';
 
 export const CHECKPOINT_DIR = '.checkpoints';
-const BATCH = 1000;
+/** The events file's layout; a checkpoint of another layout (an older mxray) is not used. */
+const FORMAT = 2;
 
 interface DoneRecord {
+  format?: number;
   root: string;
   path: string;
   size: number;
@@ -35,30 +35,26 @@ interface DoneRecord {
 
 export interface SavedFile {
   report: FileReport;
-  /** The file's events in their original batches' order, re-batched. */
+  /** The file's events in their original batches, in order. */
   events(): AsyncGenerator<MailEvent[]>;
 }
 
+/** A checkpoint's events file: one gzip member per batch (made on the worker thread that read the batch, when there is one). */
 export class CheckpointWriter {
-  private readonly gzip: Gzip;
   private readonly sink: WriteStream;
   private readonly closed: Promise<void>;
   private failure: Error | undefined;
+  private members = 0;
 
   constructor(
     private readonly store: CheckpointStore,
     private readonly file: DiscoveredFile,
   ) {
-    this.gzip = createGzip({ level: constants.Z_BEST_SPEED });
     this.sink = createWriteStream(store.eventsPath(file));
-    this.gzip.pipe(this.sink);
-    const fail = (error: Error): void => {
+    this.sink.on('error', (error: Error) => {
       this.failure ??= error;
-      this.gzip.unpipe(this.sink);
       this.sink.destroy();
-    };
-    this.sink.on('error', fail);
-    this.gzip.on('error', fail);
+    });
     this.closed = new Promise((resolve) => this.sink.once('close', () => resolve()));
   }
 
@@ -70,23 +66,25 @@ export class CheckpointWriter {
 
   async write(events: readonly MailEvent[]): Promise<void> {
     this.check();
-    const text = jsonlText(batchToJson(events));
-    if (!this.gzip.write(text)) await Promise.race([once(this.gzip, 'drain'), this.closed]);
+    if (events.length === 0) return;
+    this.members++;
+    if (!this.sink.write(gzippedBatchLine(this.file.path, events))) await Promise.race([once(this.sink, 'drain'), this.closed]);
     this.check();
   }
 
   /** Closes the events file, then writes the commit marker. */
   async commit(report: FileReport): Promise<void> {
-    this.gzip.end();
+    // A file without events still leaves a gzip file (an empty one is not valid gzip).
+    this.sink.end(this.members === 0 ? gzipSync('') : undefined);
     await this.closed;
     this.check();
-    const record: DoneRecord = { root: this.file.root, path: this.file.path, size: this.file.size, mtimeMs: this.file.mtimeMs, report };
+    const record: DoneRecord = { format: FORMAT, root: this.file.root, path: this.file.path, size: this.file.size, mtimeMs: this.file.mtimeMs, report };
     await writeFileAtomic(this.store.donePath(this.file), JSON.stringify(record));
   }
 
   /** An unfinished file leaves no checkpoint. */
   async abort(): Promise<void> {
-    this.gzip.end();
+    this.sink.end();
     await this.closed.catch(() => undefined);
     await rm(this.store.eventsPath(this.file), { force: true });
   }
@@ -131,29 +129,26 @@ export class CheckpointStore {
     } catch {
       return undefined;
     }
-    if (record.root !== file.root || record.path !== file.path || record.size !== file.size || record.mtimeMs !== file.mtimeMs) return undefined;
+    if (record.format !== FORMAT || record.root !== file.root || record.path !== file.path || record.size !== file.size || record.mtimeMs !== file.mtimeMs) return undefined;
     const eventsPath = this.eventsPath(file);
     return {
       report: record.report,
       async *events() {
-        let batch: MailEvent[] = [];
-        try {
-          const input = createReadStream(eventsPath).pipe(createGunzip());
-          for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-            if (line === '') continue;
-            const e = JSON.parse(line) as MailEvent & { time?: string };
-            delete e.time;
-            batch.push(e);
-            if (batch.length >= BATCH) {
-              yield batch;
-              batch = [];
-            }
+        const input = createReadStream(eventsPath).pipe(createGunzip());
+        const lines = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+        for (;;) {
+          let batch: MailEvent[];
+          try {
+            const next = await lines.next();
+            if (next.done) return;
+            if (next.value === '') continue;
+            batch = eventsOfBatchLine(next.value);
+          } catch (error) {
+            // Some of its events may already be counted: starting over is the only safe answer.
+            throw new MxrayError('MXRAY_NO_INPUT', `the checkpoint of ${file.path} is damaged (${(error as Error).message}); scan again without --resume`, { cause: error });
           }
-        } catch (error) {
-          // Some of its events may already be counted: starting over is the only safe answer.
-          throw new MxrayError('MXRAY_NO_INPUT', `the checkpoint of ${file.path} is damaged (${(error as Error).message}); scan again without --resume`, { cause: error });
+          yield batch;
         }
-        if (batch.length) yield batch;
       },
     };
   }

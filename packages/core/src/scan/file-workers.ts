@@ -4,15 +4,17 @@
  * events come back as batches in line order, with the same content as `scanFileEvents` gives in
  * the main thread, so outputs do not depend on the number of workers.
  *
- * What crosses threads is a batch of sparse events (structured clone of the fields that are set,
- * see `sparseEvent`), their line numbers in a transferred typed array and, when the caller
- * serializes events anyway, their JSON lines made on the worker. Events are reshaped and their
+ * What crosses threads is a batch of sparse events as one JSON string (the fields that are set,
+ * see `sparseEvent`; JSON.stringify + JSON.parse cost two thirds of a structured clone), their
+ * line numbers in a transferred typed array and, when the scan writes events.jsonl, their output
+ * lines made on the worker. The JSON is kept with the batch, for checkpoints and the activity
+ * spool to store as it is (`compactBatch`). Events are reshaped and their
  * account and IP strings pooled here, on arrival, so the scan still has one event shape and one
  * copy of each string. A worker always ends a file with a `done` message or an error; nothing
  * else ends the loop.
  *
- * Measured and dropped (benchmarks/RESULTS.md): columns with dictionary-coded strings and one
- * joined JSON text per batch cost more to build than they saved in cloning.
+ * Measured and dropped (benchmarks/RESULTS.md): columns with dictionary-coded strings cost more
+ * to build than they saved in cloning.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +25,7 @@ import { MxrayError } from '../errors.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { adoptBatchJson } from '../report/json-order.js';
 import type { FileReport } from './file-report.js';
-import { eventFromSparse } from '../parse/event-shape.js';
+import { adoptCompactBatch, eventsFromCompact } from '../report/event-batch.js';
 import { Wakeup } from './wakeup.js';
 import type { ResolvedScanOptions } from './options.js';
 import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from './parse-worker.js';
@@ -34,8 +36,8 @@ export class FileWorkers {
   constructor(
     threads: number,
     private readonly options: ResolvedScanOptions,
-    /** Serialize batches to JSON on the workers (see `adoptBatchJson`). */
-    private readonly json: boolean,
+    /** What else the workers make of each batch: output lines (`adoptBatchJson`), a checkpoint member. */
+    private readonly extras: { json: boolean; checkpoint: boolean },
   ) {
     this.pool = new Tinypool({ filename: workerScript(), minThreads: threads, maxThreads: threads });
   }
@@ -46,7 +48,8 @@ export class FileWorkers {
       window: o.window,
       tz: o.tz,
       maxLineBytes: o.maxLineBytes,
-      json: this.json,
+      json: this.extras.json,
+      checkpoint: this.extras.checkpoint,
       ...(o.format && { format: o.format.id }),
       ...(o.year !== undefined && { year: o.year }),
     };
@@ -77,7 +80,8 @@ export class FileWorkers {
         if (message.read > 0) onRead?.(message.read);
         if (message.type === 'done') return message.report;
         const { lineNumbers } = message;
-        const events = message.events.map((e, i) => eventFromSparse(e, file.path, lineNumbers[i]!));
+        const events = eventsFromCompact(message.json, lineNumbers, file.path);
+        adoptCompactBatch(events, { json: message.json, lines: lineNumbers, ...(message.gzipped && { gzipped: message.gzipped }) });
         const strings = o.identities;
         for (const e of events) {
           if (e.account !== undefined) e.account = strings.account(e.account);

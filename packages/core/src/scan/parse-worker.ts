@@ -1,7 +1,8 @@
 /**
  * The worker-thread side of `FileWorkers`: one file through `scanFileEvents` (read, hash,
  * decompress, split, parse, shape), its event batches posted back on the task's port in line
- * order, and optionally serialized to JSON here so the main thread does not have to.
+ * order as compact JSON (see report/event-batch.ts), and with their output lines when the scan
+ * writes events.jsonl, so the main thread does not have to make them.
  *
  * Flow control: at most `IN_FLIGHT` batches are unacknowledged, so a worker that parses faster
  * than the main thread detects waits instead of filling the main thread's message queue.
@@ -9,7 +10,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { formatById } from '../parse/registry.js';
-import { sparseEvent, type SparseEvent } from '../parse/event-shape.js';
+import { compactBatch, gzippedBatchLine } from '../report/event-batch.js';
 import { batchToJson } from '../report/json-order.js';
 import { ZoneClock } from '../time/zone.js';
 import type { TimeWindow } from '../time/window.js';
@@ -24,8 +25,10 @@ export interface WorkerFileSettings {
   format?: string;
   year?: number;
   maxLineBytes: number;
-  /** Also send each batch as JSON lines (checkpoints and the activity spool need them). */
+  /** Also send each event's output line (events.jsonl needs them). */
   json: boolean;
+  /** Also send each batch as a checkpoint's gzip member (`gzippedBatchLine`). */
+  checkpoint: boolean;
 }
 
 export interface WorkerTask {
@@ -36,7 +39,8 @@ export interface WorkerTask {
 
 /** Worker → main. `read` is bytes read from the evidence since the previous message. */
 export type WorkerMessage =
-  | { type: 'batch'; events: SparseEvent[]; lineNumbers: Float64Array; lines: string[] | undefined; read: number }
+  /** `json`: the batch's sparse events (`compactBatch`); `lines`: their output lines, when asked for. */
+  | { type: 'batch'; json: string; lineNumbers: Float64Array; lines: string[] | undefined; gzipped: Uint8Array | undefined; read: number }
   | { type: 'done'; report: FileReport; read: number };
 
 /** Main → worker. */
@@ -87,8 +91,11 @@ export default async function scanFileTask({ file, settings, port }: WorkerTask)
       if (gone) return;
       credits--;
       const lines = settings.json ? batchToJson(step.value) : undefined;
+      const { json } = compactBatch(step.value);
+      const gzipped = settings.checkpoint ? gzippedBatchLine(file.path, step.value) : undefined;
       const lineNumbers = Float64Array.from(step.value, (e) => e.source.line);
-      port.postMessage({ type: 'batch', events: step.value.map(sparseEvent), lineNumbers, lines, read } satisfies WorkerMessage, [lineNumbers.buffer]);
+      // `gzipped` is copied, not transferred: a small Buffer can be a slice of Node's shared pool.
+      port.postMessage({ type: 'batch', json, lineNumbers, lines, gzipped, read } satisfies WorkerMessage, [lineNumbers.buffer]);
       read = 0;
     }
   } finally {

@@ -92,7 +92,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   await checkTimelineTargets(timelines, options.paths, cwd, options.force ?? false);
   const startedAt = reproducibleNow();
   const events = options.events ? new EventsJsonlWriter(out) : undefined;
-  const activity = new ActivitySpool(out);
+  const activity = new ActivitySpool(out, resolved.identities);
   const volume = new EventVolume();
   await events?.start();
   await activity.start();
@@ -104,6 +104,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
     result = await scan({ ...options, limits: resolved.limits, identities: resolved.identities }, {
       ...(options.onProgress && { onProgress: options.onProgress }),
       serializesEvents: true,
+      writesEventLines: events !== undefined,
       onEvents: async (batch, index) => {
         detection.observeAll(batch);
         for (const e of batch) volume.observe(e);

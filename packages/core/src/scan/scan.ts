@@ -26,10 +26,12 @@ export interface ScanHooks {
   onFileDone?(report: FileReport, fileIndex: number): void | Promise<void>;
   onProgress?(progress: ScanProgress): void;
   /**
-   * The hooks serialize every batch with `batchToJson`: with worker threads, batches then arrive
-   * already serialized, made in parallel.
+   * The hooks store every batch (an activity spool, checkpoints): worker threads then pay, since
+   * batches arrive in their compact form (`compactBatch`) made in parallel.
    */
   serializesEvents?: boolean;
+  /** The hooks write every event's output line (`batchToJson`, events.jsonl): workers make them too. */
+  writesEventLines?: boolean;
   /** Called once discovery is done, before any file is read. */
   onDiscovered?(files: readonly DiscoveredFile[], skipped: readonly SkippedEntry[]): void | Promise<void>;
 }
@@ -67,7 +69,7 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
   const limit = pLimit(resolved.concurrency);
   const serializes = checkpoints !== undefined || hooks.serializesEvents === true;
   const threads = Math.min(resolved.workers ?? (serializes ? DEFAULT_WORKERS : 0), resolved.concurrency, files.length);
-  const workers = threads > 0 ? new FileWorkers(threads, resolved, serializes) : undefined;
+  const workers = threads > 0 ? new FileWorkers(threads, resolved, { json: hooks.writesEventLines === true, checkpoint: checkpoints !== undefined }) : undefined;
   try {
     const signal = resolved.signal;
     let resumed = 0;
