@@ -38,6 +38,8 @@ export class IdTable implements KeyTable {
   private readonly values: string[] = [];
   /** Id + 1 of the key in each slot, 0 for none; at most half full. */
   private slots = new Int32Array(1024);
+  private lastValue: string | undefined;
+  private lastId = -1;
 
   constructor(readonly cap: number) {}
 
@@ -53,11 +55,18 @@ export class IdTable implements KeyTable {
   }
 
   find(value: string): number {
+    // Several consumers ask in turn for the same event's account: the hash is ours (in JS), so
+    // the last answer is worth keeping; V8's Map kept the hash in the string.
+    if (value === this.lastValue) return this.lastId;
     const mask = this.slots.length - 1;
     for (let slot = hashString(value) & mask; ; slot = (slot + 1) & mask) {
       const at = this.slots[slot]!;
       if (at === 0) return -1;
-      if (this.values[at - 1] === value) return at - 1;
+      if (this.values[at - 1] === value) {
+        this.lastValue = value;
+        this.lastId = at - 1;
+        return at - 1;
+      }
     }
   }
 
@@ -115,6 +124,9 @@ export class IpTable implements KeyTable {
   private readonly pairs = new PairTable();
   private readonly otherIds = new Map<string, number>();
   private readonly others: string[] = [];
+  /** The last address found, and its id (see IdTable.find). */
+  private lastValue: string | undefined;
+  private lastId = -1;
 
   constructor(readonly cap: number) {}
 
@@ -129,10 +141,20 @@ export class IpTable implements KeyTable {
   }
 
   find(value: string): number {
+    if (value === this.lastValue) return this.lastId;
     const v4 = parseCanonicalIPv4(value);
-    if (v4 >= 0) return this.pairs.find(v4 | 0, 0);
-    const other = this.otherIds.get(value);
-    return other === undefined ? -1 : this.pairs.find(other, 1);
+    let id: number;
+    if (v4 >= 0) id = this.pairs.find(v4 | 0, 0);
+    else {
+      const other = this.otherIds.get(value);
+      id = other === undefined ? -1 : this.pairs.find(other, 1);
+    }
+    // Only hits are remembered: a miss may be added next.
+    if (id >= 0) {
+      this.lastValue = value;
+      this.lastId = id;
+    }
+    return id;
   }
 
   /** `flat`: the caller knows `value` is already its own string (it came from another thread). */
