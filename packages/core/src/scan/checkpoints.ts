@@ -135,19 +135,26 @@ export class CheckpointStore {
       report: record.report,
       async *events() {
         const input = createReadStream(eventsPath).pipe(createGunzip());
-        const lines = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
-        for (;;) {
-          let batch: MailEvent[];
-          try {
-            const next = await lines.next();
-            if (next.done) return;
-            if (next.value === '') continue;
-            batch = eventsOfBatchLine(next.value);
-          } catch (error) {
-            // Some of its events may already be counted: starting over is the only safe answer.
-            throw new MxrayError('MXRAY_NO_INPUT', `the checkpoint of ${file.path} is damaged (${(error as Error).message}); scan again without --resume`, { cause: error });
+        const reader = createInterface({ input, crlfDelay: Infinity });
+        const lines = reader[Symbol.asyncIterator]();
+        try {
+          for (;;) {
+            let batch: MailEvent[];
+            try {
+              const next = await lines.next();
+              if (next.done) return;
+              if (next.value === '') continue;
+              batch = eventsOfBatchLine(next.value);
+            } catch (error) {
+              // Some of its events may already be counted: starting over is the only safe answer.
+              throw new MxrayError('MXRAY_NO_INPUT', `the checkpoint of ${file.path} is damaged (${(error as Error).message}); scan again without --resume`, { cause: error });
+            }
+            yield batch;
           }
-          yield batch;
+        } finally {
+          // Also when the caller stops early (an aborted resume): no file left open.
+          reader.close();
+          input.destroy();
         }
       },
     };
