@@ -45,9 +45,9 @@ export function shapeEvent(p: ParsedEvent, phase: MailEvent['phase'], source: Ma
 }
 
 /**
- * An event as it crosses threads: only the fields that are set, without `source` (a batch is one
- * file's; its line numbers travel beside the events). Structured clone writes every key of every
- * object, absent ones included, so the full shape would send 28 keys per event.
+ * An event as it crosses threads and is stored in checkpoints (as JSON, see report/event-batch.ts):
+ * only the fields that are set, without `source` (a batch is one file's; its line numbers travel
+ * beside the events). The full shape would write 28 keys per event, absent ones included.
  */
 export type SparseEvent = Omit<MailEvent, 'source'>;
 

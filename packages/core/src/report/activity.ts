@@ -2,10 +2,10 @@
  * activity.jsonl: the window events of every flagged account and IP, so a report, a timeline
  * export or `mxray explain` can show what the attacker did, not only the findings.
  *
- * Which entities are flagged is known only after the last file, so window events are spooled to
- * part files as they stream by (each line prefixed with its account and IP for a cheap filter)
- * and filtered when the parts are joined. Memory does not grow with events; disk use during the
- * scan grows with window events and is released at the end.
+ * Which entities are flagged is known only after the last file, so batches holding window
+ * activity are spooled to part files as they stream by (compact, each line prefixed with the ids
+ * of its accounts and IPs for a cheap filter) and filtered when the parts are joined. Memory does
+ * not grow with events; disk use during the scan grows with window events and is released at the end.
  */
 import type { EventKind, MailEvent } from '../event.js';
 import { eventToJson } from './json-order.js';
