@@ -69,7 +69,11 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
   const limit = pLimit(resolved.concurrency);
   const serializes = checkpoints !== undefined || hooks.serializesEvents === true;
   const threads = Math.min(resolved.workers ?? (serializes ? DEFAULT_WORKERS : 0), resolved.concurrency, files.length);
-  const workers = threads > 0 ? new FileWorkers(threads, resolved, { json: hooks.writesEventLines === true, checkpoint: checkpoints !== undefined }) : undefined;
+  // Started with the first file that is read, not taken from a checkpoint: a resume of finished
+  // files starts no thread.
+  let workers: FileWorkers | undefined;
+  const pool = (): FileWorkers =>
+    (workers ??= new FileWorkers(threads, resolved, { json: hooks.writesEventLines === true, checkpoint: checkpoints !== undefined }));
   try {
     const signal = resolved.signal;
     let resumed = 0;
@@ -91,7 +95,7 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
           }
           const checkpoint = checkpoints?.writer(file);
           try {
-            const gen = workers ? workers.scanFile(file, onRead) : scanFileEvents(file, resolved, onRead);
+            const gen = threads > 0 ? pool().scanFile(file, onRead) : scanFileEvents(file, resolved, onRead);
             for (let step = await gen.next(); ; step = await gen.next()) {
               if (step.done) {
                 if (checkpoint) {
