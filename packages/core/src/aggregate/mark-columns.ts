@@ -33,10 +33,6 @@ export class MarkColumns {
     this.line.set(cell, e.source.line);
   }
 
-  has(cell: number): boolean {
-    return this.file.get(cell) !== 0;
-  }
-
   get(cell: number): Mark {
     const ip = this.ip.get(cell);
     return { ts: this.ts.get(cell), ip: ip === 0 ? undefined : this.ips.value(ip - 1), source: { file: this.files.get(this.file.get(cell) - 1), line: this.line.get(cell) } };

@@ -67,12 +67,8 @@ export const smtpSendBurst = defineDetector({
           } else {
             const cell = windowDays.index(id, day);
             const ip = e.ip === undefined ? 0 : ips.intern(e.ip) + 1;
-            let src = sources.find(cell, ip);
-            if (src < 0) {
-              if (sourcesPerDay.get(cell) >= MAX_SOURCES) return;
-              sourcesPerDay.add(cell, 1);
-              src = sources.index(cell, ip);
-            }
+            const src = indexUpTo(sources, sourcesPerDay, MAX_SOURCES, cell, ip);
+            if (src < 0) return;
             sourceCount.add(src, 1);
             sourceFirst.offer(src, e);
           }
@@ -81,21 +77,13 @@ export const smtpSendBurst = defineDetector({
         for (const to of e.to ?? []) {
           const domain = domains.intern(to.slice(to.lastIndexOf('@') + 1));
           if (e.phase === 'baseline') {
-            if (baselineDomainCount.get(id) < MAX_DOMAINS && baselineDomains.find(id, domain) < 0) {
-              baselineDomains.index(id, domain);
-              baselineDomainCount.add(id, 1);
-            }
+            indexUpTo(baselineDomains, baselineDomainCount, MAX_DOMAINS, id, domain);
             continue;
           }
           const cell = windowDays.index(id, day);
-          let seen = windowDomains.find(cell, domain);
           // Room for the baseline's domains and MAX_DOMAINS new ones.
-          if (seen < 0) {
-            if (domainsPerDay.get(cell) >= 2 * MAX_DOMAINS) continue;
-            domainsPerDay.add(cell, 1);
-            seen = windowDomains.index(cell, domain);
-          }
-          domainFirst.offer(seen, e);
+          const seen = indexUpTo(windowDomains, domainsPerDay, 2 * MAX_DOMAINS, cell, domain);
+          if (seen >= 0) domainFirst.offer(seen, e);
         }
       },
       finish() {
@@ -163,3 +151,11 @@ export const smtpSendBurst = defineDetector({
     };
   },
 });
+
+/** The pair's index, added while `first` has fewer than `max` pairs (counted in `perFirst`); else -1. */
+function indexUpTo(table: PairTable, perFirst: IdColumn<Uint32Array>, max: number, first: number, second: number): number {
+  const found = table.find(first, second);
+  if (found >= 0 || perFirst.get(first) >= max) return found;
+  perFirst.add(first, 1);
+  return table.index(first, second);
+}

@@ -13,7 +13,7 @@ import { eventFromSparse, sparseEvent, type SparseEvent } from '../parse/event-s
 export interface CompactBatch {
   /** `JSON.stringify` of the batch's sparse events. */
   json: string;
-  lines: ArrayLike<number>;
+  lines: Float64Array;
   /** `batchLine` and a newline as one gzip member (a checkpoint's events file is a series of them). */
   gzipped?: Uint8Array;
 }
@@ -37,7 +37,10 @@ export function compactBatch(events: readonly MailEvent[]): CompactBatch {
 
 /** Events rebuilt from a compact batch of `file`. */
 export function eventsFromCompact(json: string, lines: ArrayLike<number>, file: string): MailEvent[] {
-  const sparse = JSON.parse(json) as SparseEvent[];
+  return rebuild(JSON.parse(json) as SparseEvent[], lines, file);
+}
+
+function rebuild(sparse: readonly SparseEvent[], lines: ArrayLike<number>, file: string): MailEvent[] {
   return sparse.map((s, i) => eventFromSparse(s, file, lines[i]!));
 }
 
@@ -53,8 +56,7 @@ export function eventsOfBatchLine(line: string): MailEvent[] {
   if (typeof b.f !== 'string' || !Array.isArray(b.l) || !Array.isArray(b.e) || b.l.length !== b.e.length) {
     throw new Error('not a batch of events');
   }
-  const lines = b.l as number[];
-  return (b.e as SparseEvent[]).map((s, i) => eventFromSparse(s, b.f as string, lines[i]!));
+  return rebuild(b.e as SparseEvent[], b.l as number[], b.f);
 }
 
 /**

@@ -91,11 +91,11 @@ export default async function scanFileTask({ file, settings, port }: WorkerTask)
       if (gone) return;
       credits--;
       const lines = settings.json ? batchToJson(step.value) : undefined;
-      const { json } = compactBatch(step.value);
+      const { json, lines: lineNumbers } = compactBatch(step.value);
+      // Made before `lineNumbers` is transferred (and so emptied) below.
       const gzipped = settings.checkpoint ? gzippedBatchLine(file.path, step.value) : undefined;
-      const lineNumbers = Float64Array.from(step.value, (e) => e.source.line);
       // `gzipped` is copied, not transferred: a small Buffer can be a slice of Node's shared pool.
-      port.postMessage({ type: 'batch', json, lineNumbers, lines, gzipped, read } satisfies WorkerMessage, [lineNumbers.buffer]);
+      port.postMessage({ type: 'batch', json, lineNumbers, lines, gzipped, read } satisfies WorkerMessage, [lineNumbers.buffer as ArrayBuffer]);
       read = 0;
     }
   } finally {
