@@ -67,6 +67,8 @@ interface ScanFlags {
   resume?: boolean;
   checkpoints: boolean;
   maxKeys: number;
+  spillDir?: string;
+  spillMemory: number;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -135,6 +137,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--json', 'print the summary as JSON on stdout')
     .option('--resume', 'continue the interrupted scan in --out from its checkpoints (same paths and time options)')
     .option('--max-keys <n>', 'most accounts or IPs one per-key structure holds; past it the least useful are evicted and reported', integer('--max-keys', 100, 1e9), 2_000_000)
+    .option('--spill-memory <MiB>', 'logins and sessions kept in memory before they go to disk (memory then stays flat however many days are scanned)', integer('--spill-memory', 1, 1 << 20), 128)
+    .option('--spill-dir <dir>', 'folder for the spill directory of logins and sessions past --spill-memory (default --out; the spill directory is removed at the end)')
     .option('--no-checkpoints', 'keep no per-file checkpoints (saves disk; an interrupted scan then starts over)')
     .addOption(
       new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity')
@@ -180,6 +184,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
             webmailHosts: await expandLists(flags.webmailHosts),
             ruleOptions: ruleOptions(flags.rule),
             geo: { packaged: flags.geo, files: flags.geoip },
+            spill: { memoryBytes: flags.spillMemory * 1024 * 1024, ...(flags.spillDir !== undefined && { dir: flags.spillDir }) },
           },
           report: flags.report,
           timeline: flags.timeline,

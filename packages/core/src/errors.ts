@@ -10,7 +10,8 @@ export type MxrayErrorCode =
   | 'MXRAY_OUT_INSIDE_INPUT'
   | 'MXRAY_WRITE_FAILED'
   | 'MXRAY_UNKNOWN_FORMAT'
-  | 'MXRAY_WORKER_FAILED';
+  | 'MXRAY_WORKER_FAILED'
+  | 'MXRAY_SPILL_DISPOSED';
 
 export class MxrayError extends Error {
   readonly code: MxrayErrorCode;

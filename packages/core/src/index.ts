@@ -66,6 +66,7 @@ export {
 export { NetList, parseCidr, networkOf } from './detect/nets.js';
 export { requestFeatures, type RequestFeatures } from './detect/request-features.js';
 export { createDetection, type Detection, type DetectionSettings, type DetectionSummary } from './scan/detection.js';
+export { SpillArea, AccountRecords, PARTITIONS, DEFAULT_SPILL_MEMORY, type SpillOptions, type RecordPartition } from './aggregate/account-spill.js';
 export { LoginLedger, type Login, type TieConfidence, type LedgerOptions } from './aggregate/login-ledger.js';
 export { AccountActivity, type ActivityCounts } from './aggregate/account-activity.js';
 export { correlate, type AccountVerdict, type IpVerdict } from './aggregate/correlate.js';

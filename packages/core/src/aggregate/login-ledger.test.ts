@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MailEvent } from '../event.js';
 import { createDetectionContext } from '../detect/context.js';
 import { LoginLedger } from './login-ledger.js';
+import { SpillArea } from './account-spill.js';
 
 const T = Date.UTC(2024, 7, 5, 9, 0, 0);
 const WEBMAIL = '192.0.2.30';
@@ -15,8 +16,8 @@ const imapLogin = (account: string, line: number): MailEvent => ({
   protocol: 'imap', account, ip: WEBMAIL,
 });
 
-function ledgerOf(events: readonly MailEvent[]): LoginLedger {
-  const ledger = new LoginLedger(createDetectionContext({ window: { since: 0, until: Infinity }, webmailHosts: [WEBMAIL] }));
+function ledgerOf(events: readonly MailEvent[], spill?: SpillArea): LoginLedger {
+  const ledger = new LoginLedger(createDetectionContext({ window: { since: 0, until: Infinity }, webmailHosts: [WEBMAIL], ...(spill && { spill }) }));
   for (const e of events) ledger.observe(e);
   return ledger;
 }
@@ -53,5 +54,32 @@ describe('LoginLedger webmail tie', () => {
       expect(ledger.loginsOf(account)).toEqual(logins);
     }
     expect(ledger.loginsOf('nobody@example.jp')).toEqual([]);
+  });
+
+  it('gives the same logins, ties and webmail hosts when its rows went to disk', () => {
+    const events: MailEvent[] = [];
+    for (let i = 0; i < 600; i++) {
+      const account = `u${(i * 7) % 300}@example.jp`;
+      const phase = i < 200 ? 'baseline' : 'window';
+      const ts = T + (i < 200 ? -86_400_000 : 0) + i * 30_000;
+      if (i % 3 === 0) {
+        events.push({ ...post(`198.51.100.${i % 50}`, i), ts: ts - 1000, phase });
+        events.push({ ...imapLogin(account, 1000 + i), ts, phase });
+      } else {
+        events.push({ ts, phase, source: { file: `mx0${i % 2}/maillog`, line: i }, app: 'dovecot', kind: 'auth.success', length: 120, protocol: 'pop3', account, ip: `10.0.${i % 4}.${i % 200}` });
+      }
+    }
+    const inMemory = ledgerOf(events);
+    const spill = new SpillArea({ memoryBytes: 256 });
+    const spilled = ledgerOf(events, spill);
+    const sorted = (l: LoginLedger) => [...l.byAccount()].sort(([a], [b]) => (a < b ? -1 : 1));
+    const expected = sorted(inMemory);
+    expect(expected).toHaveLength(300);
+    expect(expected.some(([, logins]) => logins.some((l) => l.via === 'webmail' && l.tie === 'exact'))).toBe(true);
+    expect(spill.directory).toBeDefined();
+    expect(sorted(spilled)).toEqual(expected);
+    expect([...spilled.webmailHosts()]).toEqual([...inMemory.webmailHosts()]);
+    expect(spilled.loginsOf('u7@example.jp')).toEqual(inMemory.loginsOf('u7@example.jp'));
+    spill.dispose();
   });
 });

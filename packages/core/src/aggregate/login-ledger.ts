@@ -13,15 +13,17 @@
  * webmail login POST. An address first seen in the window is never learned, so an attacker who
  * logs into many accounts does not become "the webmail".
  *
- * Logins are kept as rows (26 bytes each, in typed columns) because the tie needs each login's time; the
- * per-account state that detectors build from them is bounded.
+ * Logins are kept as 24-byte records in an AccountRecords store (the tie needs each login's
+ * time): in memory for a small scan, on disk by account partition past the scan's spill budget,
+ * so memory does not grow with days of log. Readers get one account's logins at a time.
  */
 import type { EventSource, MailEvent, Phase, Protocol } from '../event.js';
 import type { DetectionContext } from '../detect/context.js';
 import { isLoopback } from '../detect/nets.js';
 import { Interner } from './interner.js';
 import type { KeyTable } from './identities.js';
-import { float64Column, IdColumn, int32Column, uint32Column, uint8Column } from './growable-column.js';
+import { float64Column, IdColumn, int32Column, uint32Column } from './growable-column.js';
+import { AccountRecords, PARTITIONS, type RecordPartition } from './account-spill.js';
 
 export type TieConfidence = 'exact' | 'ambiguous' | 'none';
 
@@ -58,8 +60,8 @@ export class LoginLedger {
   private readonly files = new Interner();
   private readonly ipSeen = new IdColumn((n) => new Uint8Array(n));
   private readonly ledgerIps = uint32Column();
-  /** One row per successful login: 26 bytes. */
-  private readonly rows = { ts: float64Column(), account: uint32Column(), ip: int32Column(), phase: uint8Column(), file: uint32Column(), line: uint32Column(), proto: uint8Column() };
+  /** One record per successful login (ROW_WORDS words): time, account, IP, line, and file, phase and protocol packed. */
+  private readonly rows: AccountRecords;
   private readonly posts = { ts: float64Column(), ip: int32Column() };
   private resolved?: Resolved;
 
@@ -69,18 +71,19 @@ export class LoginLedger {
   ) {
     this.accounts = ctx.identities.accounts;
     this.ips = ctx.identities.ips;
+    this.rows = new AccountRecords(ctx.spill, 'logins', ROW_WORDS);
   }
 
   observe(e: MailEvent): void {
     if (e.kind === 'auth.success' && e.account !== undefined) {
       const r = this.rows;
-      r.ts.push(e.ts);
-      r.account.push(this.accounts.intern(e.account));
-      r.ip.push(e.ip === undefined ? -1 : this.ipId(e.ip));
-      r.phase.push(PHASES.indexOf(e.phase));
-      r.file.push(this.files.id(e.source.file));
-      r.line.push(e.source.line);
-      r.proto.push(Math.max(0, PROTOCOLS.indexOf(e.protocol)));
+      const account = this.accounts.intern(e.account);
+      r.f64[0] = e.ts;
+      r.i32[2] = account;
+      r.i32[3] = e.ip === undefined ? -1 : this.ipId(e.ip);
+      r.i32[4] = e.source.line;
+      r.i32[5] = (this.files.id(e.source.file) << 6) | (PHASES.indexOf(e.phase) << 4) | Math.max(0, PROTOCOLS.indexOf(e.protocol));
+      r.append(account);
       this.resolved = undefined;
     } else if (
       e.kind === 'http.request' &&
@@ -99,7 +102,7 @@ export class LoginLedger {
   }
 
   get size(): number {
-    return this.rows.ts.length;
+    return this.rows.size;
   }
 
   /** The address's id, and the ledger's own list of the addresses it has seen (the scan's table has every address). */
@@ -119,46 +122,90 @@ export class LoginLedger {
 
   /**
    * Logins per account, in time order, with the webmail tie applied: one account's list at a
-   * time, made when it is reached. A Map of every login as an object was the largest thing a scan
-   * held at its end (~150 bytes a login, millions of logins).
+   * time, made when it is reached, one partition of the records in memory at a time. A Map of
+   * every login as an object was the largest thing a scan held at its end (~150 bytes a login,
+   * millions of logins). Accounts come partition by partition, not sorted: findings are.
    */
   *byAccount(): Generator<[string, Login[]]> {
     const v = this.resolve();
-    for (let k = 0; k < v.accountIds.length; k++) {
-      const id = v.accountIds[k]!;
-      yield [this.accounts.value(id), this.loginsOfId(v, id)];
+    for (let p = 0; p < PARTITIONS; p++) {
+      const part = this.rows.partition(p);
+      if (!part) continue;
+      const { order, starts } = this.groupByAccount(part);
+      for (let a = 0; a + 1 < starts.length; a++) {
+        if (starts[a + 1] === starts[a]) continue;
+        const id = a * PARTITIONS + p;
+        yield [this.accounts.value(id), this.logins(v, part, order.subarray(starts[a]!, starts[a + 1]!))];
+      }
     }
   }
 
-  /** One account's logins, as `byAccount` gives them; empty for an account that never logged in. */
+  /** One account's logins, as `byAccount` gives them; empty for an account that never logged in. Reads its whole partition. */
   loginsOf(account: string): Login[] {
     const v = this.resolve();
     const id = this.accounts.find(account);
-    return id < 0 ? [] : this.loginsOfId(v, id);
+    const part = id < 0 ? undefined : this.rows.partition(id & (PARTITIONS - 1));
+    if (!part) return [];
+    const rows: number[] = [];
+    for (let i = 0; i < part.count; i++) if (part.i32[i * ROW_WORDS + 2] === id) rows.push(i);
+    const order = Int32Array.from(rows).sort(this.byTime(part));
+    return this.logins(v, part, order);
   }
 
-  private loginsOfId(v: Resolved, id: number): Login[] {
-    if (id + 1 >= v.starts.length) return [];
-    const c = this.rows;
-    const ts = c.ts.view();
-    const phase = c.phase.view();
-    const file = c.file.view();
-    const line = c.line.view();
-    const proto = c.proto.view();
-    const rawIp = c.ip.view();
-    const account = this.accounts.value(id);
+  /** Row numbers grouped by account (a counting sort on the ids' partition-local numbers), each group in time order. */
+  private groupByAccount(part: RecordPartition): { order: Int32Array; starts: Int32Array } {
+    const n = part.count;
+    const local = (i: number): number => part.i32[i * ROW_WORDS + 2]! >>> PARTITION_BITS;
+    let max = -1;
+    for (let i = 0; i < n; i++) max = Math.max(max, local(i));
+    const starts = new Int32Array(max + 2);
+    for (let i = 0; i < n; i++) starts[local(i) + 1]!++;
+    for (let a = 0; a <= max; a++) starts[a + 1]! += starts[a]!;
+    const order = new Int32Array(n);
+    const next = starts.slice(0, max + 1);
+    for (let i = 0; i < n; i++) order[next[local(i)]!++] = i;
+    const byTime = this.byTime(part);
+    for (let a = 0; a <= max; a++) if (starts[a + 1]! - starts[a]! > 1) order.subarray(starts[a]!, starts[a + 1]!).sort(byTime);
+    return { order, starts };
+  }
+
+  /** Time, then file name and line: an order that does not depend on which file was read first. */
+  private byTime(part: RecordPartition): (a: number, b: number) => number {
+    const { f64, i32 } = part;
+    const half = ROW_WORDS / 2;
+    return (a, b) =>
+      f64[a * half]! - f64[b * half]! ||
+      compare(this.files.get(i32[a * ROW_WORDS + 5]! >>> 6), this.files.get(i32[b * ROW_WORDS + 5]! >>> 6)) ||
+      (i32[a * ROW_WORDS + 4]! >>> 0) - (i32[b * ROW_WORDS + 4]! >>> 0);
+  }
+
+  /** The rows as logins, each with its client: its own address, or the webmail client through the tie. */
+  private logins(v: Resolved, part: RecordPartition, rows: Int32Array): Login[] {
+    const { f64, i32 } = part;
     const out: Login[] = [];
-    for (let k = v.starts[id]!; k < v.starts[id + 1]!; k++) {
-      const i = v.order[k]!;
-      const login: Login = { ts: ts[i]!, account, via: 'direct', phase: PHASES[phase[i]!]!, source: { file: this.files.get(file[i]!), line: line[i]! } };
-      const protocol = PROTOCOLS[proto[i]!];
+    for (const i of rows) {
+      const at = i * ROW_WORDS;
+      const ts = f64[at / 2]!;
+      const packed = i32[at + 5]!;
+      const ip = i32[at + 3]!;
+      const login: Login = {
+        ts,
+        account: this.accounts.value(i32[at + 2]!),
+        via: 'direct',
+        phase: PHASES[(packed >> 4) & 3]!,
+        source: { file: this.files.get(packed >>> 6), line: i32[at + 4]! >>> 0 },
+      };
+      const protocol = PROTOCOLS[packed & 15];
       if (protocol) login.protocol = protocol;
-      if (v.via[i] === 1) {
+      let client = ip;
+      if (ip >= 0 && v.hostIds.has(ip)) {
+        const t = v.tie(ts);
         login.via = 'webmail';
-        login.webmailHost = this.ips.value(rawIp[i]!);
-        login.tie = TIES[v.tie[i]!]!;
+        login.webmailHost = this.ips.value(ip);
+        login.tie = TIES[t.tie]!;
+        client = t.ip;
       }
-      if (v.client[i]! >= 0) login.ip = this.ips.value(v.client[i]!);
+      if (client >= 0) login.ip = this.ips.value(client);
       out.push(login);
     }
     return out;
@@ -171,9 +218,6 @@ export class LoginLedger {
    */
   resolve(exclude: ReadonlySet<string> = new Set()): Resolved {
     if (this.resolved) return this.resolved;
-    const c = this.rows;
-    const r = { ts: c.ts.view(), account: c.account.view(), ip: c.ip.view(), phase: c.phase.view(), file: c.file.view(), line: c.line.view() };
-    const n = r.ts.length;
     // Login POSTs sorted by time, for the tie. Ties by address, not id: ids follow arrival order,
     // which concurrency changes.
     const posts = { ts: this.posts.ts.view(), ip: this.posts.ip.view() };
@@ -211,16 +255,22 @@ export class LoginLedger {
     // Learn webmail hosts from the baseline.
     const baselineAccounts = new Map<number, Set<number>>();
     const baselineTied = new Map<number, { tied: number; total: number }>();
-    for (let i = 0; i < n; i++) {
-      if (r.phase[i] !== 0 || r.ip[i]! < 0) continue;
-      const ip = r.ip[i]!;
-      let set = baselineAccounts.get(ip);
-      if (!set) baselineAccounts.set(ip, (set = new Set()));
-      if (set.size < this.options.learnMinAccounts) set.add(r.account[i]!);
-      let t = baselineTied.get(ip);
-      if (!t) baselineTied.set(ip, (t = { tied: 0, total: 0 }));
-      t.total++;
-      if (postTs.length > 0 && tie(r.ts[i]!).tie !== TIE_NONE) t.tied++;
+    for (let p = 0; p < PARTITIONS; p++) {
+      const part = this.rows.partition(p);
+      if (!part) continue;
+      const { f64, i32 } = part;
+      for (let i = 0; i < part.count; i++) {
+        const at = i * ROW_WORDS;
+        const ip = i32[at + 3]!;
+        if (((i32[at + 5]! >> 4) & 3) !== 0 || ip < 0) continue;
+        let set = baselineAccounts.get(ip);
+        if (!set) baselineAccounts.set(ip, (set = new Set()));
+        if (set.size < this.options.learnMinAccounts) set.add(i32[at + 2]!);
+        let t = baselineTied.get(ip);
+        if (!t) baselineTied.set(ip, (t = { tied: 0, total: 0 }));
+        t.total++;
+        if (postTs.length > 0 && tie(f64[at / 2]!).tie !== TIE_NONE) t.tied++;
+      }
     }
     const hosts = new Set<string>();
     const hostIds = new Set<number>();
@@ -232,50 +282,16 @@ export class LoginLedger {
         hostIds.add(ipId);
       }
     }
-    for (const [ipId, accounts] of baselineAccounts) {
+    // Sorted by address: the order the hosts were learned in would follow the partitions.
+    for (const ipId of [...baselineAccounts.keys()].sort((a, b) => compare(this.ips.value(a), this.ips.value(b)))) {
       const ip = this.ips.value(ipId);
       const t = baselineTied.get(ipId)!;
-      if (!exclude.has(ip) && accounts.size >= this.options.learnMinAccounts && t.tied * 2 >= t.total) {
+      if (!exclude.has(ip) && baselineAccounts.get(ipId)!.size >= this.options.learnMinAccounts && t.tied * 2 >= t.total) {
         hosts.add(ip);
         hostIds.add(ipId);
       }
     }
-
-    // Per login: its client (own address, or the webmail client through the tie).
-    const client = new Int32Array(n);
-    const via = new Uint8Array(n);
-    const tied = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const ip = r.ip[i]!;
-      if (ip >= 0 && hostIds.has(ip)) {
-        const t = tie(r.ts[i]!);
-        via[i] = 1;
-        tied[i] = t.tie;
-        client[i] = t.ip;
-      } else client[i] = ip;
-    }
-
-    // Rows grouped by account (a counting sort on the dense ids), each account's in time order
-    // and then by file and line.
-    let maxId = -1;
-    for (let i = 0; i < n; i++) if (r.account[i]! > maxId) maxId = r.account[i]!;
-    const starts = new Int32Array(maxId + 2);
-    for (let i = 0; i < n; i++) starts[r.account[i]! + 1]!++;
-    for (let a = 0; a <= maxId; a++) starts[a + 1]! += starts[a]!;
-    const order = new Int32Array(n);
-    const next = starts.slice(0, maxId + 1);
-    for (let i = 0; i < n; i++) order[next[r.account[i]!]!++] = i;
-    const accountIds: number[] = [];
-    const byTime = (a: number, b: number): number =>
-      r.ts[a]! - r.ts[b]! || compare(this.files.get(r.file[a]!), this.files.get(r.file[b]!)) || r.line[a]! - r.line[b]!;
-    for (let a = 0; a <= maxId; a++) {
-      const from = starts[a]!;
-      const to = starts[a + 1]!;
-      if (to === from) continue;
-      accountIds.push(a);
-      if (to - from > 1) order.subarray(from, to).sort(byTime);
-    }
-    this.resolved = { hosts, order, starts, accountIds, client, via, tie: tied };
+    this.resolved = { hosts, hostIds, tie };
     return this.resolved;
   }
 }
@@ -285,22 +301,16 @@ const TIE_AMBIGUOUS = 2;
 const TIE_NONE = 3;
 const TIES: readonly (TieConfidence | undefined)[] = [undefined, 'exact', 'ambiguous', 'none'];
 
-/** The ledger once resolved: webmail hosts, and per login row its client and tie. */
+/** The ledger once resolved: webmail hosts, and the tie of a proxied login's time to its client. */
 interface Resolved {
   hosts: Set<string>;
-  /** Row numbers grouped by account id, each group in time order. */
-  order: Int32Array;
-  /** Account id a's rows are order[starts[a]] … order[starts[a + 1] - 1]. */
-  starts: Int32Array;
-  /** Ids of the accounts with logins, ascending. */
-  accountIds: number[];
-  /** Client IP id per row, -1 for none. */
-  client: Int32Array;
-  /** 1 for a login through a webmail host. */
-  via: Uint8Array;
-  /** Code in TIES per row. */
-  tie: Uint8Array;
+  hostIds: Set<number>;
+  tie(ts: number): { ip: number; tie: number };
 }
+
+/** A login record: time (words 0-1), account, IP id or -1, line, and file id << 6 | phase << 4 | protocol. */
+const ROW_WORDS = 6;
+const PARTITION_BITS = Math.log2(PARTITIONS);
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

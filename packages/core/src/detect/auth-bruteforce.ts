@@ -9,6 +9,7 @@ import { isEarlier, type Finding } from './finding.js';
 import { defineDetector } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';
 import { SparseCounts } from '../aggregate/sparse-counts.js';
+import type { Login } from '../aggregate/login-ledger.js';
 
 const BUCKET_MS = 10 * 60_000;
 
@@ -51,14 +52,24 @@ export const authBruteforce = defineDetector({
       finish(f) {
         const out: Finding[] = [];
         const span = Math.ceil((o.windowMinutes * 60_000) / BUCKET_MS);
+        // One pass over the ledger (an account's logins may be on disk: asking per account would
+        // read its partition once per account).
+        const hits = new Map<string, Login>();
+        if (buckets.size > 0) {
+          for (const [account, logins] of f.logins.byAccount()) {
+            const b = buckets.get(account);
+            const hit = b && logins.find((l) => {
+              if (l.phase !== 'window') return false;
+              const k = Math.floor(l.ts / BUCKET_MS);
+              let sum = 0;
+              for (let i = k - span; i <= k; i++) sum += b.get(i);
+              return sum >= o.minFailures;
+            });
+            if (hit) hits.set(account, hit);
+          }
+        }
         for (const [account, b] of buckets) {
-          const hit = f.logins.loginsOf(account).find((l) => {
-            if (l.phase !== 'window') return false;
-            const k = Math.floor(l.ts / BUCKET_MS);
-            let sum = 0;
-            for (let i = k - span; i <= k; i++) sum += b.get(i);
-            return sum >= o.minFailures;
-          });
+          const hit = hits.get(account);
           const total = totals.get(account)!;
           if (hit) {
             const k = Math.floor(hit.ts / BUCKET_MS);

@@ -4,6 +4,7 @@ import type { GeoLookup } from '../enrich/geo.js';
 import { NetList } from './nets.js';
 import { KeyLimits } from '../aggregate/bounded-map.js';
 import { Identities } from '../aggregate/identities.js';
+import { SpillArea, type SpillOptions } from '../aggregate/account-spill.js';
 
 export interface DetectionContext {
   window: TimeWindow;
@@ -24,6 +25,8 @@ export interface DetectionContext {
   limits: KeyLimits;
   /** The scan's accounts and IPs, numbered: per-key state is typed columns indexed by these ids. */
   identities: Identities;
+  /** Where state that grows with days of log (logins, sessions, messages) goes past its memory budget. */
+  spill: SpillArea;
 }
 
 /**
@@ -49,6 +52,8 @@ export interface DetectionContextOptions {
   ruleOptions?: Record<string, Record<string, number>>;
   limits?: KeyLimits;
   identities?: Identities;
+  /** The scan's spill area, or where to make one; default the OS temp dir, made only when needed. */
+  spill?: SpillArea | SpillOptions;
 }
 
 export function createDetectionContext(o: DetectionContextOptions): DetectionContext {
@@ -66,5 +71,6 @@ export function createDetectionContext(o: DetectionContextOptions): DetectionCon
     ruleOptions: o.ruleOptions ?? {},
     limits,
     identities: o.identities ?? new Identities(limits.maxKeys),
+    spill: o.spill instanceof SpillArea ? o.spill : new SpillArea(o.spill),
   };
 }

@@ -27,9 +27,11 @@ export class DetectionEngine {
   readonly ledger: LoginLedger;
   private readonly instances: Array<{ detector: Detector; instance: DetectorInstance }>;
   private readonly byKind = new Map<EventKind, DetectorInstance[]>();
+  private readonly context: DetectionContext;
 
   constructor(options: DetectionEngineOptions) {
     const ctx = options.context;
+    this.context = ctx;
     this.ledger = new LoginLedger(ctx, { ...DEFAULT_LEDGER_OPTIONS, ...options.ledger });
     const detectors = options.detectors ?? DETECTORS;
     const ids = new Set<string>();
@@ -88,7 +90,14 @@ export class DetectionEngine {
         return ledger;
       },
     };
-    for (const { instance } of this.instances) findings.push(...instance.finish(ctx));
+    try {
+      for (const { instance } of this.instances) findings.push(...instance.finish(ctx));
+      // Resolved here if no rule read the logins: the webmail hosts are asked for after the end.
+      void ctx.logins;
+    } finally {
+      // The detectors were the last readers of spilled records.
+      this.context.spill.dispose();
+    }
     findings.sort(compareFindings);
     return { findings, ledger };
   }

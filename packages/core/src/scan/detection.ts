@@ -14,6 +14,7 @@ import { correlate, type AccountVerdict, type IpVerdict } from '../aggregate/cor
 import { loadGeo, type GeoLookup, type GeoOptions } from '../enrich/geo.js';
 import { KeyLimits } from '../aggregate/bounded-map.js';
 import type { Identities } from '../aggregate/identities.js';
+import type { SpillArea, SpillOptions } from '../aggregate/account-spill.js';
 
 export interface DetectionSettings {
   /** CIDRs/IPs never flagged for access. */
@@ -35,6 +36,11 @@ export interface DetectionSettings {
   limits?: KeyLimits;
   /** The scan's identity tables (a scan passes its own, so state shares its ids); default new ones. */
   identities?: Identities;
+  /**
+   * Where logins and sessions go once they pass a memory budget (default 128 MiB, in a new
+   * directory of the OS temp dir; scanToDirectory uses `out/.spill`). Removed when finish ends.
+   */
+  spill?: SpillArea | SpillOptions;
 }
 
 export interface DetectionSummary {
@@ -67,6 +73,7 @@ export async function createDetection(window: TimeWindow, settings: DetectionSet
     ...(settings.ruleOptions && { ruleOptions: settings.ruleOptions }),
     limits,
     ...(settings.identities && { identities: settings.identities }),
+    ...(settings.spill && { spill: settings.spill }),
   });
   const engine = new DetectionEngine({ context, detectors });
   const activity = new AccountActivity(context.identities, limits);

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../report/atomic-write.js';
 import { scan, type ScanHooks, type ScanResult } from './scan.js';
 import { resolveScanOptions, type ScanOptions } from './options.js';
 import { createDetection, type DetectionSettings } from './detection.js';
+import { SpillArea, SPILL_PREFIX } from '../aggregate/account-spill.js';
 import { writeFindingFiles } from '../report/findings-files.js';
 import type { Finding } from '../detect/finding.js';
 import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
@@ -96,7 +97,14 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   const volume = new EventVolume();
   await events?.start();
   await activity.start();
-  const detection = await createDetection(resolved.window, { ...options.detection, limits: resolved.limits, identities: resolved.identities });
+  // Logins and sessions past the memory budget go to a spill directory in --out (or where the
+  // caller says), removed when detection ends.
+  const given = options.detection?.spill;
+  if (given !== undefined && !(given instanceof SpillArea) && given.dir !== undefined) {
+    await refuseInsideInputs(path.resolve(cwd, given.dir), options.paths, cwd, `the spill directory ${given.dir}`);
+  }
+  const spill = given instanceof SpillArea ? given : new SpillArea({ ...given, dir: path.resolve(cwd, given?.dir ?? out) });
+  const detection = await createDetection(resolved.window, { ...options.detection, limits: resolved.limits, identities: resolved.identities, spill });
   const checkpoints = options.checkpoints === false && !options.resume ? undefined : new CheckpointStore(out);
   await checkpoints?.start();
   let result: ScanResult;
@@ -118,11 +126,18 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
     }, checkpoints);
   } catch (error) {
     // Cleaning up must not hide why the scan failed.
+    spill.dispose();
     await activity.discard().catch(() => undefined);
     await events?.discard().catch(() => undefined);
     throw error;
   }
-  const { findings, accounts, ips } = detection.finish();
+  let finished: ReturnType<typeof detection.finish>;
+  try {
+    finished = detection.finish();
+  } finally {
+    spill.dispose();
+  }
+  const { findings, accounts, ips } = finished;
   const written: string[] = [];
   const flagged = {
     accounts: new Set(accounts.filter((a) => a.severity !== 'info').map((a) => a.account)),
@@ -194,16 +209,21 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   };
 }
 
+/** Writing inside the evidence would change what a second scan sees: refuse. */
+async function refuseInsideInputs(dir: string, inputs: readonly string[], cwd: string, what: string): Promise<void> {
+  const dirReal = await realpath(dir).catch(() => dir);
+  for (const input of inputs) {
+    const inReal = await realpath(path.resolve(cwd, input)).catch(() => path.resolve(cwd, input));
+    if (dirReal === inReal || dirReal.startsWith(inReal + path.sep)) {
+      throw new MxrayError('MXRAY_OUT_INSIDE_INPUT', `${what} is inside the input ${input}; write results outside the evidence`);
+    }
+  }
+}
+
 /** A timeline file is written outside the evidence, and over an existing file only with --force. */
 async function checkTimelineTargets(files: readonly string[], inputs: readonly string[], cwd: string, force: boolean): Promise<void> {
   for (const file of files) {
-    const dirReal = await realpath(path.dirname(file)).catch(() => path.dirname(file));
-    for (const input of inputs) {
-      const inReal = await realpath(path.resolve(cwd, input)).catch(() => path.resolve(cwd, input));
-      if (dirReal === inReal || dirReal.startsWith(inReal + path.sep)) {
-        throw new MxrayError('MXRAY_OUT_INSIDE_INPUT', `--timeline ${file} is inside the input ${input}; write results outside the evidence`);
-      }
-    }
+    await refuseInsideInputs(path.dirname(file), inputs, cwd, `--timeline ${file}`);
     if (!force && (await stat(file).then(() => true, () => false))) {
       throw new MxrayError('MXRAY_OUT_NOT_EMPTY', `--timeline ${file} exists; choose another name or pass --force`);
     }
@@ -227,17 +247,16 @@ async function prepareResume(out: string, resolved: ReturnType<typeof resolveSca
   }
   // Every output is written again from the checkpoints and the files still to read.
   for (const name of OUTPUT_NAMES) if (name !== '.checkpoints') await rm(path.join(out, name), { recursive: true, force: true });
+  await removeStaleSpills(out);
+}
+
+/** Spill directories a killed scan left in `out`. */
+async function removeStaleSpills(out: string): Promise<void> {
+  for (const name of await readdir(out)) if (name.startsWith(SPILL_PREFIX)) await rm(path.join(out, name), { recursive: true, force: true });
 }
 
 async function prepareOutDir(out: string, inputs: readonly string[], cwd: string, force: boolean): Promise<void> {
-  // Writing inside the evidence would change what a second scan sees: refuse.
-  const outReal = await realpath(out).catch(() => out);
-  for (const input of inputs) {
-    const inReal = await realpath(path.resolve(cwd, input)).catch(() => path.resolve(cwd, input));
-    if (outReal === inReal || outReal.startsWith(inReal + path.sep)) {
-      throw new MxrayError('MXRAY_OUT_INSIDE_INPUT', `--out ${out} is inside the input ${input}; write results outside the evidence`);
-    }
-  }
+  await refuseInsideInputs(out, inputs, cwd, `--out ${out}`);
   try {
     await mkdir(out, { recursive: true });
   } catch (error) {
@@ -249,4 +268,5 @@ async function prepareOutDir(out: string, inputs: readonly string[], cwd: string
   }
   // With --force, outputs of an earlier run must not survive beside the new ones.
   for (const name of OUTPUT_NAMES) await rm(path.join(out, name), { recursive: true, force: true });
+  await removeStaleSpills(out);
 }

@@ -1,0 +1,74 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { AccountRecords, PARTITIONS, SpillArea } from './account-spill.js';
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function folder(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'spill-test-'));
+  made.push(dir);
+  return dir;
+}
+
+/** Appends (account, time, value) records; returns every partition's records as [account, time, value] rows. */
+function roundTrip(area: SpillArea, rows: ReadonlyArray<readonly [number, number, number]>): Array<Array<[number, number, number]>> {
+  const store = new AccountRecords(area, 'test', 4);
+  for (const [account, ts, value] of rows) {
+    store.f64[0] = ts;
+    store.i32[2] = account;
+    store.i32[3] = value;
+    store.append(account);
+  }
+  const out: Array<Array<[number, number, number]>> = [];
+  for (let p = 0; p < PARTITIONS; p++) {
+    const part = store.partition(p);
+    const list: Array<[number, number, number]> = [];
+    for (let r = 0; r < (part?.count ?? 0); r++) list.push([part!.i32[r * 4 + 2]!, part!.f64[r * 2]!, part!.i32[r * 4 + 3]!]);
+    out.push(list);
+  }
+  return out;
+}
+
+const row = fc.tuple(fc.nat(5000), fc.double({ noNaN: true }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }));
+
+describe('AccountRecords', () => {
+  it('gives back every record, in its account partition and in append order, whether it stayed in memory or went to disk', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 400 }), fc.integer({ min: 16, max: 2048 }), (rows, budget) => {
+        const dir = folder();
+        const inMemory = roundTrip(new SpillArea({ dir, memoryBytes: 1 << 30 }), rows);
+        const spilling = new SpillArea({ dir, memoryBytes: budget });
+        const spilled = roundTrip(spilling, rows);
+        expect(spilled).toEqual(inMemory);
+        for (let p = 0; p < PARTITIONS; p++) {
+          expect(inMemory[p]!.every(([account]) => account % PARTITIONS === p)).toBe(true);
+          expect(inMemory[p]).toEqual(rows.filter(([account]) => account % PARTITIONS === p).map((r) => [...r]));
+        }
+        spilling.dispose();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('writes to a spill directory only past the budget, and removes it on dispose', () => {
+    const dir = folder();
+    const area = new SpillArea({ dir, memoryBytes: 64 });
+    const store = new AccountRecords(area, 'logins', 2);
+    store.i32[0] = 1;
+    store.append(1);
+    expect(readdirSync(dir)).toEqual([]);
+    for (let i = 0; i < 10; i++) store.append(i);
+    expect(readdirSync(dir)).toHaveLength(1);
+    const spillDir = area.directory!;
+    expect(readdirSync(spillDir).length).toBeGreaterThan(0);
+    area.dispose();
+    expect(existsSync(spillDir)).toBe(false);
+    expect(existsSync(dir)).toBe(true);
+    expect(() => store.partition(1)).toThrow(expect.objectContaining({ code: 'MXRAY_SPILL_DISPOSED' }));
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * Records that grow with the bytes of log read (one per login, one per session or message), kept
+ * by account on disk so that memory does not grow with days of log.
+ *
+ * A store's record is a few 32-bit words (a time or byte count takes two, at an even word), written
+ * into `i32`/`f64` and then `append`ed under its account id. Records go to one of PARTITIONS
+ * partitions by the id. While the stores of one SpillArea hold less than its memory budget they
+ * stay in memory, so a small scan never touches the disk; past it, every store appends each
+ * partition's records to that partition's file and memory starts again. `partition(p)` gives a
+ * partition's records (the file's, then memory's, each in the order appended), one partition in
+ * memory at a time: a reader that needs all of an account's records together (its logins in time
+ * order, its sessions of each day) finds them in one partition and holds 1/PARTITIONS of the
+ * whole. Per-account arrival order is kept, so a reader replaying records sees each account's in
+ * the order `append` saw them.
+ */
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MxrayError } from '../errors.js';
+
+/** A power of two: an account's partition is its id's low bits. */
+export const PARTITIONS = 256;
+/** Bytes of records all stores of a scan keep in memory before they write them out. */
+export const DEFAULT_SPILL_MEMORY = 128 * 1024 * 1024;
+
+/** Spill directories are named `.mxray-spill-XXXXXX`. */
+export const SPILL_PREFIX = '.mxray-spill-';
+
+export interface SpillOptions {
+  /**
+   * The folder to make the spill directory in (a new `.mxray-spill-*` directory, made on the
+   * first write and removed at the end; the folder itself is never removed); default the OS temp dir.
+   */
+  dir?: string;
+  /** Bytes of records kept in memory before they are written out (default 128 MiB). */
+  memoryBytes?: number;
+}
+
+/** The spill directory of one scan and the memory budget its stores share. */
+export class SpillArea {
+  readonly memoryBytes: number;
+  private readonly chosen: string | undefined;
+  private dir: string | undefined;
+  private readonly stores: AccountRecords[] = [];
+  private held = 0;
+  private disposed = false;
+  private readonly onExit = (): void => this.dispose();
+
+  constructor(options: SpillOptions = {}) {
+    this.chosen = options.dir;
+    this.memoryBytes = options.memoryBytes ?? DEFAULT_SPILL_MEMORY;
+  }
+
+  /** The directory, once a store has written to it. */
+  get directory(): string | undefined {
+    return this.dir;
+  }
+
+  /** Files are named by store and partition; the directory is made on the first write. */
+  fileOf(store: string, partition: number): string {
+    if (this.disposed) throw new MxrayError('MXRAY_SPILL_DISPOSED', `spilled records of ${store} were read after the scan removed them`);
+    if (this.dir === undefined) {
+      const parent = this.chosen ?? tmpdir();
+      try {
+        mkdirSync(parent, { recursive: true });
+        this.dir = mkdtempSync(path.join(parent, SPILL_PREFIX));
+      } catch (cause) {
+        throw new MxrayError('MXRAY_WRITE_FAILED', `cannot make a spill directory in ${parent}`, { cause });
+      }
+      // A scan that dies leaves no spill behind.
+      process.once('exit', this.onExit);
+    }
+    return path.join(this.dir, `${store}.${partition}`);
+  }
+
+  register(store: AccountRecords): void {
+    this.stores.push(store);
+  }
+
+  /** Called by a store for each record it keeps: past the budget, every store writes out. */
+  hold(bytes: number): void {
+    this.held += bytes;
+    if (this.held <= this.memoryBytes) return;
+    for (const s of this.stores) s.spill();
+    this.held = 0;
+  }
+
+  /** Removes the spill directory; spilled records cannot be read after it. */
+  dispose(): void {
+    if (this.dir !== undefined) {
+      rmSync(this.dir, { recursive: true, force: true });
+      process.off('exit', this.onExit);
+      this.dir = undefined;
+    }
+    this.disposed = true;
+  }
+}
+
+/** One partition's records: record r's words are i32[r * words …], its doubles f64[r * words / 2 …]. */
+export interface RecordPartition {
+  count: number;
+  words: number;
+  i32: Int32Array;
+  f64: Float64Array;
+}
+
+export class AccountRecords {
+  /** The record being written: set its words, then `append`. */
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  private readonly memory: Array<Int32Array | undefined> = new Array(PARTITIONS).fill(undefined);
+  private readonly inMemory = new Int32Array(PARTITIONS);
+  private readonly onDisk = new Float64Array(PARTITIONS);
+  private records = 0;
+
+  constructor(
+    private readonly area: SpillArea,
+    private readonly name: string,
+    readonly words: number,
+  ) {
+    if (words < 2 || words % 2 !== 0) throw new RangeError('a record is an even number of words');
+    this.i32 = new Int32Array(words);
+    this.f64 = new Float64Array(this.i32.buffer);
+    area.register(this);
+  }
+
+  get size(): number {
+    return this.records;
+  }
+
+  append(account: number): void {
+    const p = account & (PARTITIONS - 1);
+    const w = this.words;
+    const n = this.inMemory[p]!;
+    let part = this.memory[p];
+    if (part === undefined || (n + 1) * w > part.length) part = this.grow(p, n);
+    const at = n * w;
+    // Words are copied as integers: copying doubles could canonicalize a NaN and change the bits.
+    for (let k = 0; k < w; k++) part[at + k] = this.i32[k]!;
+    this.inMemory[p] = n + 1;
+    this.records++;
+    this.area.hold(w * 4);
+  }
+
+  private grow(p: number, n: number): Int32Array {
+    const old = this.memory[p];
+    const bigger = new Int32Array(Math.max(64 * this.words, (old?.length ?? 0) * 2));
+    if (old) bigger.set(old.subarray(0, n * this.words));
+    this.memory[p] = bigger;
+    return bigger;
+  }
+
+  /** Appends every partition's records to its file and empties memory. */
+  spill(): void {
+    for (let p = 0; p < PARTITIONS; p++) {
+      const n = this.inMemory[p]!;
+      if (n === 0) continue;
+      const file = this.area.fileOf(this.name, p);
+      const bytes = new Uint8Array(this.memory[p]!.buffer, 0, n * this.words * 4);
+      let fd: number | undefined;
+      try {
+        fd = openSync(file, 'a');
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      } catch (cause) {
+        throw new MxrayError('MXRAY_WRITE_FAILED', `cannot write spilled records to ${file}`, { cause });
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+      this.onDisk[p]! += n;
+      this.inMemory[p] = 0;
+      // Memory is given back: the next records may belong to other partitions.
+      this.memory[p] = undefined;
+    }
+  }
+
+  /** Partition p's records, or undefined when it has none. */
+  partition(p: number): RecordPartition | undefined {
+    const w = this.words;
+    const mem = this.inMemory[p]!;
+    const disk = this.onDisk[p]!;
+    const count = mem + disk;
+    if (count === 0) return undefined;
+    if (disk === 0) {
+      const i32 = this.memory[p]!.subarray(0, mem * w);
+      return { count, words: w, i32, f64: new Float64Array(i32.buffer, 0, (mem * w) / 2) };
+    }
+    const i32 = new Int32Array(count * w);
+    const file = this.area.fileOf(this.name, p);
+    const bytes = new Uint8Array(i32.buffer, 0, disk * w * 4);
+    const fd = openSync(file, 'r');
+    try {
+      for (let off = 0; off < bytes.length; ) {
+        const got = readSync(fd, bytes, off, bytes.length - off, off);
+        if (got === 0) throw new MxrayError('MXRAY_WRITE_FAILED', `spilled records in ${file} end early`);
+        off += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    if (mem > 0) i32.set(this.memory[p]!.subarray(0, mem * w), disk * w);
+    return { count, words: w, i32, f64: new Float64Array(i32.buffer) };
+  }
+}
