@@ -21,16 +21,26 @@ export class MarkColumns {
 
   /** Keeps `e` as the cell's mark if the cell has none or `e` came first (time, then file and line). */
   offer(cell: number, e: MailEvent): void {
-    const file = this.file.get(cell);
-    if (file !== 0) {
-      const ts = this.ts.get(cell);
-      if (e.ts > ts) return;
-      if (e.ts === ts && (cmp(e.source.file, this.files.get(file - 1)) || e.source.line - this.line.get(cell)) >= 0) return;
-    }
-    this.ts.set(cell, e.ts);
-    this.ip.set(cell, e.ip === undefined ? 0 : this.ips.intern(e.ip) + 1);
-    this.file.set(cell, this.files.id(e.source.file) + 1);
-    this.line.set(cell, e.source.line);
+    if (this.earlier(cell, e.ts, e.source.file, e.source.line)) this.set(cell, e.ts, e.ip === undefined ? -1 : this.ips.intern(e.ip), e.source.file, e.source.line);
+  }
+
+  /** `offer` for a mark replayed from a record: the IP as its id in the table (-1 for none). */
+  offerAt(cell: number, ts: number, ip: number, file: string, line: number): void {
+    if (this.earlier(cell, ts, file, line)) this.set(cell, ts, ip, file, line);
+  }
+
+  private earlier(cell: number, ts: number, file: string, line: number): boolean {
+    const had = this.file.get(cell);
+    if (had === 0) return true;
+    const t = this.ts.get(cell);
+    return ts < t || (ts === t && (cmp(file, this.files.get(had - 1)) || line - this.line.get(cell)) < 0);
+  }
+
+  private set(cell: number, ts: number, ip: number, file: string, line: number): void {
+    this.ts.set(cell, ts);
+    this.ip.set(cell, ip + 1);
+    this.file.set(cell, this.files.id(file) + 1);
+    this.line.set(cell, line);
   }
 
   get(cell: number): Mark {

@@ -9,6 +9,8 @@ import { defineDetector } from './detector.js';
 import { IdColumn } from '../aggregate/growable-column.js';
 import { MarkColumns } from '../aggregate/mark-columns.js';
 import { PairTable } from '../aggregate/pair-table.js';
+import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
+import { Interner } from '../aggregate/interner.js';
 
 const DAY = 86_400_000;
 
@@ -26,19 +28,19 @@ export const accessMassDownload = defineDetector({
   },
   kinds: ['session.end'],
   create(o, ctx) {
-    // State is columns: per account (by the scan's account id) and per account and day (by the
-    // index of the pair in a PairTable). An account-day costs ~24 bytes in the baseline and ~44 in
-    // the window, where Maps and objects cost ~200.
+    // Per account: columns by the scan's account id. Per session: a record in an AccountRecords
+    // store (16 bytes in the baseline, 32 in the window), in memory or on disk past the scan's
+    // spill budget, replayed one account partition at a time at the end into per-day cells: the
+    // day totals cannot be judged before every file is read, and files come in any order.
     const accounts = ctx.identities.accounts;
+    const ips = ctx.identities.ips;
+    const files = new Interner();
     const baselineMaxSession = new IdColumn((n) => new Float64Array(n));
-    const baselineMaxDay = new IdColumn((n) => new Float64Array(n));
     const hasBaseline = new IdColumn((n) => new Uint8Array(n));
-    const baselineDays = new PairTable();
-    const baselineBytes = new IdColumn((n) => new Float64Array(n));
-    const windowDays = new PairTable();
-    const windowBytes = new IdColumn((n) => new Float64Array(n));
-    /** Each window day's first session: its time, client and line. */
-    const windowFirst = new MarkColumns(ctx.identities.ips);
+    /** bytes (words 0-1), account id, day. */
+    const baseline = new AccountRecords(ctx.spill, 'mass-download-baseline', 4);
+    /** time (0-1), bytes (2-3), account id, IP id or -1, file id, line. */
+    const window = new AccountRecords(ctx.spill, 'mass-download-window', 8);
     /** Sessions above minBytes, per account id: few, and judged once the baseline is known. */
     const sessions = new Map<number, MailEvent[]>();
     return {
@@ -49,16 +51,20 @@ export const accessMassDownload = defineDetector({
         const id = accounts.intern(e.account);
         const day = Math.floor(e.ts / DAY);
         if (e.phase === 'baseline') {
-          const cell = baselineDays.index(id, day);
-          baselineBytes.add(cell, e.bytesOut);
-          // Day totals only grow, so the largest running total is the largest day.
-          baselineMaxDay.set(id, Math.max(baselineMaxDay.get(id), baselineBytes.get(cell)));
+          baseline.f64[0] = e.bytesOut;
+          baseline.i32[2] = id;
+          baseline.i32[3] = day;
+          baseline.append(id);
           baselineMaxSession.set(id, Math.max(baselineMaxSession.get(id), e.bytesOut));
           hasBaseline.set(id, 1);
         } else {
-          const cell = windowDays.index(id, day);
-          windowBytes.add(cell, e.bytesOut);
-          windowFirst.offer(cell, e);
+          window.f64[0] = e.ts;
+          window.f64[1] = e.bytesOut;
+          window.i32[4] = id;
+          window.i32[5] = e.ip === undefined ? -1 : ips.intern(e.ip);
+          window.i32[6] = files.id(e.source.file);
+          window.i32[7] = e.source.line;
+          window.append(id);
           if (e.bytesOut > o.minBytes) {
             let list = sessions.get(id);
             if (!list) sessions.set(id, (list = []));
@@ -68,52 +74,83 @@ export const accessMassDownload = defineDetector({
       },
       finish() {
         const out: Finding[] = [];
-        const order = windowDays.sorted();
-        for (let k = 0; k < order.length; ) {
-          const id = windowDays.first(order[k]!);
-          let end = k;
-          while (end < order.length && windowDays.first(order[end]!) === id) end++;
-          const account = accounts.value(id);
-          const hasBase = hasBaseline.get(id) === 1;
-          const maxSession = baselineMaxSession.get(id);
-          const maxDay = baselineMaxDay.get(id);
-          const sessionLimit = hasBase ? Math.max(o.minBytes, o.factor * maxSession) : o.noBaselineBytes;
-          const dayLimit = hasBase ? Math.max(o.minBytes, o.factor * maxDay) : o.noBaselineBytes;
-          const flaggedDays = new Set<number>();
-          for (const e of sessions.get(id) ?? []) {
-            if (e.bytesOut! <= sessionLimit) continue;
-            flaggedDays.add(Math.floor(e.ts / DAY));
-            out.push({
-              time: e.ts,
-              rule: 'access.mass-download',
-              severity: 'medium',
-              account,
-              ip: e.ip ?? null,
-              source: e.source,
-              message: `${account} downloaded ${e.bytesOut} bytes over ${e.protocol} in one session${e.ip ? ` to ${e.ip}` : ''} (limit ${sessionLimit})`,
-              evidence: { bytesOut: e.bytesOut, limit: sessionLimit, baselineMaxSession: maxSession, hasBaseline: hasBase, session: e.session ?? null },
-            });
-          }
-          for (; k < end; k++) {
-            const cell = order[k]!;
-            const day = windowDays.second(cell);
-            const bytes = windowBytes.get(cell);
-            if (bytes <= dayLimit || flaggedDays.has(day)) continue;
-            const first = windowFirst.get(cell);
-            out.push({
-              time: first.ts,
-              rule: 'access.mass-download',
-              severity: 'medium',
-              account,
-              ip: first.ip ?? null,
-              source: first.source,
-              message: `${account} downloaded ${bytes} bytes on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC) (limit ${dayLimit})`,
-              evidence: { bytesOutDay: bytes, limit: dayLimit, baselineMaxDay: maxDay, hasBaseline: hasBase },
-            });
-          }
+        for (let p = 0; p < PARTITIONS; p++) {
+          const sessionsOf = window.partition(p);
+          if (sessionsOf) judgePartition(baseline.partition(p), sessionsOf, out);
         }
         return out;
       },
     };
+
+    /** One partition's accounts: their baseline's largest day, then each window day against it. */
+    function judgePartition(base: RecordPartition | undefined, win: RecordPartition, out: Finding[]): void {
+      const baselineMaxDay = new Map<number, number>();
+      if (base) {
+        const days = new PairTable();
+        const bytes = new IdColumn((n) => new Float64Array(n));
+        for (let r = 0; r < base.count; r++) {
+          const id = base.i32[r * 4 + 2]!;
+          const cell = days.index(id, base.i32[r * 4 + 3]!);
+          bytes.add(cell, base.f64[r * 2]!);
+          // Day totals only grow, so the largest running total is the largest day.
+          baselineMaxDay.set(id, Math.max(baselineMaxDay.get(id) ?? 0, bytes.get(cell)));
+        }
+      }
+      const windowDays = new PairTable();
+      const windowBytes = new IdColumn((n) => new Float64Array(n));
+      /** Each window day's first session: its time, client and line. */
+      const windowFirst = new MarkColumns(ips);
+      for (let r = 0; r < win.count; r++) {
+        const ts = win.f64[r * 4]!;
+        const id = win.i32[r * 8 + 4]!;
+        const cell = windowDays.index(id, Math.floor(ts / DAY));
+        windowBytes.add(cell, win.f64[r * 4 + 1]!);
+        windowFirst.offerAt(cell, ts, win.i32[r * 8 + 5]!, files.get(win.i32[r * 8 + 6]!), win.i32[r * 8 + 7]! >>> 0);
+      }
+      const order = windowDays.sorted();
+      for (let k = 0; k < order.length; ) {
+        const id = windowDays.first(order[k]!);
+        let end = k;
+        while (end < order.length && windowDays.first(order[end]!) === id) end++;
+        const account = accounts.value(id);
+        const hasBase = hasBaseline.get(id) === 1;
+        const maxSession = baselineMaxSession.get(id);
+        const maxDay = baselineMaxDay.get(id) ?? 0;
+        const sessionLimit = hasBase ? Math.max(o.minBytes, o.factor * maxSession) : o.noBaselineBytes;
+        const dayLimit = hasBase ? Math.max(o.minBytes, o.factor * maxDay) : o.noBaselineBytes;
+        const flaggedDays = new Set<number>();
+        for (const e of sessions.get(id) ?? []) {
+          if (e.bytesOut! <= sessionLimit) continue;
+          flaggedDays.add(Math.floor(e.ts / DAY));
+          out.push({
+            time: e.ts,
+            rule: 'access.mass-download',
+            severity: 'medium',
+            account,
+            ip: e.ip ?? null,
+            source: e.source,
+            message: `${account} downloaded ${e.bytesOut} bytes over ${e.protocol} in one session${e.ip ? ` to ${e.ip}` : ''} (limit ${sessionLimit})`,
+            evidence: { bytesOut: e.bytesOut, limit: sessionLimit, baselineMaxSession: maxSession, hasBaseline: hasBase, session: e.session ?? null },
+          });
+        }
+        for (; k < end; k++) {
+          const cell = order[k]!;
+          const day = windowDays.second(cell);
+          const bytes = windowBytes.get(cell);
+          if (bytes <= dayLimit || flaggedDays.has(day)) continue;
+          const first = windowFirst.get(cell);
+          out.push({
+            time: first.ts,
+            rule: 'access.mass-download',
+            severity: 'medium',
+            account,
+            ip: first.ip ?? null,
+            source: first.source,
+            message: `${account} downloaded ${bytes} bytes on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC) (limit ${dayLimit})`,
+            evidence: { bytesOutDay: bytes, limit: dayLimit, baselineMaxDay: maxDay, hasBaseline: hasBase },
+          });
+        }
+      }
+    }
   },
 });

@@ -9,6 +9,8 @@ import { IdColumn } from '../aggregate/growable-column.js';
 import { IdTable } from '../aggregate/identities.js';
 import { MarkColumns } from '../aggregate/mark-columns.js';
 import { PairTable } from '../aggregate/pair-table.js';
+import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
+import { Interner } from '../aggregate/interner.js';
 
 const DAY = 86_400_000;
 /** Recipient domains remembered per account: enough to tell a habit from a burst. */
@@ -30,125 +32,185 @@ export const smtpSendBurst = defineDetector({
   },
   kinds: ['mail.submit', 'mail.deliver'],
   create(o, ctx) {
-    // State is columns indexed by the scan's account ids and by pairs in PairTables (account and
-    // day; day and source; day and domain): tens of bytes per account-day instead of a Map each.
+    // Per message (and recipient): a record in an AccountRecords store, in memory or on disk past
+    // the scan's spill budget, replayed one account partition at a time at the end into columns
+    // by pairs in PairTables (account and day; day and source; day and domain): per-day totals
+    // cannot be judged before every file is read, and files come in any order. Each account's
+    // records come back in the order they arrived, so the per-day caps keep the same sources and
+    // domains as a replay in memory would.
     const accounts = ctx.identities.accounts;
     const ips = ctx.identities.ips;
+    const files = new Interner();
     /** Recipient domains, numbered: one copy of `gmail.com` for every sender. */
     const domains = new IdTable(Infinity);
-    const baselineDays = new PairTable();
-    const baselineCount = new IdColumn((n) => new Uint32Array(n));
-    const busiest = new IdColumn((n) => new Uint32Array(n));
-    const baselineDomains = new PairTable();
+    /** account id, day. */
+    const baselineSubmits = new AccountRecords(ctx.spill, 'send-burst-baseline', 2);
+    /** account id, domain id. */
+    const baselineDomainsSent = new AccountRecords(ctx.spill, 'send-burst-baseline-domains', 2);
+    /** time (words 0-1), account id, IP id or -1, file id, line. */
+    const windowSubmits = new AccountRecords(ctx.spill, 'send-burst-window', 6);
+    /** time (0-1), account id, domain id, IP id or -1, file id, line, unused. */
+    const windowDeliveries = new AccountRecords(ctx.spill, 'send-burst-window-domains', 8);
+    /** Baseline domains kept per account id (each account is in one partition: never reset). */
     const baselineDomainCount = new IdColumn((n) => new Uint32Array(n));
-    /** (account, day) of the window; its cells index the next tables. */
-    const windowDays = new PairTable();
-    /** (window day, IP id + 1, 0 for none): submissions, and each source's first one. */
-    const sources = new PairTable();
-    const sourceCount = new IdColumn((n) => new Uint32Array(n));
-    const sourceFirst = new MarkColumns(ips);
-    const sourcesPerDay = new IdColumn((n) => new Uint32Array(n));
-    /** (window day, domain id): the first delivery to each domain, judged against the baseline at the end. */
-    const windowDomains = new PairTable();
-    const domainFirst = new MarkColumns(ips);
-    const domainsPerDay = new IdColumn((n) => new Uint32Array(n));
     return {
       observe(e) {
         if (e.account === undefined || (e.phase !== 'baseline' && e.phase !== 'window')) return;
         const day = Math.floor(e.ts / DAY);
         // Submissions are authenticated: real accounts, kept past the key cap.
         const id = accounts.intern(e.account);
+        const ip = e.phase === 'window' && e.ip !== undefined ? ips.intern(e.ip) : -1;
         if (e.kind === 'mail.submit') {
           if (e.phase === 'baseline') {
-            const cell = baselineDays.index(id, day);
-            baselineCount.add(cell, 1);
-            // Day counts only grow, so the largest running count is the busiest day.
-            if (baselineCount.get(cell) > busiest.get(id)) busiest.set(id, baselineCount.get(cell));
+            baselineSubmits.i32[0] = id;
+            baselineSubmits.i32[1] = day;
+            baselineSubmits.append(id);
           } else {
-            const cell = windowDays.index(id, day);
-            const ip = e.ip === undefined ? 0 : ips.intern(e.ip) + 1;
-            const src = indexUpTo(sources, sourcesPerDay, MAX_SOURCES, cell, ip);
-            if (src < 0) return;
-            sourceCount.add(src, 1);
-            sourceFirst.offer(src, e);
+            const r = windowSubmits;
+            r.f64[0] = e.ts;
+            r.i32[2] = id;
+            r.i32[3] = ip;
+            r.i32[4] = files.id(e.source.file);
+            r.i32[5] = e.source.line;
+            r.append(id);
           }
           return;
         }
         for (const to of e.to ?? []) {
           const domain = domains.intern(to.slice(to.lastIndexOf('@') + 1));
           if (e.phase === 'baseline') {
-            indexUpTo(baselineDomains, baselineDomainCount, MAX_DOMAINS, id, domain);
+            baselineDomainsSent.i32[0] = id;
+            baselineDomainsSent.i32[1] = domain;
+            baselineDomainsSent.append(id);
             continue;
           }
-          const cell = windowDays.index(id, day);
-          // Room for the baseline's domains and MAX_DOMAINS new ones.
-          const seen = indexUpTo(windowDomains, domainsPerDay, 2 * MAX_DOMAINS, cell, domain);
-          if (seen >= 0) domainFirst.offer(seen, e);
+          const r = windowDeliveries;
+          r.f64[0] = e.ts;
+          r.i32[2] = id;
+          r.i32[3] = domain;
+          r.i32[4] = ip;
+          r.i32[5] = files.id(e.source.file);
+          r.i32[6] = e.source.line;
+          r.append(id);
         }
       },
       finish() {
         const out: Finding[] = [];
-        const sourceOrder = sources.sorted();
-        const domainOrder = windowDomains.sorted();
-        const dayOrder = windowDays.sorted();
-        for (const cell of dayOrder) {
-          const id = windowDays.first(cell);
-          const day = windowDays.second(cell);
-          const account = accounts.value(id);
-          const top = busiest.get(id);
-          const limit = Math.max(o.minMessages, o.factor * top);
-          const [s0, s1] = sources.range(sourceOrder, cell);
-          const bySource: Array<[string, number, number]> = [];
-          let count = 0;
-          for (let k = s0; k < s1; k++) {
-            const src = sourceOrder[k]!;
-            const ip = sources.second(src);
-            bySource.push([ip === 0 ? '' : ips.value(ip - 1), sourceCount.get(src), src]);
-            count += sourceCount.get(src);
-          }
-          const burst = count > 0 && count >= limit;
-          if (burst) {
-            // The burst is attributed to its busiest source, not to whoever sent first that day.
-            const [topIp, topCount, topCell] = [...bySource].sort((x, y) => y[1] - x[1] || cmp(x[0], y[0]))[0]!;
-            const first = sourceFirst.get(topCell);
-            const breakdown = Object.fromEntries(bySource.sort((x, y) => cmp(x[0], y[0])).map(([ip, n]) => [ip || 'unknown', n]));
-            out.push({
-              time: first.ts,
-              rule: 'smtp.send-burst',
-              severity: 'medium',
-              account,
-              ip: topIp || null,
-              source: first.source,
-              message: `${account} submitted ${count} messages on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC), ${topCount} of them from ${topIp || 'an unknown address'}; busiest baseline day ${top}`,
-              evidence: { messages: count, limit, baselineBusiestDay: top, bySource: breakdown },
-            });
-          }
-          // Window recipients are judged once every baseline domain is known.
-          const [d0, d1] = windowDomains.range(domainOrder, cell);
-          const fresh: Array<[string, Mark]> = [];
-          for (let k = d0; k < d1; k++) {
-            const pair = domainOrder[k]!;
-            const domain = windowDomains.second(pair);
-            if (baselineDomains.find(id, domain) < 0) fresh.push([domains.value(domain), domainFirst.get(pair)]);
-          }
-          const freshCount = Math.min(fresh.length, MAX_DOMAINS);
-          if (freshCount < o.minNewDomains || burst) continue;
-          let first = fresh[0]![1];
-          for (const [, m] of fresh) if (isEarlier(m.ts, m.source, first.ts, first.source)) first = m;
+        for (let p = 0; p < PARTITIONS; p++) {
+          const submits = windowSubmits.partition(p);
+          const deliveries = windowDeliveries.partition(p);
+          if (submits || deliveries) judgePartition(p, submits, deliveries, out);
+        }
+        return out;
+      },
+    };
+
+    /** One partition's accounts: the baseline replayed, then each window day judged against it. */
+    function judgePartition(p: number, submits: RecordPartition | undefined, deliveries: RecordPartition | undefined, out: Finding[]): void {
+      const busiest = new Map<number, number>();
+      const base = baselineSubmits.partition(p);
+      if (base) {
+        const days = new PairTable();
+        const count = new IdColumn((n) => new Uint32Array(n));
+        for (let r = 0; r < base.count; r++) {
+          const id = base.i32[r * 2]!;
+          const cell = days.index(id, base.i32[r * 2 + 1]!);
+          count.add(cell, 1);
+          // Day counts only grow, so the largest running count is the busiest day.
+          if (count.get(cell) > (busiest.get(id) ?? 0)) busiest.set(id, count.get(cell));
+        }
+      }
+      const baselineDomains = new PairTable();
+      const sent = baselineDomainsSent.partition(p);
+      for (let r = 0; r < (sent?.count ?? 0); r++) indexUpTo(baselineDomains, baselineDomainCount, MAX_DOMAINS, sent!.i32[r * 2]!, sent!.i32[r * 2 + 1]!);
+      /** (account, day) of the window; its cells index the next tables. */
+      const windowDays = new PairTable();
+      /** (window day, IP id + 1, 0 for none): submissions, and each source's first one. */
+      const sources = new PairTable();
+      const sourceCount = new IdColumn((n) => new Uint32Array(n));
+      const sourceFirst = new MarkColumns(ips);
+      const sourcesPerDay = new IdColumn((n) => new Uint32Array(n));
+      for (let r = 0; r < (submits?.count ?? 0); r++) {
+        const { f64, i32 } = submits!;
+        const ts = f64[r * 3]!;
+        const ip = i32[r * 6 + 3]!;
+        const cell = windowDays.index(i32[r * 6 + 2]!, Math.floor(ts / DAY));
+        const src = indexUpTo(sources, sourcesPerDay, MAX_SOURCES, cell, ip + 1);
+        if (src < 0) continue;
+        sourceCount.add(src, 1);
+        sourceFirst.offerAt(src, ts, ip, files.get(i32[r * 6 + 4]!), i32[r * 6 + 5]! >>> 0);
+      }
+      /** (window day, domain id): the first delivery to each domain, judged against the baseline below. */
+      const windowDomains = new PairTable();
+      const domainFirst = new MarkColumns(ips);
+      const domainsPerDay = new IdColumn((n) => new Uint32Array(n));
+      for (let r = 0; r < (deliveries?.count ?? 0); r++) {
+        const { f64, i32 } = deliveries!;
+        const ts = f64[r * 4]!;
+        const cell = windowDays.index(i32[r * 8 + 2]!, Math.floor(ts / DAY));
+        // Room for the baseline's domains and MAX_DOMAINS new ones.
+        const seen = indexUpTo(windowDomains, domainsPerDay, 2 * MAX_DOMAINS, cell, i32[r * 8 + 3]!);
+        if (seen >= 0) domainFirst.offerAt(seen, ts, i32[r * 8 + 4]!, files.get(i32[r * 8 + 5]!), i32[r * 8 + 6]! >>> 0);
+      }
+      const sourceOrder = sources.sorted();
+      const domainOrder = windowDomains.sorted();
+      const dayOrder = windowDays.sorted();
+      for (const cell of dayOrder) {
+        const id = windowDays.first(cell);
+        const day = windowDays.second(cell);
+        const account = accounts.value(id);
+        const top = busiest.get(id) ?? 0;
+        const limit = Math.max(o.minMessages, o.factor * top);
+        const [s0, s1] = sources.range(sourceOrder, cell);
+        const bySource: Array<[string, number, number]> = [];
+        let count = 0;
+        for (let k = s0; k < s1; k++) {
+          const src = sourceOrder[k]!;
+          const ip = sources.second(src);
+          bySource.push([ip === 0 ? '' : ips.value(ip - 1), sourceCount.get(src), src]);
+          count += sourceCount.get(src);
+        }
+        const burst = count > 0 && count >= limit;
+        if (burst) {
+          // The burst is attributed to its busiest source, not to whoever sent first that day.
+          const [topIp, topCount, topCell] = [...bySource].sort((x, y) => y[1] - x[1] || cmp(x[0], y[0]))[0]!;
+          const first = sourceFirst.get(topCell);
+          const breakdown = Object.fromEntries(bySource.sort((x, y) => cmp(x[0], y[0])).map(([ip, n]) => [ip || 'unknown', n]));
           out.push({
             time: first.ts,
             rule: 'smtp.send-burst',
             severity: 'medium',
             account,
-            ip: first.ip ?? null,
+            ip: topIp || null,
             source: first.source,
-            message: `${account} sent to ${freshCount} recipient domains never used in its baseline`,
-            evidence: { newDomains: freshCount, threshold: o.minNewDomains, sample: fresh.map(([domain]) => domain).sort().slice(0, 10) },
+            message: `${account} submitted ${count} messages on ${new Date(day * DAY).toISOString().slice(0, 10)} (UTC), ${topCount} of them from ${topIp || 'an unknown address'}; busiest baseline day ${top}`,
+            evidence: { messages: count, limit, baselineBusiestDay: top, bySource: breakdown },
           });
         }
-        return out;
-      },
-    };
+        // Window recipients are judged once every baseline domain is known.
+        const [d0, d1] = windowDomains.range(domainOrder, cell);
+        const fresh: Array<[string, Mark]> = [];
+        for (let k = d0; k < d1; k++) {
+          const pair = domainOrder[k]!;
+          const domain = windowDomains.second(pair);
+          if (baselineDomains.find(id, domain) < 0) fresh.push([domains.value(domain), domainFirst.get(pair)]);
+        }
+        const freshCount = Math.min(fresh.length, MAX_DOMAINS);
+        if (freshCount < o.minNewDomains || burst) continue;
+        let first = fresh[0]![1];
+        for (const [, m] of fresh) if (isEarlier(m.ts, m.source, first.ts, first.source)) first = m;
+        out.push({
+          time: first.ts,
+          rule: 'smtp.send-burst',
+          severity: 'medium',
+          account,
+          ip: first.ip ?? null,
+          source: first.source,
+          message: `${account} sent to ${freshCount} recipient domains never used in its baseline`,
+          evidence: { newDomains: freshCount, threshold: o.minNewDomains, sample: fresh.map(([domain]) => domain).sort().slice(0, 10) },
+        });
+      }
+    }
   },
 });
 
