@@ -43,12 +43,23 @@ export class SpillArea {
   private dir: string | undefined;
   private readonly stores: AccountRecords[] = [];
   private held = 0;
+  private written = 0;
   private disposed = false;
   private readonly onExit = (): void => this.dispose();
 
   constructor(options: SpillOptions = {}) {
     this.chosen = options.dir;
     this.memoryBytes = options.memoryBytes ?? DEFAULT_SPILL_MEMORY;
+  }
+
+  /** Bytes of records written to disk so far. */
+  get spilledBytes(): number {
+    return this.written;
+  }
+
+  /** Counted by the stores as they write. */
+  wrote(bytes: number): void {
+    this.written += bytes;
   }
 
   /** The directory, once a store has written to it. */
@@ -166,6 +177,7 @@ export class AccountRecords {
       } finally {
         if (fd !== undefined) closeSync(fd);
       }
+      this.area.wrote(bytes.length);
       this.onDisk[p]! += n;
       this.inMemory[p] = 0;
       // Memory is given back: the next records may belong to other partitions.
