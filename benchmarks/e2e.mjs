@@ -8,7 +8,7 @@
  *   node benchmarks/e2e.mjs --accounts 200000 --days 2          # generates the archive first
  *   node benchmarks/e2e.mjs --archive DIR                       # an existing archive
  *   options: --runs N (best of N, default 1), --pflogsumm, --no-state, --json, --keep,
- *            --workers N / --concurrency N / --max-keys N (passed to mxray scan)
+ *            --workers N / --concurrency N / --max-keys N / --spill-memory MiB (passed to mxray scan)
  *
  * Times are wall clock on a warm page cache (each input is read once before timing). The line
  * counts of the ceiling and of mxray must agree, or the run fails: a benchmark of a scan that
@@ -40,6 +40,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
     workers: { type: 'string' },
     'max-keys': { type: 'string' },
+    'spill-memory': { type: 'string' },
     pflogsumm: { type: 'boolean', default: false },
     state: { type: 'boolean', default: true },
     json: { type: 'boolean', default: false },
@@ -86,7 +87,7 @@ try {
   }
 
   // mxray scan, with everything on (report, activity, checkpoints), as a responder runs it.
-  const scanArgs = (out, inputs) => [CLI, 'scan', ...inputs, '--out', out, '--force', '--json', ...(values.concurrency ? ['-j', values.concurrency] : []), '-w', String(workers), ...(values['max-keys'] ? ['--max-keys', values['max-keys']] : [])];
+  const scanArgs = (out, inputs) => [CLI, 'scan', ...inputs, '--out', out, '--force', '--json', ...(values.concurrency ? ['-j', values.concurrency] : []), '-w', String(workers), ...(values['max-keys'] ? ['--max-keys', values['max-keys']] : []), ...(values['spill-memory'] ? ['--spill-memory', values['spill-memory']] : [])];
   const mx = await bestOf(runs, () => timedWithRss(process.execPath, scanArgs(path.join(work, 'out'), [archive])));
   const summary = JSON.parse(mx.stdout);
   const mxLines = summary.totals?.lines ?? summary.lines;
@@ -96,7 +97,7 @@ try {
 
   let state;
   if (values.state) {
-    const probe = await timed(process.execPath, ['--expose-gc', PROBE, archive, ...(values['max-keys'] ? ['--max-keys', values['max-keys']] : [])]);
+    const probe = await timed(process.execPath, ['--expose-gc', PROBE, archive, ...(values['max-keys'] ? ['--max-keys', values['max-keys']] : []), ...(values['spill-memory'] ? ['--spill-memory', values['spill-memory']] : [])]);
     state = JSON.parse(probe.stdout.trim().split('\n').pop());
   }
 

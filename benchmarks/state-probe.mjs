@@ -2,7 +2,7 @@
 /**
  * Bytes of scan state per account: heap in use (after a full GC) once every file has been read,
  * minus the heap before the first file, divided by the accounts seen. Run with --expose-gc:
- *   node --expose-gc benchmarks/state-probe.mjs ARCHIVE_DIR [--max-keys N]
+ *   node --expose-gc benchmarks/state-probe.mjs ARCHIVE_DIR [--max-keys N] [--spill-memory MiB]
  * Prints one JSON line.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +17,8 @@ if (typeof globalThis.gc !== 'function') {
 const archive = process.argv[2];
 const keysAt = process.argv.indexOf('--max-keys');
 const maxKeys = keysAt > 0 ? Number(process.argv[keysAt + 1]) : undefined;
+const spillAt = process.argv.indexOf('--spill-memory');
+const spillMiB = spillAt > 0 ? Number(process.argv[spillAt + 1]) : undefined;
 if (!archive) {
   console.error('usage: node --expose-gc benchmarks/state-probe.mjs ARCHIVE_DIR');
   process.exit(2);
@@ -37,6 +39,7 @@ try {
     force: true,
     report: false,
     ...(maxKeys && { maxKeys }),
+    ...(spillMiB && { detection: { spill: { memoryBytes: spillMiB * 1024 * 1024 } } }),
     onProgress(p) {
       // Called after each file; the last call comes when every event has been observed.
       before ??= heap();
