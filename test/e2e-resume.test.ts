@@ -1,7 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,19 +9,13 @@ import { scan, scanToDirectory, type Manifest } from '@mxray/core';
 import { main } from '@mxray/cli';
 import { SAMPLES } from './helpers/corpus.js';
 import { captureIo } from './helpers/cli-io.js';
+import { outputHashes, sha256 } from './helpers/output-hashes.js';
 
 let work: string;
 let evidence: string;
 let reference: string;
 
-const sha256 = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
 const manifestOf = async (dir: string): Promise<Manifest> => JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
-
-/** Hash of every output file, by name. */
-async function outputHashes(dir: string): Promise<Record<string, string>> {
-  const names = (await fg('**', { cwd: dir, dot: true })).sort();
-  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await sha256(path.join(dir, n))] as const)));
-}
 
 beforeAll(async () => {
   process.env.SOURCE_DATE_EPOCH = '1722643200';

@@ -4,22 +4,15 @@
  * must never be written inside the evidence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import fg from 'fast-glob';
 import { scanToDirectory, SpillArea } from '@mxray/core';
 import { writeEvidence } from './helpers/corpus.js';
+import { outputHashes } from './helpers/output-hashes.js';
 
 let work: string;
 let evidence: string;
-
-async function outputHashes(dir: string): Promise<Record<string, string>> {
-  const names = (await fg('**', { cwd: dir, dot: true })).sort();
-  const hash = async (n: string): Promise<string> => createHash('sha256').update(await readFile(path.join(dir, n))).digest('hex');
-  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await hash(n)] as const)));
-}
 
 beforeAll(async () => {
   process.env.SOURCE_DATE_EPOCH = '1722643200';
@@ -45,6 +38,16 @@ describe('spilling growing state to disk', () => {
     for (const rule of ['auth.ioc-source', 'auth.new-source', 'access.mass-download', 'smtp.send-burst']) expect(rules).toContain(rule);
     expect(await outputHashes(spilled)).toEqual(await outputHashes(kept));
     expect((await readdir(spilled)).filter((n) => n.startsWith('.mxray-spill-'))).toEqual([]);
+  });
+
+  it('fails with a write error, and leaves no manifest, when the spill cannot be written', async () => {
+    const out = path.join(work, 'unwritable');
+    const notADirectory = path.join(work, 'a-file');
+    await writeFile(notADirectory, 'not a directory\n');
+    await expect(
+      scanToDirectory({ paths: [evidence], out, detection: { geo: false, spill: { dir: notADirectory, memoryBytes: 512 } } }),
+    ).rejects.toMatchObject({ code: 'MXRAY_WRITE_FAILED' });
+    expect(await readdir(out)).not.toContain('manifest.json');
   });
 
   it('refuses a spill directory inside the evidence', async () => {

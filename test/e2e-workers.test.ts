@@ -3,23 +3,16 @@
  * a scan on one thread, whatever the number of workers, for clean, corrupt and interrupted input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import fg from 'fast-glob';
 import { scan, scanToDirectory, type Manifest } from '@mxray/core';
 import { writeEvidence } from './helpers/corpus.js';
+import { outputHashes } from './helpers/output-hashes.js';
 
 let work: string;
 let evidence: string;
 const BIG = 'mx07-maillog-20240805';
-
-async function outputHashes(dir: string): Promise<Record<string, string>> {
-  const names = (await fg('**', { cwd: dir, dot: true })).sort();
-  const hash = async (n: string): Promise<string> => createHash('sha256').update(await readFile(path.join(dir, n))).digest('hex');
-  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await hash(n)] as const)));
-}
 
 beforeAll(async () => {
   process.env.SOURCE_DATE_EPOCH = '1722643200';
