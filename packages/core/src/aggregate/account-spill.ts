@@ -39,7 +39,8 @@ export interface SpillOptions {
 /** The spill directory of one scan and the memory budget its stores share. */
 export class SpillArea {
   readonly memoryBytes: number;
-  private readonly chosen: string | undefined;
+  /** The folder the spill directory is made in, when one was given. */
+  readonly folder: string | undefined;
   private dir: string | undefined;
   private readonly stores: AccountRecords[] = [];
   private held = 0;
@@ -48,7 +49,7 @@ export class SpillArea {
   private readonly onExit = (): void => this.dispose();
 
   constructor(options: SpillOptions = {}) {
-    this.chosen = options.dir;
+    this.folder = options.dir;
     this.memoryBytes = options.memoryBytes ?? DEFAULT_SPILL_MEMORY;
   }
 
@@ -71,7 +72,7 @@ export class SpillArea {
   fileOf(store: string, partition: number): string {
     if (this.disposed) throw new MxrayError('MXRAY_SPILL_DISPOSED', `spilled records of ${store} were read after the scan removed them`);
     if (this.dir === undefined) {
-      const parent = this.chosen ?? tmpdir();
+      const parent = this.folder ?? tmpdir();
       try {
         mkdirSync(parent, { recursive: true });
         this.dir = mkdtempSync(path.join(parent, SPILL_PREFIX));

@@ -97,12 +97,11 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   const volume = new EventVolume();
   await events?.start();
   await activity.start();
-  // Logins and sessions past the memory budget go to a spill directory in --out (or where the
-  // caller says), removed when detection ends.
+  // Logins, sessions and messages past the memory budget go to a spill directory in --out (or
+  // where the caller says), removed when detection ends.
   const given = options.detection?.spill;
-  if (given !== undefined && !(given instanceof SpillArea) && given.dir !== undefined) {
-    await refuseInsideInputs(path.resolve(cwd, given.dir), options.paths, cwd, `the spill directory ${given.dir}`);
-  }
+  const folder = given instanceof SpillArea ? given.folder : given?.dir;
+  if (folder !== undefined) await refuseInsideInputs(path.resolve(cwd, folder), options.paths, cwd, `the spill directory ${folder}`);
   const spill = given instanceof SpillArea ? given : new SpillArea({ ...given, dir: path.resolve(cwd, given?.dir ?? out) });
   const detection = await createDetection(resolved.window, { ...options.detection, limits: resolved.limits, identities: resolved.identities, spill });
   const checkpoints = options.checkpoints === false && !options.resume ? undefined : new CheckpointStore(out);
