@@ -137,8 +137,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--json', 'print the summary as JSON on stdout')
     .option('--resume', 'continue the interrupted scan in --out from its checkpoints (same paths and time options)')
     .option('--max-keys <n>', 'most accounts or IPs one per-key structure holds; past it the least useful are evicted and reported', integer('--max-keys', 100, 1e9), 2_000_000)
-    .option('--spill-memory <MiB>', 'logins and sessions kept in memory before they go to disk (memory then stays flat however many days are scanned)', integer('--spill-memory', 1, 1 << 20), 128)
-    .option('--spill-dir <dir>', 'folder for the spill directory of logins and sessions past --spill-memory (default --out; the spill directory is removed at the end)')
+    .option('--spill-memory <MiB>', 'logins, sessions and messages kept in memory before they go to disk (past it, more days of log no longer add them to memory)', integer('--spill-memory', 1, 1 << 20), 128)
+    .option('--spill-dir <dir>', 'folder for the spill directory (default --out; the spill directory is removed at the end; refused inside an input)')
     .option('--no-checkpoints', 'keep no per-file checkpoints (saves disk; an interrupted scan then starts over)')
     .addOption(
       new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity')
