@@ -38,18 +38,21 @@ const row = fc.tuple(fc.nat(2000), fc.double({ noNaN: true }), fc.integer({ min:
 
 describe('AccountRecords', () => {
   it('gives back every record, in its account partition and in append order, whether it stayed in memory or went to disk', () => {
+    // One folder for every run: a run's spill directory is made in it, and the folder goes at the end.
+    const dir = folder();
     fc.assert(
       fc.property(fc.array(row, { maxLength: 1000, size: 'max' }), fc.integer({ min: 512, max: 8192 }), (rows, budget) => {
-        const dir = folder();
         const inMemory = roundTrip(new SpillArea({ dir, memoryBytes: 1 << 30 }), rows);
         const spilling = new SpillArea({ dir, memoryBytes: budget });
-        const spilled = roundTrip(spilling, rows);
-        expect(spilled).toEqual(inMemory);
+        try {
+          expect(roundTrip(spilling, rows)).toEqual(inMemory);
+        } finally {
+          spilling.dispose();
+        }
         for (let p = 0; p < PARTITIONS; p++) {
           expect(inMemory[p]!.every(([account]) => account % PARTITIONS === p)).toBe(true);
           expect(inMemory[p]).toEqual(rows.filter(([account]) => account % PARTITIONS === p).map((r) => [...r]));
         }
-        spilling.dispose();
       }),
       { numRuns: 25, endOnFailure: true },
     );

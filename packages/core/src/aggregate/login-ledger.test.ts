@@ -71,15 +71,18 @@ describe('LoginLedger webmail tie', () => {
     }
     const inMemory = ledgerOf(events);
     const spill = new SpillArea({ memoryBytes: 256 });
-    const spilled = ledgerOf(events, spill);
-    const sorted = (l: LoginLedger) => [...l.byAccount()].sort(([a], [b]) => (a < b ? -1 : 1));
-    const expected = sorted(inMemory);
-    expect(expected).toHaveLength(300);
-    expect(expected.some(([, logins]) => logins.some((l) => l.via === 'webmail' && l.tie === 'exact'))).toBe(true);
-    expect(spill.directory).toBeDefined();
-    expect(sorted(spilled)).toEqual(expected);
-    expect([...spilled.webmailHosts()]).toEqual([...inMemory.webmailHosts()]);
-    expect(spilled.loginsOf('u7@example.jp')).toEqual(inMemory.loginsOf('u7@example.jp'));
-    spill.dispose();
+    try {
+      const spilled = ledgerOf(events, spill);
+      const sorted = (l: LoginLedger) => [...l.byAccount()].sort(([a], [b]) => (a < b ? -1 : 1));
+      const expected = sorted(inMemory);
+      expect(expected).toHaveLength(300);
+      expect(expected.some(([, logins]) => logins.some((l) => l.via === 'webmail' && l.tie === 'exact'))).toBe(true);
+      expect(spill.directory).toBeDefined();
+      expect(sorted(spilled)).toEqual(expected);
+      expect([...spilled.webmailHosts()]).toEqual([...inMemory.webmailHosts()]);
+      expect(spilled.loginsOf('u7@example.jp')).toEqual(inMemory.loginsOf('u7@example.jp'));
+    } finally {
+      spill.dispose();
+    }
   });
 });
