@@ -74,4 +74,21 @@ describe('AccountRecords', () => {
     expect(existsSync(dir)).toBe(true);
     expect(() => store.partition(1)).toThrow(expect.objectContaining({ code: 'MXRAY_SPILL_DISPOSED' }));
   });
+
+  it('keeps two stores of the same name in one area apart', () => {
+    const area = new SpillArea({ dir: folder(), memoryBytes: 64 });
+    const a = new AccountRecords(area, 'logins', 2);
+    const b = new AccountRecords(area, 'logins', 2);
+    for (let i = 0; i < 40; i++) {
+      a.i32[0] = i;
+      a.append(0);
+      b.i32[0] = -i;
+      b.append(0);
+    }
+    expect(area.spilledBytes).toBeGreaterThan(0);
+    const values = (s: AccountRecords): number[] => Array.from({ length: 40 }, (_, r) => s.partition(0)!.i32[r * 2]!);
+    expect(values(a)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(values(b)).toEqual(Array.from({ length: 40 }, (_, i) => -i + 0));
+    area.dispose();
+  });
 });

@@ -58,18 +58,43 @@ export class SpillArea {
     return this.written;
   }
 
-  /** Counted by the stores as they write. */
-  wrote(bytes: number): void {
-    this.written += bytes;
-  }
-
   /** The directory, once a store has written to it. */
   get directory(): string | undefined {
     return this.dir;
   }
 
+  /** Appends a store's partition to its file. */
+  write(store: string, partition: number, bytes: Uint8Array): void {
+    const file = this.fileOf(store, partition);
+    let fd: number | undefined;
+    try {
+      fd = openSync(file, 'a');
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    } catch (cause) {
+      throw new MxrayError('MXRAY_WRITE_FAILED', `cannot write spilled records to ${file}`, { cause });
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    this.written += bytes.length;
+  }
+
+  /** Reads the start of a store's partition file into `into`, filling it. */
+  read(store: string, partition: number, into: Uint8Array): void {
+    const file = this.fileOf(store, partition);
+    const fd = openSync(file, 'r');
+    try {
+      for (let off = 0; off < into.length; ) {
+        const got = readSync(fd, into, off, into.length - off, off);
+        if (got === 0) throw new MxrayError('MXRAY_WRITE_FAILED', `spilled records in ${file} end early`);
+        off += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** Files are named by store and partition; the directory is made on the first write. */
-  fileOf(store: string, partition: number): string {
+  private fileOf(store: string, partition: number): string {
     if (this.disposed) throw new MxrayError('MXRAY_SPILL_DISPOSED', `spilled records of ${store} were read after the scan removed them`);
     if (this.dir === undefined) {
       const parent = this.folder ?? tmpdir();
@@ -85,8 +110,10 @@ export class SpillArea {
     return path.join(this.dir, `${store}.${partition}`);
   }
 
-  register(store: AccountRecords): void {
+  /** A store joins the budget; its files get a name no other store of the area has (two engines may share a context). */
+  register(store: AccountRecords, name: string): string {
     this.stores.push(store);
+    return `${this.stores.length}-${name}`;
   }
 
   /** Called by a store for each record it keeps: past the budget, every store writes out. */
@@ -125,15 +152,17 @@ export class AccountRecords {
   private readonly onDisk = new Float64Array(PARTITIONS);
   private records = 0;
 
+  private readonly name: string;
+
   constructor(
     private readonly area: SpillArea,
-    private readonly name: string,
+    name: string,
     readonly words: number,
   ) {
     if (words < 2 || words % 2 !== 0) throw new RangeError('a record is an even number of words');
     this.i32 = new Int32Array(words);
     this.f64 = new Float64Array(this.i32.buffer);
-    area.register(this);
+    this.name = area.register(this, name);
   }
 
   get size(): number {
@@ -167,18 +196,7 @@ export class AccountRecords {
     for (let p = 0; p < PARTITIONS; p++) {
       const n = this.inMemory[p]!;
       if (n === 0) continue;
-      const file = this.area.fileOf(this.name, p);
-      const bytes = new Uint8Array(this.memory[p]!.buffer, 0, n * this.words * 4);
-      let fd: number | undefined;
-      try {
-        fd = openSync(file, 'a');
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-      } catch (cause) {
-        throw new MxrayError('MXRAY_WRITE_FAILED', `cannot write spilled records to ${file}`, { cause });
-      } finally {
-        if (fd !== undefined) closeSync(fd);
-      }
-      this.area.wrote(bytes.length);
+      this.area.write(this.name, p, new Uint8Array(this.memory[p]!.buffer, 0, n * this.words * 4));
       this.onDisk[p]! += n;
       this.inMemory[p] = 0;
       // Memory is given back: the next records may belong to other partitions.
@@ -198,18 +216,7 @@ export class AccountRecords {
       return { count, words: w, i32, f64: new Float64Array(i32.buffer, 0, (mem * w) / 2) };
     }
     const i32 = new Int32Array(count * w);
-    const file = this.area.fileOf(this.name, p);
-    const bytes = new Uint8Array(i32.buffer, 0, disk * w * 4);
-    const fd = openSync(file, 'r');
-    try {
-      for (let off = 0; off < bytes.length; ) {
-        const got = readSync(fd, bytes, off, bytes.length - off, off);
-        if (got === 0) throw new MxrayError('MXRAY_WRITE_FAILED', `spilled records in ${file} end early`);
-        off += got;
-      }
-    } finally {
-      closeSync(fd);
-    }
+    this.area.read(this.name, p, new Uint8Array(i32.buffer, 0, disk * w * 4));
     if (mem > 0) i32.set(this.memory[p]!.subarray(0, mem * w), disk * w);
     return { count, words: w, i32, f64: new Float64Array(i32.buffer) };
   }
