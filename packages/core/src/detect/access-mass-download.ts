@@ -99,13 +99,13 @@ export const accessMassDownload = defineDetector({
       const windowDays = new PairTable();
       const windowBytes = new IdColumn((n) => new Float64Array(n));
       /** Each window day's first session: its time, client and line. */
-      const windowFirst = new MarkColumns(ips);
+      const windowFirst = new MarkColumns(ips, files);
       for (let r = 0; r < win.count; r++) {
         const ts = win.f64[r * 4]!;
         const id = win.i32[r * 8 + 4]!;
         const cell = windowDays.index(id, Math.floor(ts / DAY));
         windowBytes.add(cell, win.f64[r * 4 + 1]!);
-        windowFirst.offerAt(cell, ts, win.i32[r * 8 + 5]!, files.get(win.i32[r * 8 + 6]!), win.i32[r * 8 + 7]! >>> 0);
+        windowFirst.offer(cell, ts, win.i32[r * 8 + 5]!, win.i32[r * 8 + 6]!, win.i32[r * 8 + 7]! >>> 0);
       }
       const order = windowDays.sorted();
       for (let k = 0; k < order.length; ) {

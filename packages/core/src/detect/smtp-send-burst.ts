@@ -128,7 +128,7 @@ export const smtpSendBurst = defineDetector({
       /** (window day, IP id + 1, 0 for none): submissions, and each source's first one. */
       const sources = new PairTable();
       const sourceCount = new IdColumn((n) => new Uint32Array(n));
-      const sourceFirst = new MarkColumns(ips);
+      const sourceFirst = new MarkColumns(ips, files);
       const sourcesPerDay = new IdColumn((n) => new Uint32Array(n));
       for (let r = 0; r < (submits?.count ?? 0); r++) {
         const { f64, i32 } = submits!;
@@ -138,11 +138,11 @@ export const smtpSendBurst = defineDetector({
         const src = indexUpTo(sources, sourcesPerDay, MAX_SOURCES, cell, ip + 1);
         if (src < 0) continue;
         sourceCount.add(src, 1);
-        sourceFirst.offerAt(src, ts, ip, files.get(i32[r * 6 + 4]!), i32[r * 6 + 5]! >>> 0);
+        sourceFirst.offer(src, ts, ip, i32[r * 6 + 4]!, i32[r * 6 + 5]! >>> 0);
       }
       /** (window day, domain id): the first delivery to each domain, judged against the baseline below. */
       const windowDomains = new PairTable();
-      const domainFirst = new MarkColumns(ips);
+      const domainFirst = new MarkColumns(ips, files);
       const domainsPerDay = new IdColumn((n) => new Uint32Array(n));
       for (let r = 0; r < (deliveries?.count ?? 0); r++) {
         const { f64, i32 } = deliveries!;
@@ -150,7 +150,7 @@ export const smtpSendBurst = defineDetector({
         const cell = windowDays.index(i32[r * 8 + 2]!, Math.floor(ts / DAY));
         // Room for the baseline's domains and MAX_DOMAINS new ones.
         const seen = indexUpTo(windowDomains, domainsPerDay, 2 * MAX_DOMAINS, cell, i32[r * 8 + 3]!);
-        if (seen >= 0) domainFirst.offerAt(seen, ts, i32[r * 8 + 4]!, files.get(i32[r * 8 + 5]!), i32[r * 8 + 6]! >>> 0);
+        if (seen >= 0) domainFirst.offer(seen, ts, i32[r * 8 + 4]!, i32[r * 8 + 5]!, i32[r * 8 + 6]! >>> 0);
       }
       const sourceOrder = sources.sorted();
       const domainOrder = windowDomains.sorted();
