@@ -37,8 +37,9 @@ export interface DetectionSettings {
   /** The scan's identity tables (a scan passes its own, so state shares its ids); default new ones. */
   identities?: Identities;
   /**
-   * Where logins, sessions and messages go once they pass a memory budget (default 128 MiB, in a new
-   * directory of the OS temp dir; scanToDirectory makes it in --out). Removed when finish ends.
+   * Where logins, sessions and messages go once they pass a memory budget (default 128 MiB, in
+   * a new directory of the OS temp dir; scanToDirectory makes it in --out). Removed when finish
+   * ends.
    */
   spill?: SpillArea | SpillOptions;
 }
