@@ -1,15 +1,17 @@
 /**
  * auth.bruteforce: many failed logins on one account shortly before a successful one.
  * Reference points: Chainsaw's rule fires on more than 5 failures per account; Timesketch's
- * analyzer on 20 or more from one IP in the hour before a success. Failures are counted in
- * 10-minute buckets (bounded memory whatever the attack rate), and the success window is the
- * `windowMinutes` before the login, rounded out to whole buckets.
+ * analyzer on 20 or more from one IP in the hour before a success. Failures are kept as records
+ * (on disk past the scan's spill budget) and counted in 10-minute buckets at the end, one account
+ * partition at a time; the success window is the `windowMinutes` before the login, rounded out
+ * to whole buckets.
  */
 import { isEarlier, type Finding } from './finding.js';
 import { defineDetector } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';
 import { SparseCounts } from '../aggregate/sparse-counts.js';
 import type { Login } from '../aggregate/login-ledger.js';
+import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
 
 const BUCKET_MS = 10 * 60_000;
 
@@ -28,22 +30,38 @@ export const authBruteforce = defineDetector({
   kinds: ['auth.failure'],
   create(o, ctx) {
     const totals = ctx.limits.map<string, { attempts: number; first: number; source: Finding['source']; ip: string | null }>('auth.bruteforce accounts', (t) => t.attempts);
-    // Buckets live and die with their account's total.
-    const buckets = new Map<string, SparseCounts>();
+    const accounts = ctx.identities.accounts;
+    /**
+     * Failed attempts (account id, 10-minute bucket, attempts): they grow with days, so they are
+     * records, on disk past the scan's spill budget, added up one account partition at a time at
+     * the end.
+     */
+    const failures = new AccountRecords(ctx.spill, 'bruteforce-failures', 4);
+    /** Accounts the scan could not number (past --max-keys): their buckets live and die with their total. */
+    const unnumbered = new Map<string, SparseCounts>();
     return {
       observe(e) {
         if (e.phase !== 'window' || e.account === undefined || !countsAsAttempt(e)) return;
         if (e.ip !== undefined && ctx.trustedNets.has(e.ip)) return;
-        let b = buckets.get(e.account);
-        if (!b) buckets.set(e.account, (b = new SparseCounts()));
         const k = Math.floor(e.ts / BUCKET_MS);
         const n = e.attempts ?? 1;
-        b.add(k, n);
+        const id = accounts.id(e.account);
+        if (id >= 0) {
+          failures.i32[0] = id;
+          failures.i32[1] = k;
+          failures.i32[2] = n;
+          failures.append(id);
+        } else {
+          let b = unnumbered.get(e.account);
+          if (!b) unnumbered.set(e.account, (b = new SparseCounts()));
+          b.add(k, n);
+        }
         const t = totals.get(e.account);
         if (!t) {
+          const before = totals.size;
           totals.set(e.account, { attempts: n, first: e.ts, source: e.source, ip: e.ip ?? null });
           // An eviction just dropped accounts from `totals`: drop their buckets too.
-          if (buckets.size > totals.size) for (const account of buckets.keys()) if (!totals.has(account)) buckets.delete(account);
+          if (totals.size <= before) for (const account of unnumbered.keys()) if (!totals.has(account)) unnumbered.delete(account);
         } else {
           t.attempts += n;
           if (isEarlier(e.ts, e.source, t.first, t.source)) Object.assign(t, { first: e.ts, source: e.source, ip: e.ip ?? null });
@@ -52,29 +70,39 @@ export const authBruteforce = defineDetector({
       finish(f) {
         const out: Finding[] = [];
         const span = Math.ceil((o.windowMinutes * 60_000) / BUCKET_MS);
-        // One pass over the ledger (an account's logins may be on disk: asking per account would
-        // read its partition once per account).
-        const hits = new Map<string, Login>();
-        if (buckets.size > 0) {
+        // One pass over the ledger, which gives accounts partition by partition: each partition's
+        // failures are added up once, when its first account comes.
+        const hits = new Map<string, { login: Login; failuresBefore: number }>();
+        let partition = -1;
+        let counted = new Map<number, SparseCounts>();
+        if (totals.size > 0) {
           for (const [account, logins] of f.logins.byAccount()) {
-            const b = buckets.get(account);
-            const hit = b && logins.find((l) => {
-              if (l.phase !== 'window') return false;
-              const k = Math.floor(l.ts / BUCKET_MS);
+            if (!totals.has(account)) continue;
+            const id = accounts.find(account);
+            if (id >= 0 && (id & (PARTITIONS - 1)) !== partition) {
+              partition = id & (PARTITIONS - 1);
+              counted = bucketsOf(failures.partition(partition));
+            }
+            const numbered = counted.get(id);
+            const other = unnumbered.get(account);
+            const before = (k: number): number => {
               let sum = 0;
-              for (let i = k - span; i <= k; i++) sum += b.get(i);
-              return sum >= o.minFailures;
-            });
-            if (hit) hits.set(account, hit);
+              for (let i = k - span; i <= k; i++) sum += (numbered?.get(i) ?? 0) + (other?.get(i) ?? 0);
+              return sum;
+            };
+            for (const l of logins) {
+              if (l.phase !== 'window') continue;
+              const sum = before(Math.floor(l.ts / BUCKET_MS));
+              if (sum < o.minFailures) continue;
+              hits.set(account, { login: l, failuresBefore: sum });
+              break;
+            }
           }
         }
-        for (const [account, b] of buckets) {
-          const hit = hits.get(account);
-          const total = totals.get(account)!;
-          if (hit) {
-            const k = Math.floor(hit.ts / BUCKET_MS);
-            let sum = 0;
-            for (let i = k - span; i <= k; i++) sum += b.get(i);
+        for (const [account, total] of totals) {
+          const found = hits.get(account);
+          if (found) {
+            const { login: hit, failuresBefore: sum } = found;
             out.push({
               time: hit.ts,
               rule: 'auth.bruteforce',
@@ -103,3 +131,15 @@ export const authBruteforce = defineDetector({
     };
   },
 });
+
+/** One partition's failure records as 10-minute buckets per account id. */
+function bucketsOf(part: RecordPartition | undefined): Map<number, SparseCounts> {
+  const out = new Map<number, SparseCounts>();
+  for (let r = 0; r < (part?.count ?? 0); r++) {
+    const id = part!.i32[r * 4]!;
+    let b = out.get(id);
+    if (!b) out.set(id, (b = new SparseCounts()));
+    b.add(part!.i32[r * 4 + 1]!, part!.i32[r * 4 + 2]!);
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SpillArea } from '../aggregate/account-spill.js';
 import { byRule, detect, failure, habits, login, logout, request, submit, DAY, HOUR } from '../../../../test/helpers/detection.js';
 
 const ATTACKER = '203.0.113.66';
@@ -99,6 +100,24 @@ describe('auth.spray and auth.bruteforce', () => {
       login(HOUR + 20 * 60_000, 'v@example.jp', '198.51.100.77'),
     ];
     expect(byRule(detect(events).findings, 'auth.bruteforce')).toMatchObject([{ severity: 'high', evidence: { failuresBefore: 12 } }]);
+  });
+
+  it('gives the same brute-force findings when failures and logins went to disk', () => {
+    const events = [];
+    for (let a = 0; a < 300; a++) {
+      const account = `b${a}@example.jp`;
+      const ip = `198.51.100.${a % 200}`;
+      // Every third account is brute-forced (12 failures, then a login), the others fail a few times.
+      const fails = a % 3 === 0 ? 12 : 1 + (a % 4);
+      for (let i = 0; i < fails; i++) events.push(failure(HOUR + a * 1000 + i * 60_000, account, ip));
+      events.push(login(HOUR + a * 1000 + 20 * 60_000, account, ip));
+    }
+    const spill = new SpillArea({ memoryBytes: 256 });
+    const inMemory = byRule(detect(events).findings, 'auth.bruteforce');
+    const spilled = byRule(detect(events, { spill }).findings, 'auth.bruteforce');
+    expect(inMemory).toHaveLength(100);
+    expect(spill.spilledBytes).toBeGreaterThan(0);
+    expect(spilled).toEqual(inMemory);
   });
 
   it('three failures before a success are not brute force', () => {
