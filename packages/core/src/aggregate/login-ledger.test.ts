@@ -85,4 +85,23 @@ describe('LoginLedger webmail tie', () => {
       spill.dispose();
     }
   });
+
+  it('ties a login to a POST across an hour boundary, the last hour partition to the first included', () => {
+    const HOUR = 3_600_000;
+    const hour = Math.floor(T / HOUR);
+    // An hour whose partition is the last (255): its POSTs and the next hour's logins meet across the wrap.
+    const edge = (hour - (hour % 256) + 255 + 1) * HOUR;
+    const later = edge + 256 * HOUR;
+    const events = [
+      // Back across the wrap: the POST in the last partition, the login 5 s later in the first.
+      { ...post('203.0.113.9', 1), ts: edge - 2000 },
+      { ...imapLogin('alice@example.jp', 10), ts: edge + 3000 },
+      // Forward across it: the login in the last partition, its POST 1.5 s later in the first.
+      { ...imapLogin('bob@example.jp', 11), ts: later - 500 },
+      { ...post('198.51.100.7', 2), ts: later + 1000 },
+    ];
+    const ledger = ledgerOf(events);
+    expect(ledger.loginsOf('alice@example.jp')).toMatchObject([{ via: 'webmail', tie: 'exact', ip: '203.0.113.9' }]);
+    expect(ledger.loginsOf('bob@example.jp')).toMatchObject([{ via: 'webmail', tie: 'exact', ip: '198.51.100.7' }]);
+  });
 });

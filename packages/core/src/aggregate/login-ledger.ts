@@ -22,7 +22,7 @@ import type { DetectionContext } from '../detect/context.js';
 import { isLoopback } from '../detect/nets.js';
 import { Interner } from './interner.js';
 import type { KeyTable } from './identities.js';
-import { float64Column, IdColumn, int32Column, uint32Column } from './growable-column.js';
+import { IdColumn, uint32Column } from './growable-column.js';
 import { AccountRecords, PARTITIONS, type RecordPartition } from './account-spill.js';
 
 export type TieConfidence = 'exact' | 'ambiguous' | 'none';
@@ -60,9 +60,12 @@ export class LoginLedger {
   private readonly files = new Interner();
   private readonly ipSeen = new IdColumn((n) => new Uint8Array(n));
   private readonly ledgerIps = uint32Column();
-  /** One record per successful login (ROW_WORDS words): time, account, IP, line, and file, phase and protocol packed. */
+  /** One record per successful login (ROW_WORDS words): time, account, IP, line, file/phase/protocol packed, number. */
   private readonly rows: AccountRecords;
-  private readonly posts = { ts: float64Column(), ip: int32Column() };
+  /** Logins that have an address, again, by hour: time, account, IP, phase, number. The tie reads them in time order. */
+  private readonly times: AccountRecords;
+  /** Login POSTs by hour: time, IP. */
+  private readonly posts: AccountRecords;
   private resolved?: Resolved;
 
   constructor(
@@ -72,18 +75,33 @@ export class LoginLedger {
     this.accounts = ctx.identities.accounts;
     this.ips = ctx.identities.ips;
     this.rows = new AccountRecords(ctx.spill, 'logins', ROW_WORDS);
+    this.times = new AccountRecords(ctx.spill, 'login-times', TIME_WORDS);
+    this.posts = new AccountRecords(ctx.spill, 'login-posts', 4);
   }
 
   observe(e: MailEvent): void {
     if (e.kind === 'auth.success' && e.account !== undefined) {
       const r = this.rows;
       const account = this.accounts.intern(e.account);
+      const ip = e.ip === undefined ? -1 : this.ipId(e.ip);
+      const phase = PHASES.indexOf(e.phase);
+      const number = r.size;
       r.f64[0] = e.ts;
       r.i32[2] = account;
-      r.i32[3] = e.ip === undefined ? -1 : this.ipId(e.ip);
+      r.i32[3] = ip;
       r.i32[4] = e.source.line;
-      r.i32[5] = (this.files.id(e.source.file) << 6) | (PHASES.indexOf(e.phase) << 4) | Math.max(0, PROTOCOLS.indexOf(e.protocol));
+      r.i32[5] = (this.files.id(e.source.file) << 6) | (phase << 4) | Math.max(0, PROTOCOLS.indexOf(e.protocol));
+      r.i32[6] = number;
       r.append(account);
+      if (ip >= 0) {
+        const t = this.times;
+        t.f64[0] = e.ts;
+        t.i32[2] = account;
+        t.i32[3] = ip;
+        t.i32[4] = phase;
+        t.i32[5] = number;
+        t.append(hourOf(e.ts));
+      }
       this.resolved = undefined;
     } else if (
       e.kind === 'http.request' &&
@@ -95,8 +113,9 @@ export class LoginLedger {
       e.status < 400 &&
       this.ctx.isLoginPath(e.path)
     ) {
-      this.posts.ts.push(e.ts);
-      this.posts.ip.push(this.ipId(e.ip));
+      this.posts.f64[0] = e.ts;
+      this.posts.i32[2] = this.ipId(e.ip);
+      this.posts.append(hourOf(e.ts));
       this.resolved = undefined;
     }
   }
@@ -131,11 +150,12 @@ export class LoginLedger {
     for (let p = 0; p < PARTITIONS; p++) {
       const part = this.rows.partition(p);
       if (!part) continue;
+      const ties = tiesOf(v.ties.partition(p));
       const { order, starts } = this.groupByAccount(part);
       for (let a = 0; a + 1 < starts.length; a++) {
         if (starts[a + 1] === starts[a]) continue;
         const id = a * PARTITIONS + p;
-        yield [this.accounts.value(id), this.logins(v, part, order.subarray(starts[a]!, starts[a + 1]!))];
+        yield [this.accounts.value(id), this.logins(v, ties, part, order.subarray(starts[a]!, starts[a + 1]!))];
       }
     }
   }
@@ -149,7 +169,7 @@ export class LoginLedger {
     const rows: number[] = [];
     for (let i = 0; i < part.count; i++) if (part.i32[i * ROW_WORDS + 2] === id) rows.push(i);
     const order = Int32Array.from(rows).sort(this.byTime(part));
-    return this.logins(v, part, order);
+    return this.logins(v, tiesOf(v.ties.partition(id & (PARTITIONS - 1))), part, order);
   }
 
   /** Row numbers grouped by account (a counting sort on the ids' partition-local numbers), each group in time order. */
@@ -180,7 +200,7 @@ export class LoginLedger {
   }
 
   /** The rows as logins, each with its client: its own address, or the webmail client through the tie. */
-  private logins(v: Resolved, part: RecordPartition, rows: Int32Array): Login[] {
+  private logins(v: Resolved, ties: Map<number, number>, part: RecordPartition, rows: Int32Array): Login[] {
     const { f64, i32 } = part;
     const out: Login[] = [];
     for (const i of rows) {
@@ -199,11 +219,12 @@ export class LoginLedger {
       if (protocol) login.protocol = protocol;
       let client = ip;
       if (ip >= 0 && v.hostIds.has(ip)) {
-        const t = v.tie(ts);
+        // Packed by resolve: client id + 1 (0 for none) times 4, plus the tie's code.
+        const t = ties.get(i32[at + 6]!)!;
         login.via = 'webmail';
         login.webmailHost = this.ips.value(ip);
-        login.tie = TIES[t.tie]!;
-        client = t.ip;
+        login.tie = TIES[t & 3]!;
+        client = Math.floor(t / 4) - 1;
       }
       if (client >= 0) login.ip = this.ips.value(client);
       out.push(login);
@@ -218,60 +239,18 @@ export class LoginLedger {
    */
   resolve(exclude: ReadonlySet<string> = new Set()): Resolved {
     if (this.resolved) return this.resolved;
-    // Login POSTs sorted by time, for the tie. Ties by address, not id: ids follow arrival order,
-    // which concurrency changes.
-    const posts = { ts: this.posts.ts.view(), ip: this.posts.ip.view() };
-    const postOrder = Array.from({ length: posts.ts.length }, (_, i) => i).sort(
-      (a, b) => posts.ts[a]! - posts.ts[b]! || compare(this.ips.value(posts.ip[a]!), this.ips.value(posts.ip[b]!)),
-    );
-    const postTs = postOrder.map((i) => posts.ts[i]!);
-    const postIp = postOrder.map((i) => posts.ip[i]!);
-    const tieMs = this.options.tieSeconds * 1000;
-
-    /** The client of a proxied login at `ts`: its IP id (or -1) and the tie's code in TIES. */
-    const tie = (ts: number): { ip: number; tie: number } => {
-      let lo = 0;
-      let hi = postTs.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (postTs[mid]! < ts - tieMs) lo = mid + 1;
-        else hi = mid;
-      }
-      const clients = new Set<number>();
-      let nearest = -1;
-      let nearestGap = Infinity;
-      for (let k = lo; k < postTs.length && postTs[k]! <= ts + 2000; k++) {
-        clients.add(postIp[k]!);
-        const gap = Math.abs(ts - postTs[k]!) + (postTs[k]! > ts ? 0.5 : 0);
-        if (gap < nearestGap) {
-          nearestGap = gap;
-          nearest = postIp[k]!;
-        }
-      }
-      if (clients.size === 0) return { ip: -1, tie: TIE_NONE };
-      return { ip: nearest, tie: clients.size === 1 ? TIE_EXACT : TIE_AMBIGUOUS };
-    };
-
     // Learn webmail hosts from the baseline.
     const baselineAccounts = new Map<number, Set<number>>();
     const baselineTied = new Map<number, { tied: number; total: number }>();
-    for (let p = 0; p < PARTITIONS; p++) {
-      const part = this.rows.partition(p);
-      if (!part) continue;
-      const { f64, i32 } = part;
-      for (let i = 0; i < part.count; i++) {
-        const at = i * ROW_WORDS;
-        const ip = i32[at + 3]!;
-        if (((i32[at + 5]! >> 4) & 3) !== 0 || ip < 0) continue;
-        let set = baselineAccounts.get(ip);
-        if (!set) baselineAccounts.set(ip, (set = new Set()));
-        if (set.size < this.options.learnMinAccounts) set.add(i32[at + 2]!);
-        let t = baselineTied.get(ip);
-        if (!t) baselineTied.set(ip, (t = { tied: 0, total: 0 }));
-        t.total++;
-        if (postTs.length > 0 && tie(f64[at / 2]!).tie !== TIE_NONE) t.tied++;
-      }
-    }
+    this.eachTie((ts, account, ip, phase) => phase === 0, (account, ip, number, tie) => {
+      let set = baselineAccounts.get(ip);
+      if (!set) baselineAccounts.set(ip, (set = new Set()));
+      if (set.size < this.options.learnMinAccounts) set.add(account);
+      let t = baselineTied.get(ip);
+      if (!t) baselineTied.set(ip, (t = { tied: 0, total: 0 }));
+      t.total++;
+      if (tie.tie !== TIE_NONE) t.tied++;
+    });
     const hosts = new Set<string>();
     const hostIds = new Set<number>();
     for (const ipId of this.ledgerIps.view()) {
@@ -291,25 +270,106 @@ export class LoginLedger {
         hostIds.add(ipId);
       }
     }
-    this.resolved = { hosts, hostIds, tie };
+    // The client of every login through a webmail host, by account like the logins themselves.
+    const ties = new AccountRecords(this.ctx.spill, 'login-ties', 2);
+    this.eachTie((ts, account, ip) => hostIds.has(ip), (account, ip, number, tie) => {
+      ties.i32[0] = number;
+      ties.i32[1] = (tie.ip + 1) * 4 + tie.tie;
+      ties.append(account);
+    });
+    this.resolved = { hosts, hostIds, ties };
     return this.resolved;
   }
+
+  /**
+   * The tie of each login that `wanted` picks: logins and login POSTs are read hour partition by
+   * hour partition, each partition's logins against the POSTs of its own and the neighbouring
+   * partitions (sorted by time, then address: ids follow arrival order, which concurrency changes).
+   */
+  private eachTie(
+    wanted: (ts: number, account: number, ip: number, phase: number) => boolean,
+    use: (account: number, ip: number, number: number, tie: { ip: number; tie: number }) => void,
+  ): void {
+    const tieMs = this.options.tieSeconds * 1000;
+    const back = Math.ceil(tieMs / HOUR);
+    for (let p = 0; p < PARTITIONS; p++) {
+      const logins = this.times.partition(p);
+      if (!logins) continue;
+      const near: Array<{ ts: number; ip: number }> = [];
+      // The hours from `back` before this partition's to the one after it (a POST may follow its login by 2 s).
+      for (let k = 0; k < Math.min(PARTITIONS, back + 2); k++) {
+        const posts = this.posts.partition((p - back + k) & (PARTITIONS - 1));
+        for (let r = 0; r < (posts?.count ?? 0); r++) near.push({ ts: posts!.f64[r * 2]!, ip: posts!.i32[r * 4 + 2]! });
+      }
+      near.sort((a, b) => a.ts - b.ts || compare(this.ips.value(a.ip), this.ips.value(b.ip)));
+      const postTs = near.map((x) => x.ts);
+      const postIp = near.map((x) => x.ip);
+      const { f64, i32 } = logins;
+      for (let r = 0; r < logins.count; r++) {
+        const at = r * TIME_WORDS;
+        const ts = f64[at / 2]!;
+        const account = i32[at + 2]!;
+        const ip = i32[at + 3]!;
+        if (!wanted(ts, account, ip, i32[at + 4]!)) continue;
+        use(account, ip, i32[at + 5]!, postTs.length === 0 ? NO_TIE : tieAt(postTs, postIp, ts, tieMs));
+      }
+    }
+  }
 }
+
+const NO_TIE = { ip: -1, tie: 3 };
+
+/** The client of a proxied login at `ts` among sorted POSTs: its IP id (or -1) and the tie's code in TIES. */
+function tieAt(postTs: readonly number[], postIp: readonly number[], ts: number, tieMs: number): { ip: number; tie: number } {
+  let lo = 0;
+  let hi = postTs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (postTs[mid]! < ts - tieMs) lo = mid + 1;
+    else hi = mid;
+  }
+  const clients = new Set<number>();
+  let nearest = -1;
+  let nearestGap = Infinity;
+  for (let k = lo; k < postTs.length && postTs[k]! <= ts + 2000; k++) {
+    clients.add(postIp[k]!);
+    const gap = Math.abs(ts - postTs[k]!) + (postTs[k]! > ts ? 0.5 : 0);
+    if (gap < nearestGap) {
+      nearestGap = gap;
+      nearest = postIp[k]!;
+    }
+  }
+  if (clients.size === 0) return NO_TIE;
+  return { ip: nearest, tie: clients.size === 1 ? TIE_EXACT : TIE_AMBIGUOUS };
+}
+
+/** A partition of the ties as login number → packed client and tie. */
+function tiesOf(part: RecordPartition | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let r = 0; r < (part?.count ?? 0); r++) out.set(part!.i32[r * 2]!, part!.i32[r * 2 + 1]!);
+  return out;
+}
+
+const HOUR = 3_600_000;
+const hourOf = (ts: number): number => Math.floor(ts / HOUR);
 
 const TIE_EXACT = 1;
 const TIE_AMBIGUOUS = 2;
 const TIE_NONE = 3;
 const TIES: readonly (TieConfidence | undefined)[] = [undefined, 'exact', 'ambiguous', 'none'];
 
-/** The ledger once resolved: webmail hosts, and the tie of a proxied login's time to its client. */
+/** The ledger once resolved: webmail hosts, and the client of each login through one. */
 interface Resolved {
   hosts: Set<string>;
   hostIds: Set<number>;
-  tie(ts: number): { ip: number; tie: number };
+  /** Per login through a webmail host, by account: its number, and (client id + 1) * 4 + tie code. */
+  ties: AccountRecords;
 }
 
-/** A login record: time (words 0-1), account, IP id or -1, line, and file id << 6 | phase << 4 | protocol. */
-const ROW_WORDS = 6;
+/** A login record: time (words 0-1), account, IP id or -1, line, file id << 6 | phase << 4 | protocol, number. */
+const ROW_WORDS = 8;
+/** A login by hour: time (words 0-1), account, IP id, phase, number. */
+const TIME_WORDS = 6;
 const PARTITION_BITS = Math.log2(PARTITIONS);
 
 function compare(a: string, b: string): number {
