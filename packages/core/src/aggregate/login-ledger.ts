@@ -13,9 +13,12 @@
  * webmail login POST. An address first seen in the window is never learned, so an attacker who
  * logs into many accounts does not become "the webmail".
  *
- * Logins are kept as 24-byte records in an AccountRecords store (the tie needs each login's
+ * Logins are kept as 32-byte records in an AccountRecords store (the tie needs each login's
  * time): in memory for a small scan, on disk by account partition past the scan's spill budget,
- * so memory does not grow with days of log. Readers get one account's logins at a time.
+ * so memory does not grow with days of log. Readers get one account's logins at a time. The tie
+ * reads logins in time order instead: the POSTs (16 bytes) and the logins that have an address
+ * (24 bytes) are kept a second time by hour, and the proxied logins' clients are written by
+ * account when the ledger is resolved.
  */
 import type { EventSource, MailEvent, Phase, Protocol } from '../event.js';
 import type { DetectionContext } from '../detect/context.js';
@@ -242,7 +245,7 @@ export class LoginLedger {
     // Learn webmail hosts from the baseline.
     const baselineAccounts = new Map<number, Set<number>>();
     const baselineTied = new Map<number, { tied: number; total: number }>();
-    this.eachTie((ts, account, ip, phase) => phase === 0, (account, ip, number, tie) => {
+    this.eachTie((ip, phase) => phase === 0, (account, ip, number, tie) => {
       let set = baselineAccounts.get(ip);
       if (!set) baselineAccounts.set(ip, (set = new Set()));
       if (set.size < this.options.learnMinAccounts) set.add(account);
@@ -272,7 +275,7 @@ export class LoginLedger {
     }
     // The client of every login through a webmail host, by account like the logins themselves.
     const ties = new AccountRecords(this.ctx.spill, 'login-ties', 2);
-    this.eachTie((ts, account, ip) => hostIds.has(ip), (account, ip, number, tie) => {
+    this.eachTie((ip) => hostIds.has(ip), (account, ip, number, tie) => {
       ties.i32[0] = number;
       ties.i32[1] = (tie.ip + 1) * 4 + tie.tie;
       ties.append(account);
@@ -287,7 +290,7 @@ export class LoginLedger {
    * partitions (sorted by time, then address: ids follow arrival order, which concurrency changes).
    */
   private eachTie(
-    wanted: (ts: number, account: number, ip: number, phase: number) => boolean,
+    wanted: (ip: number, phase: number) => boolean,
     use: (account: number, ip: number, number: number, tie: { ip: number; tie: number }) => void,
   ): void {
     const tieMs = this.options.tieSeconds * 1000;
@@ -307,11 +310,9 @@ export class LoginLedger {
       const { f64, i32 } = logins;
       for (let r = 0; r < logins.count; r++) {
         const at = r * TIME_WORDS;
-        const ts = f64[at / 2]!;
-        const account = i32[at + 2]!;
         const ip = i32[at + 3]!;
-        if (!wanted(ts, account, ip, i32[at + 4]!)) continue;
-        use(account, ip, i32[at + 5]!, postTs.length === 0 ? NO_TIE : tieAt(postTs, postIp, ts, tieMs));
+        if (!wanted(ip, i32[at + 4]!)) continue;
+        use(i32[at + 2]!, ip, i32[at + 5]!, postTs.length === 0 ? NO_TIE : tieAt(postTs, postIp, f64[at / 2]!, tieMs));
       }
     }
   }
