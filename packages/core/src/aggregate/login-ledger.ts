@@ -318,8 +318,6 @@ export class LoginLedger {
   }
 }
 
-const NO_TIE = { ip: -1, tie: 3 };
-
 /** The client of a proxied login at `ts` among sorted POSTs: its IP id (or -1) and the tie's code in TIES. */
 function tieAt(postTs: readonly number[], postIp: readonly number[], ts: number, tieMs: number): { ip: number; tie: number } {
   let lo = 0;
@@ -358,6 +356,7 @@ const TIE_EXACT = 1;
 const TIE_AMBIGUOUS = 2;
 const TIE_NONE = 3;
 const TIES: readonly (TieConfidence | undefined)[] = [undefined, 'exact', 'ambiguous', 'none'];
+const NO_TIE = { ip: -1, tie: TIE_NONE };
 
 /** The ledger once resolved: webmail hosts, and the client of each login through one. */
 interface Resolved {
