@@ -245,7 +245,7 @@ export class LoginLedger {
     // Learn webmail hosts from the baseline.
     const baselineAccounts = new Map<number, Set<number>>();
     const baselineTied = new Map<number, { tied: number; total: number }>();
-    this.eachTie((ip, phase) => phase === 0, (account, ip, number, tie) => {
+    this.eachTie((l) => l.phase === 0, ({ account, ip }, tie) => {
       let set = baselineAccounts.get(ip);
       if (!set) baselineAccounts.set(ip, (set = new Set()));
       if (set.size < this.options.learnMinAccounts) set.add(account);
@@ -275,7 +275,7 @@ export class LoginLedger {
     }
     // The client of every login through a webmail host, by account like the logins themselves.
     const ties = new AccountRecords(this.ctx.spill, 'login-ties', 2);
-    this.eachTie((ip) => hostIds.has(ip), (account, ip, number, tie) => {
+    this.eachTie((l) => hostIds.has(l.ip), ({ account, number }, tie) => {
       ties.i32[0] = number;
       ties.i32[1] = (tie.ip + 1) * 4 + tie.tie;
       ties.append(account);
@@ -290,8 +290,8 @@ export class LoginLedger {
    * partitions (sorted by time, then address: ids follow arrival order, which concurrency changes).
    */
   private eachTie(
-    wanted: (ip: number, phase: number) => boolean,
-    use: (account: number, ip: number, number: number, tie: { ip: number; tie: number }) => void,
+    wanted: (login: Readonly<HourlyLogin>) => boolean,
+    use: (login: Readonly<HourlyLogin>, tie: { ip: number; tie: number }) => void,
   ): void {
     const tieMs = this.options.tieSeconds * 1000;
     const back = Math.ceil(tieMs / HOUR);
@@ -308,11 +308,16 @@ export class LoginLedger {
       const postTs = near.map((x) => x.ts);
       const postIp = near.map((x) => x.ip);
       const { f64, i32 } = logins;
+      // One object for every row: the callbacks read it and keep nothing.
+      const login: HourlyLogin = { account: 0, ip: 0, phase: 0, number: 0 };
       for (let r = 0; r < logins.count; r++) {
         const at = r * TIME_WORDS;
-        const ip = i32[at + 3]!;
-        if (!wanted(ip, i32[at + 4]!)) continue;
-        use(i32[at + 2]!, ip, i32[at + 5]!, postTs.length === 0 ? NO_TIE : tieAt(postTs, postIp, f64[at / 2]!, tieMs));
+        login.account = i32[at + 2]!;
+        login.ip = i32[at + 3]!;
+        login.phase = i32[at + 4]!;
+        login.number = i32[at + 5]!;
+        if (!wanted(login)) continue;
+        use(login, postTs.length === 0 ? NO_TIE : tieAt(postTs, postIp, f64[at / 2]!, tieMs));
       }
     }
   }
@@ -370,6 +375,14 @@ interface Resolved {
 const ROW_WORDS = 8;
 /** A login by hour: time (words 0-1), account, IP id, phase, number. */
 const TIME_WORDS = 6;
+
+/** A login of the hourly store, as the tie's passes see it (ids; phase as its index in PHASES). */
+interface HourlyLogin {
+  account: number;
+  ip: number;
+  phase: number;
+  number: number;
+}
 const PARTITION_BITS = Math.log2(PARTITIONS);
 
 function compare(a: string, b: string): number {
