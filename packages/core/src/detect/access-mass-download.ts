@@ -11,8 +11,15 @@ import { MarkColumns } from '../aggregate/mark-columns.js';
 import { PairTable } from '../aggregate/pair-table.js';
 import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
 import { Interner } from '../aggregate/interner.js';
+import { largestDayTotals, type DayRecordReader } from '../aggregate/day-totals.js';
 
 const DAY = 86_400_000;
+/** A baseline session's record: bytes (words 0-1), account id, day. */
+const BASELINE_DAY: DayRecordReader = {
+  account: (part, r) => part.i32[r * 4 + 2]!,
+  day: (part, r) => part.i32[r * 4 + 3]!,
+  amount: (part, r) => part.f64[r * 2]!,
+};
 
 export const accessMassDownload = defineDetector({
   id: 'access.mass-download',
@@ -84,18 +91,7 @@ export const accessMassDownload = defineDetector({
 
     /** One partition's accounts: their baseline's largest day, then each window day against it. */
     function judgePartition(base: RecordPartition | undefined, win: RecordPartition, out: Finding[]): void {
-      const baselineMaxDay = new Map<number, number>();
-      if (base) {
-        const days = new PairTable();
-        const bytes = new IdColumn((n) => new Float64Array(n));
-        for (let r = 0; r < base.count; r++) {
-          const id = base.i32[r * 4 + 2]!;
-          const cell = days.index(id, base.i32[r * 4 + 3]!);
-          bytes.add(cell, base.f64[r * 2]!);
-          // Day totals only grow, so the largest running total is the largest day.
-          baselineMaxDay.set(id, Math.max(baselineMaxDay.get(id) ?? 0, bytes.get(cell)));
-        }
-      }
+      const baselineMaxDay = largestDayTotals(base, BASELINE_DAY);
       const windowDays = new PairTable();
       const windowBytes = new IdColumn((n) => new Float64Array(n));
       /** Each window day's first session: its time, client and line. */

@@ -11,12 +11,19 @@ import { MarkColumns } from '../aggregate/mark-columns.js';
 import { PairTable } from '../aggregate/pair-table.js';
 import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
 import { Interner } from '../aggregate/interner.js';
+import { largestDayTotals, type DayRecordReader } from '../aggregate/day-totals.js';
 
 const DAY = 86_400_000;
 /** Recipient domains remembered per account: enough to tell a habit from a burst. */
 const MAX_DOMAINS = 500;
 /** Source IPs counted per account and day; a burst has one or a few. */
 const MAX_SOURCES = 64;
+/** A baseline submission's record: account id, day; each counts one. */
+const BASELINE_SUBMIT: DayRecordReader = {
+  account: (part, r) => part.i32[r * 2]!,
+  day: (part, r) => part.i32[r * 2 + 1]!,
+  amount: () => 1,
+};
 
 export const smtpSendBurst = defineDetector({
   id: 'smtp.send-burst',
@@ -107,19 +114,7 @@ export const smtpSendBurst = defineDetector({
 
     /** One partition's accounts: the baseline replayed, then each window day judged against it. */
     function judgePartition(p: number, submits: RecordPartition | undefined, deliveries: RecordPartition | undefined, out: Finding[]): void {
-      const busiest = new Map<number, number>();
-      const base = baselineSubmits.partition(p);
-      if (base) {
-        const days = new PairTable();
-        const count = new IdColumn((n) => new Uint32Array(n));
-        for (let r = 0; r < base.count; r++) {
-          const id = base.i32[r * 2]!;
-          const cell = days.index(id, base.i32[r * 2 + 1]!);
-          count.add(cell, 1);
-          // Day counts only grow, so the largest running count is the busiest day.
-          if (count.get(cell) > (busiest.get(id) ?? 0)) busiest.set(id, count.get(cell));
-        }
-      }
+      const busiest = largestDayTotals(baselineSubmits.partition(p), BASELINE_SUBMIT);
       const baselineDomains = new PairTable();
       const sent = baselineDomainsSent.partition(p);
       for (let r = 0; r < (sent?.count ?? 0); r++) indexUpTo(baselineDomains, baselineDomainCount, MAX_DOMAINS, sent!.i32[r * 2]!, sent!.i32[r * 2 + 1]!);
