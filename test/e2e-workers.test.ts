@@ -3,7 +3,7 @@
  * a scan on one thread, whatever the number of workers, for clean, corrupt and interrupted input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { scan, scanToDirectory, type Manifest } from '@mxray/core';
@@ -85,6 +85,21 @@ describe('worker threads', () => {
     const second = await scanToDirectory({ paths: [evidence], out, events: true, workers: 0, resume: true, detection: { geo: false } });
     expect(second.complete).toBe(true);
     expect(await outputHashes(out)).toEqual(await outputHashes(path.join(work, 'out-0')));
+  });
+
+  it('a hook that throws on a file read by a worker fails the scan, and frees the thread for the files queued behind it', async () => {
+    // One thread, two files: the big one's worker sends a few batches ahead and then waits for an
+    // acknowledgement; if the failed file were not closed, the small one would wait forever.
+    const dir = path.join(work, 'hook-fails');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'a-big'), await readFile(path.join(evidence, BIG)));
+    await writeFile(path.join(dir, 'b-small'), 'Aug  5 01:00:00 mx07 dovecot: imap-login: Login: user=<s@example.jp>, method=PLAIN, rip=198.51.100.9, lip=192.0.2.10, mpid=1, TLS, session=<s1>\n');
+    const failing = scan({ paths: [dir], workers: 1, concurrency: 2 }, {
+      onEvents: (_batch, _index, file) => {
+        if (file.path === 'a-big') throw new Error('the hook failed');
+      },
+    });
+    await expect(failing).rejects.toThrow('the hook failed');
   });
 
   it('rejects a worker count out of range', async () => {

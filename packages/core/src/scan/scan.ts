@@ -94,8 +94,9 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
             return finishFile(saved.report, index);
           }
           const checkpoint = checkpoints?.writer(file);
+          let gen: AsyncGenerator<MailEvent[], FileReport, undefined> | undefined;
           try {
-            const gen = threads > 0 ? pool().scanFile(file, onRead) : scanFileEvents(file, resolved, onRead);
+            gen = threads > 0 ? pool().scanFile(file, onRead) : scanFileEvents(file, resolved, onRead);
             for (let step = await gen.next(); ; step = await gen.next()) {
               if (step.done) {
                 if (checkpoint) {
@@ -110,6 +111,9 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
             }
           } catch (error) {
             failed = true;
+            // A caller's hook that throws leaves the file half read: close it (its reader, or its
+            // worker, which waits for the next acknowledgement otherwise) before giving up.
+            await gen?.return(newFileReport(file, NOT_SCANNED)).catch(() => undefined);
             await checkpoint?.abort();
             throw error;
           }
