@@ -4,11 +4,13 @@
  * (`zstd -dc FILES | wc -l`, `gzip -dc FILES | wc -l`, `cat FILES | wc -l`) against `mxray scan`
  * with every parser and detector on; optionally pflogsumm on one Postfix log against mxray on the
  * same file. Prints MB/s, lines/s, the ratio to the ceiling, peak RSS and bytes of state per account.
+ * Also the floor (lib/floor.mjs): the issue's naive Node loop over the same files on every core,
+ * the most any Node implementation of the pipeline could reach on this machine.
  *
  *   node benchmarks/e2e.mjs --accounts 200000 --days 2          # generates the archive first
  *   node benchmarks/e2e.mjs --archive DIR                       # an existing archive
  *   options: --runs N (best of N, default 1), --pflogsumm, --no-state, --json, --keep,
- *            --workers N / --concurrency N / --max-keys N / --spill-memory MiB (passed to mxray scan)
+ *            --no-floor, --workers N / --concurrency N / --max-keys N / --spill-memory MiB (passed to mxray scan)
  *
  * Times are wall clock on a warm page cache (each input is read once before timing). The line
  * counts of the ceiling and of mxray must agree, or the run fails: a benchmark of a scan that
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeArchive } from './lib/archive.mjs';
 import { listFiles, round } from './lib/files.mjs';
+import { runFloor } from './lib/floor.mjs';
 import { DEFAULT_WORKERS } from '@mxray/core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     'max-keys': { type: 'string' },
     'spill-memory': { type: 'string' },
     pflogsumm: { type: 'boolean', default: false },
+    floor: { type: 'boolean', default: true },
     state: { type: 'boolean', default: true },
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -86,6 +90,16 @@ try {
     ceiling.bytes += Number(bytes.stdout.trim());
   }
 
+  // The floor: the naive Node loop on every core, without and with the SHA-256 every scan owes.
+  const floors = [];
+  if (values.floor) {
+    for (const hash of [false, true]) {
+      const best = await bestOf(runs, () => runFloor(files, { threads: cpus().length, hash }));
+      if (best.lines !== ceiling.lines) throw new Error(`the floor read ${best.lines} lines, the ceiling ${ceiling.lines}: the benchmark is void`);
+      floors.push({ hash, threads: cpus().length, seconds: best.seconds });
+    }
+  }
+
   // mxray scan, with everything on (report, activity, checkpoints), as a responder runs it.
   const scanArgs = (out, inputs) => [CLI, 'scan', ...inputs, '--out', out, '--force', '--json', ...(values.concurrency ? ['-j', values.concurrency] : []), '-w', String(workers), ...(values['max-keys'] ? ['--max-keys', values['max-keys']] : []), ...(values['spill-memory'] ? ['--spill-memory', values['spill-memory']] : [])];
   const mx = await bestOf(runs, () => timedWithRss(process.execPath, scanArgs(path.join(work, 'out'), [archive])));
@@ -111,6 +125,13 @@ try {
     command: `node benchmarks/e2e.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     archive: { path: values.archive ?? '(generated)', ...generated, files: files.length, compressedBytes, decodedBytes: ceiling.bytes, lines: ceiling.lines, accounts },
     ceiling: { commands: ceiling.commands, seconds: round(ceiling.seconds, 3), mbPerSec: round(mb(ceiling.bytes, ceiling.seconds)), linesPerSec: Math.round(ceiling.lines / ceiling.seconds) },
+    floors: floors.map((f) => ({
+      ...f,
+      seconds: round(f.seconds, 2),
+      mbPerSec: round(mb(ceiling.bytes, f.seconds)),
+      linesPerSec: Math.round(ceiling.lines / f.seconds),
+      ratioToCeiling: round(ceiling.seconds / f.seconds, 4),
+    })),
     mxray: {
       workers,
       seconds: round(mx.seconds, 2),
@@ -142,11 +163,13 @@ async function comparePflogsumm(byKind, work, runs, scanArgs) {
   await readFile(plain);
   const pf = await bestOf(runs, () => timed('bash', ['-c', `pflogsumm ${shellQuote(plain)} > /dev/null`]));
   const mx = await bestOf(runs, () => timedWithRss(process.execPath, scanArgs(path.join(work, 'out-pflogsumm'), [plain])));
+  const floor = values.floor ? await bestOf(runs, () => runFloor([plain], { threads: 1 })) : undefined;
   return {
     input: `${path.basename(path.dirname(source))}/${path.basename(source)} decompressed (${(bytes / 1e6).toFixed(1)} MB)`,
     pflogsummMbPerSec: round(bytes / 1e6 / pf.seconds),
     mxrayMbPerSec: round(bytes / 1e6 / mx.seconds),
     ratio: round(pf.seconds / mx.seconds, 3),
+    ...(floor && { floorMbPerSec: round(bytes / 1e6 / floor.seconds), floorRatio: round(pf.seconds / floor.seconds, 3) }),
   };
 }
 
@@ -161,13 +184,15 @@ function formatTable(r) {
     '| contender | seconds | MB/s | lines/s | ratio to ceiling | peak RSS |',
     '|---|---:|---:|---:|---:|---:|',
     `| ceiling: ${r.ceiling.commands.join(' + ').replaceAll('|', '\\|')} | ${r.ceiling.seconds} | ${n(r.ceiling.mbPerSec)} | ${n(r.ceiling.linesPerSec)} | 1 | |`,
+    ...r.floors.map((f) => `| floor: naive Node loop (zstd-codec, split, one regex, a Map per account${f.hash ? ', SHA-256' : ''}), ${f.threads} threads | ${f.seconds} | ${n(f.mbPerSec)} | ${n(f.linesPerSec)} | ${f.ratioToCeiling} | |`),
     `| mxray scan -w ${r.mxray.workers} (all parsers and detectors, report, checkpoints) | ${r.mxray.seconds} | ${n(r.mxray.mbPerSec)} | ${n(r.mxray.linesPerSec)} | ${r.mxray.ratioToCeiling} | ${r.mxray.peakRssMiB ?? 'n/a'} MiB |`,
   ];
   if (r.state) lines.push('', `state after the last file: ${n(Math.round(r.state.stateBytes / 1e6))} MB for ${n(r.state.accounts)} accounts = ${n(r.state.bytesPerAccount)} bytes per account (heap after GC, accounts' and IPs' state together)`);
   if (r.pflogsumm) {
     lines.push('', r.pflogsumm.skipped
       ? `pflogsumm: skipped (${r.pflogsumm.skipped})`
-      : `pflogsumm on ${r.pflogsumm.input}: ${r.pflogsumm.pflogsummMbPerSec} MB/s; mxray on the same file: ${r.pflogsumm.mxrayMbPerSec} MB/s; mxray/pflogsumm = ${r.pflogsumm.ratio}×`);
+      : `pflogsumm on ${r.pflogsumm.input}: ${r.pflogsumm.pflogsummMbPerSec} MB/s; mxray on the same file: ${r.pflogsumm.mxrayMbPerSec} MB/s; mxray/pflogsumm = ${r.pflogsumm.ratio}×` +
+        (r.pflogsumm.floorMbPerSec === undefined ? '' : `; the floor (one file, one thread): ${r.pflogsumm.floorMbPerSec} MB/s = ${r.pflogsumm.floorRatio}× pflogsumm`));
   }
   return lines.join('\n');
 }
