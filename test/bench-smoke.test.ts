@@ -19,7 +19,7 @@ const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 describe('benchmarks (small, CI)', () => {
-  it('e2e: mxray reads exactly the lines the decompressors count, finds the attacker and reports throughput, RSS and state per account', async () => {
+  it('e2e: mxray and the floor read exactly the lines the decompressors count, mxray finds the attacker and reports throughput, RSS and state per account', async () => {
     const { stdout } = await run(process.execPath, [
       'benchmarks/e2e.mjs', '--accounts', '3000', '--days', '2', '--compression', hasZstd ? 'mixed' : 'gz', '--json',
     ], { cwd: root, maxBuffer: 1 << 24 });
@@ -31,6 +31,9 @@ describe('benchmarks (small, CI)', () => {
       expect(Number.isFinite(v) && v > 0).toBe(true);
     }
     expect(r.mxray.findings).toBeGreaterThan(0);
+    // The floor read every line too (e2e.mjs fails otherwise), with and without the hash.
+    expect(r.floors.map((f: { hash: boolean }) => f.hash)).toEqual([false, true]);
+    for (const f of r.floors) expect(Number.isFinite(f.ratioToCeiling) && f.ratioToCeiling > 0).toBe(true);
   }, 180_000);
 
   it('micro: every parser and every detector is measured', async () => {
