@@ -27,14 +27,20 @@ export async function runFloor(files, { threads = 1, hash = false } = {}) {
   const runOne = () =>
     new Promise((resolve, reject) => {
       const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { hash } });
+      let finished = false;
       const next = () => {
         const file = queue.shift();
         if (file === undefined) {
+          finished = true;
           worker.terminate().then(() => resolve());
           return;
         }
         worker.postMessage(file);
       };
+      // A thread that dies without an error event must not leave the benchmark waiting forever.
+      worker.on('exit', (code) => {
+        if (!finished) reject(new Error(`floor worker exited with code ${code} before its files were done`));
+      });
       worker.on('message', (r) => {
         totals.lines += r.lines;
         totals.bytes += r.bytes;
