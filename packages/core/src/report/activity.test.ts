@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MailEvent } from '../event.js';
 import { ActivitySpool, readActivity, selectActivity } from './activity.js';
+import { batchLine } from './event-batch.js';
+import { eventToJson } from './json-order.js';
 import { Identities } from '../aggregate/identities.js';
 
 const ev = (i: number, account: string, ip: string, phase: MailEvent['phase'] = 'window', kind: MailEvent['kind'] = 'auth.success'): MailEvent => ({
@@ -47,6 +49,31 @@ describe('ActivitySpool', () => {
       expect(await readdir(dir)).toEqual(['activity.jsonl']);
       const again = await readActivity(file, { accounts: new Set(['bad@example.jp']), ips: new Set() }, 1);
       expect(again.map((e) => e.source.line)).toEqual([2]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ActivitySpool on disk', () => {
+  it('spools a batch compressed, in well under half the bytes of its JSON, and reads back every event of it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mxray-activity-'));
+    try {
+      const spool = new ActivitySpool(dir);
+      await spool.start();
+      const batch = Array.from({ length: 5000 }, (_, i) => ev(i, `user${i % 700}@c${i % 9}.example.jp`, `198.51.100.${i % 250}`));
+      await spool.write(0, batch);
+      await spool.fileDone(0);
+      const parts = path.join(dir, '.activity-parts');
+      const [part] = await readdir(parts);
+      const spooled = (await stat(path.join(parts, part!))).size;
+      // As plain JSON the spool took 1.4 times the decoded logs (a 100 GB archive, 140 GB of scratch).
+      expect(spooled).toBeLessThan(batchLine('maillog', batch).length / 2);
+      const everyone = { accounts: new Set(batch.map((e) => e.account!)), ips: new Set<string>() };
+      const { path: file, stats } = await spool.finish(1, everyone, 10_000);
+      expect(stats.events).toBe(batch.length);
+      const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+      expect(lines).toEqual(batch.map((e) => eventToJson(e)));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
