@@ -3,7 +3,8 @@
  * End-to-end benchmark: in one run, on the same archive, the decompression ceiling
  * (`zstd -dc FILES | wc -l`, `gzip -dc FILES | wc -l`, `cat FILES | wc -l`) against `mxray scan`
  * with every parser and detector on; optionally pflogsumm on one Postfix log against mxray on the
- * same file. Prints MB/s, lines/s, the ratio to the ceiling, peak RSS and bytes of state per account.
+ * same file. Prints MB/s, lines/s, the ratio to the ceiling, peak RSS, the most disk the scan used in
+ * --out while it ran, and bytes of state per account.
  * Also the floor (lib/floor.mjs): the issue's naive Node loop over the same files on every core,
  * the most any Node implementation of the pipeline could reach on this machine.
  *
@@ -18,7 +19,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,7 +103,14 @@ try {
 
   // mxray scan, with everything on (report, activity, checkpoints), as a responder runs it.
   const scanArgs = (out, inputs) => [CLI, 'scan', ...inputs, '--out', out, '--force', '--json', ...(values.concurrency ? ['-j', values.concurrency] : []), '-w', String(workers), ...(values['max-keys'] ? ['--max-keys', values['max-keys']] : []), ...(values['spill-memory'] ? ['--spill-memory', values['spill-memory']] : [])];
-  const mx = await bestOf(runs, () => timedWithRss(process.execPath, scanArgs(path.join(work, 'out'), [archive])));
+  const mx = await bestOf(runs, async () => {
+    const disk = watchDiskUse(path.join(work, 'out'));
+    try {
+      return { ...(await timedWithRss(process.execPath, scanArgs(path.join(work, 'out'), [archive]))), peakOutBytes: await disk.peak() };
+    } finally {
+      disk.stop();
+    }
+  });
   const summary = JSON.parse(mx.stdout);
   const mxLines = summary.totals?.lines ?? summary.lines;
   if (mxLines !== ceiling.lines) throw new Error(`mxray read ${mxLines} lines, the ceiling ${ceiling.lines}: the benchmark is void`);
@@ -139,6 +147,7 @@ try {
       linesPerSec: Math.round(ceiling.lines / mx.seconds),
       ratioToCeiling: round(ceiling.seconds / mx.seconds, 4),
       peakRssMiB: mx.peakRssKiB === undefined ? null : Math.round(mx.peakRssKiB / 1024),
+      peakOutMB: round(mx.peakOutBytes / 1e6),
       findings: manifest.detection?.findings ?? null,
     },
     ...(state && { state: { accounts: state.accounts, stateBytes: state.stateBytes, bytesPerAccount: state.bytesPerAccount } }),
@@ -187,6 +196,7 @@ function formatTable(r) {
     ...r.floors.map((f) => `| floor: naive Node loop (zstd-codec, split, one regex, a Map per account${f.hash ? ', SHA-256' : ''}), ${f.threads} threads | ${f.seconds} | ${n(f.mbPerSec)} | ${n(f.linesPerSec)} | ${f.ratioToCeiling} | |`),
     `| mxray scan -w ${r.mxray.workers} (all parsers and detectors, report, checkpoints) | ${r.mxray.seconds} | ${n(r.mxray.mbPerSec)} | ${n(r.mxray.linesPerSec)} | ${r.mxray.ratioToCeiling} | ${r.mxray.peakRssMiB ?? 'n/a'} MiB |`,
   ];
+  lines.push('', `disk in --out during the scan (spool, checkpoints, spill; sampled): at most ${n(r.mxray.peakOutMB)} MB = ${round(r.mxray.peakOutMB / (r.archive.decodedBytes / 1e6), 2)}× the decoded logs`);
   if (r.state) lines.push('', `state after the last file: ${n(Math.round(r.state.stateBytes / 1e6))} MB for ${n(r.state.accounts)} accounts = ${n(r.state.bytesPerAccount)} bytes per account (heap after GC, accounts' and IPs' state together)`);
   if (r.pflogsumm) {
     lines.push('', r.pflogsumm.skipped
@@ -258,6 +268,34 @@ async function timedWithRss(cmd, args) {
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`mxray exited ${code}: ${stderr.slice(-2000)}`);
   return { seconds, stdout, stderr, peakRssKiB: peak };
+}
+
+/**
+ * Samples the bytes of every file under `dir` every 200 ms until stopped: the scratch space a scan
+ * needs beside its outputs (activity spool, checkpoints, spill). `peak()` takes one last sample.
+ */
+function watchDiskUse(dir) {
+  let peak = 0;
+  let busy = false;
+  const sample = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+      const sizes = await Promise.all(entries.filter((e) => e.isFile()).map((e) => stat(path.join(e.parentPath ?? e.path, e.name)).then((s) => s.size, () => 0)));
+      peak = Math.max(peak, sizes.reduce((a, b) => a + b, 0));
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(sample, 200);
+  return {
+    peak: async () => {
+      await sample();
+      return peak;
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 function shellQuote(s) {

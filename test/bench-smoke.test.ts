@@ -31,6 +31,8 @@ describe('benchmarks (small, CI)', () => {
       expect(Number.isFinite(v) && v > 0).toBe(true);
     }
     expect(r.mxray.findings).toBeGreaterThan(0);
+    // The scan used scratch space in --out (spool, checkpoints) while it ran, and it was measured.
+    expect(r.mxray.peakOutMB).toBeGreaterThan(0);
     // The floor read every line too (e2e.mjs fails otherwise), with and without the hash.
     expect(r.floors.map((f: { hash: boolean }) => f.hash)).toEqual([false, true]);
     for (const f of r.floors) expect(Number.isFinite(f.ratioToCeiling) && f.ratioToCeiling > 0).toBe(true);
