@@ -8,7 +8,7 @@
  * released at the end. A spooled batch is the checkpoint's gzip member of it (made once for both,
  * on the worker thread when there is one), in base64 after the ids of its accounts and IPs: as
  * plain JSON the spool took 1.4 times the decoded logs, so a 100 GB archive would have needed
- * 140 GB of scratch space beside `--out`; compressed it takes about a third of that.
+ * 140 GB of scratch space beside `--out`; compressed it takes about a quarter of that.
  */
 import { gunzipSync } from 'node:zlib';
 import type { EventKind, MailEvent } from '../event.js';
