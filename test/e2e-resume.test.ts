@@ -112,6 +112,38 @@ describe('CLI interruption', () => {
   });
 });
 
+describe('activity of an interrupted file', () => {
+  it('is kept: the spool reads it from the unfinished checkpoint, and activity.jsonl is the one a scan without checkpoints writes', async () => {
+    const dir = path.join(work, 'spool-evidence');
+    await cp(SAMPLES, dir, { recursive: true });
+    // Read last (names sort), many chunks long, with logins from the samples' attacker address.
+    const lines = Array.from({ length: 40_000 }, (_, i) => `Aug  4 0${i % 10}:${String(i % 60).padStart(2, '0')}:00 mx03 dovecot: imap-login: Login: user=<u${i % 300}@example.jp>, method=PLAIN, rip=${i % 50 === 0 ? '203.0.113.66' : `198.51.100.${i % 250}`}, lip=192.0.2.10, mpid=${i}, TLS, session=<r${i}>`);
+    await writeFile(path.join(dir, 'zz-mx03-maillog-20240805'), `${lines.join('\n')}\n`);
+    const activity: string[] = [];
+    for (const checkpoints of [true, false]) {
+      const out = path.join(work, `spool-${checkpoints}`);
+      const controller = new AbortController();
+      const result = await scanToDirectory({
+        paths: [dir],
+        out,
+        checkpoints,
+        concurrency: 1,
+        workers: 0,
+        signal: controller.signal,
+        detection: { geo: false },
+        // Some 3 MiB before the end: inside the last file.
+        onProgress: (p) => p.bytesRead > p.bytes - 3 * 2 ** 20 && controller.abort(),
+      });
+      expect(result.complete).toBe(false);
+      expect(result.manifest.inputs.find((i) => i.path === 'zz-mx03-maillog-20240805')!.error).toMatch(/^interrupted while reading/);
+      activity.push(await readFile(path.join(out, 'activity.jsonl'), 'utf8'));
+    }
+    const fromBig = activity[0]!.split('\n').filter((l) => l.includes('"file":"zz-mx03-maillog-20240805"'));
+    expect(fromBig.length).toBeGreaterThan(100);
+    expect(activity[0]).toBe(activity[1]);
+  });
+});
+
 describe('a damaged checkpoint', () => {
   it('stops the resume with a clear error instead of replaying half a file', async () => {
     const out = path.join(work, 'damaged');

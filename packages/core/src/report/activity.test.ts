@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MailEvent } from '../event.js';
 import { ActivitySpool, readActivity, selectActivity } from './activity.js';
-import { batchLine } from './event-batch.js';
+import { batchLine, gzippedBatchLine, noteStoredMember } from './event-batch.js';
 import { eventToJson } from './json-order.js';
 import { Identities } from '../aggregate/identities.js';
 
@@ -74,6 +74,35 @@ describe('ActivitySpool on disk', () => {
       expect(stats.events).toBe(batch.length);
       const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
       expect(lines).toEqual(batch.map((e) => eventToJson(e)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ActivitySpool and checkpoints', () => {
+  it('spools a batch a checkpoint already holds as its place there, and reads it back from there', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mxray-activity-'));
+    try {
+      const batch = Array.from({ length: 300 }, (_, i) => ev(i, `user${i % 7}@example.jp`, `198.51.100.${i % 5}`));
+      // A checkpoint-like events file: another member first, so the batch's offset is not 0.
+      const before = gzippedBatchLine('other', [ev(0, 'x@example.jp', '192.0.2.1')]);
+      const member = gzippedBatchLine('maillog', batch);
+      const store = path.join(dir, 'events.gz');
+      await writeFile(store, Buffer.concat([before, member]));
+      noteStoredMember(batch, { path: store, offset: before.byteLength, length: member.byteLength });
+      const spool = new ActivitySpool(dir);
+      await spool.start();
+      await spool.write(0, batch);
+      await spool.fileDone(0);
+      const parts = path.join(dir, '.activity-parts');
+      const spooled = await readFile(path.join(parts, (await readdir(parts))[0]!), 'utf8');
+      expect(spooled).toMatch(new RegExp(`\\t@0,${before.byteLength},${member.byteLength}\\n$`));
+      expect(spooled.length).toBeLessThan(200);
+      const { path: file, stats } = await spool.finish(1, { accounts: new Set(['user3@example.jp']), ips: new Set<string>() }, 10_000);
+      const wanted = batch.filter((e) => e.account === 'user3@example.jp');
+      expect(stats.events).toBe(wanted.length);
+      expect((await readFile(file, 'utf8')).trimEnd().split('\n')).toEqual(wanted.map((e) => eventToJson(e)));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

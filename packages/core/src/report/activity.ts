@@ -6,14 +6,16 @@
  * activity are spooled to part files as they stream by and filtered when the parts are joined.
  * Memory does not grow with events; disk use during the scan grows with window events and is
  * released at the end. A spooled batch is the checkpoint's gzip member of it (made once for both,
- * on the worker thread when there is one), in base64 after the ids of its accounts and IPs: as
- * plain JSON the spool took 1.4 times the decoded logs, so a 100 GB archive would have needed
- * 140 GB of scratch space beside `--out`; compressed it takes about a quarter of that.
+ * on the worker thread when there is one) after the ids of its accounts and IPs: where the
+ * checkpoint's events file holds it, its place there (`@file,offset,length`); otherwise the member
+ * in base64. As plain JSON the spool took 1.4 times the decoded logs, so a 100 GB archive would
+ * have needed 140 GB of scratch space beside `--out`.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { EventKind, MailEvent } from '../event.js';
 import { eventToJson } from './json-order.js';
-import { eventsOfBatchLine, gzippedBatchLine } from './event-batch.js';
+import { eventsOfBatchLine, gzippedBatchLine, storedMemberOf } from './event-batch.js';
 import { Identities } from '../aggregate/identities.js';
 import { DEFAULT_MAX_KEYS } from '../aggregate/bounded-map.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
@@ -53,6 +55,9 @@ function isActivity(e: MailEvent): boolean {
  */
 export class ActivitySpool {
   private readonly parts: OrderedPartsWriter;
+  /** Files that hold spooled members (checkpoints' events files), by their number in spool lines. */
+  private readonly stores: string[] = [];
+  private readonly storeIds = new Map<string, number>();
 
   constructor(
     outDir: string,
@@ -83,6 +88,16 @@ export class ActivitySpool {
     }
     if (!unnumbered && accounts.length === 0 && ips.length === 0) return Promise.resolve();
     const ids = unnumbered ? '*' : `${accounts.join(',')};${ips.join(',')}`;
+    const stored = storedMemberOf(events);
+    if (stored) {
+      let store = this.storeIds.get(stored.path);
+      if (store === undefined) {
+        store = this.stores.length;
+        this.stores.push(stored.path);
+        this.storeIds.set(stored.path, store);
+      }
+      return this.parts.write(index, `${ids}\t@${store},${stored.offset},${stored.length}\n`);
+    }
     const member = gzippedBatchLine(events[0]!.source.file, events);
     const base64 = Buffer.from(member.buffer, member.byteOffset, member.byteLength).toString('base64');
     return this.parts.write(index, `${ids}\t${base64}\n`);
@@ -103,11 +118,28 @@ export class ActivitySpool {
     for (const ip of flagged.ips) wanted.ips.add(this.identities.ips.find(ip));
     let events = 0;
     let omitted = 0;
+    const fds = new Map<number, number>();
+    const member = (body: string): Buffer => {
+      if (body.charCodeAt(0) !== 64) return Buffer.from(body, 'base64');
+      const [store, offset, length] = body.slice(1).split(',').map(Number) as [number, number, number];
+      let fd = fds.get(store);
+      if (fd === undefined) {
+        fd = openSync(this.stores[store]!, 'r');
+        fds.set(store, fd);
+      }
+      const bytes = Buffer.allocUnsafe(length);
+      for (let at = 0; at < length; ) {
+        const n = readSync(fd, bytes, at, length - at, offset + at);
+        if (n === 0) throw new Error(`${this.stores[store]} ends before the spooled batch at ${offset}`);
+        at += n;
+      }
+      return bytes;
+    };
     const path = await this.parts.join(fileCount, 'activity.jsonl', (line) => {
       const tab = line.indexOf('\t');
       if (!mayHold(line, tab, wanted)) return undefined;
       let out: string | undefined;
-      const batch = gunzipSync(Buffer.from(line.slice(tab + 1), 'base64')).toString('utf8');
+      const batch = gunzipSync(member(line.slice(tab + 1))).toString('utf8');
       for (const e of eventsOfBatchLine(batch)) {
         if (!isActivity(e)) continue;
         const verdict = quota.take(e.account, e.ip);
@@ -117,6 +149,8 @@ export class ActivitySpool {
         out = out === undefined ? eventToJson(e) : `${out}\n${eventToJson(e)}`;
       }
       return out;
+    }).finally(() => {
+      for (const fd of fds.values()) closeSync(fd);
     });
     return { path, stats: { accounts: quota.accounts.size, ips: quota.ips.size, events, omitted, perEntityCap: cap } };
   }

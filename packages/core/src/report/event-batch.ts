@@ -16,6 +16,15 @@ export interface CompactBatch {
   lines: Float64Array;
   /** `batchLine` and a newline as one gzip member (a checkpoint's events file is a series of them). */
   gzipped?: Uint8Array;
+  /** Where that member was written (a checkpoint), for a later reader to find it there. */
+  stored?: StoredMember;
+}
+
+/** A gzip member in a file: `length` bytes at `offset` of `path`. */
+export interface StoredMember {
+  path: string;
+  offset: number;
+  length: number;
 }
 
 const compact = new WeakMap<readonly MailEvent[], CompactBatch>();
@@ -33,6 +42,16 @@ export function compactBatch(events: readonly MailEvent[]): CompactBatch {
     compact.set(events, batch);
   }
   return batch;
+}
+
+/** Records where the batch's gzip member (`gzippedBatchLine`) was written. */
+export function noteStoredMember(events: readonly MailEvent[], at: StoredMember): void {
+  compactBatch(events).stored = at;
+}
+
+/** Where the batch's gzip member was written, if it was. */
+export function storedMemberOf(events: readonly MailEvent[]): StoredMember | undefined {
+  return compact.get(events)?.stored;
 }
 
 /** Events rebuilt from a compact batch of `file`. */

@@ -17,7 +17,7 @@ import type { MailEvent } from '../event.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { MxrayError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
-import { eventsOfBatchLine, gzippedBatchLine } from '../report/event-batch.js';
+import { eventsOfBatchLine, gzippedBatchLine, noteStoredMember } from '../report/event-batch.js';
 import type { FileReport } from './file-report.js';
 
 export const CHECKPOINT_DIR = '.checkpoints';
@@ -45,6 +45,7 @@ export class CheckpointWriter {
   private readonly closed: Promise<void>;
   private failure: Error | undefined;
   private members = 0;
+  private bytes = 0;
 
   constructor(
     private readonly store: CheckpointStore,
@@ -68,7 +69,11 @@ export class CheckpointWriter {
     this.check();
     if (events.length === 0) return;
     this.members++;
-    if (!this.sink.write(gzippedBatchLine(this.file.path, events))) await Promise.race([once(this.sink, 'drain'), this.closed]);
+    const member = gzippedBatchLine(this.file.path, events);
+    // The activity spool reads flagged batches back from here instead of keeping a second copy.
+    noteStoredMember(events, { path: this.store.eventsPath(this.file), offset: this.bytes, length: member.byteLength });
+    this.bytes += member.byteLength;
+    if (!this.sink.write(member)) await Promise.race([once(this.sink, 'drain'), this.closed]);
     this.check();
   }
 
@@ -82,11 +87,14 @@ export class CheckpointWriter {
     await writeFileAtomic(this.store.donePath(this.file), JSON.stringify(record));
   }
 
-  /** An unfinished file leaves no checkpoint. */
+  /**
+   * An unfinished file leaves no commit marker, so `--resume` reads it again (and its events file
+   * is written anew). The events written so far stay until then, or until a complete scan removes
+   * the checkpoints: the activity spool of this scan points into them.
+   */
   async abort(): Promise<void> {
     this.sink.end();
     await this.closed.catch(() => undefined);
-    await rm(this.store.eventsPath(this.file), { force: true });
   }
 }
 
