@@ -139,7 +139,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--max-keys <n>', 'most accounts or IPs one per-key structure holds; past it the least useful are evicted and reported', integer('--max-keys', 100, 1e9), 2_000_000)
     .option('--spill-memory <MiB>', 'logins, sessions and messages kept in memory before they go to disk (past it, more days of log no longer add them to memory)', integer('--spill-memory', 1, 1 << 20), 128)
     .option('--spill-dir <dir>', 'folder for the spill directory (default --out; the spill directory is removed at the end; refused inside an input)')
-    .option('--no-checkpoints', 'keep no per-file checkpoints (saves disk; an interrupted scan then starts over)')
+    .option('--no-checkpoints', 'keep no per-file checkpoints (an interrupted scan then starts over; no disk saved: the activity spool keeps its own copy instead)')
     .addOption(
       new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity')
         .choices(['none', ...SEVERITIES])
