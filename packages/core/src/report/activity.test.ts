@@ -8,6 +8,16 @@ import { batchLine, gzippedBatchLine, noteStoredMember } from './event-batch.js'
 import { eventToJson } from './json-order.js';
 import { Identities } from '../aggregate/identities.js';
 
+/** Runs `fn` in a new temporary directory, removed afterwards whatever happens. */
+async function inTempDir(prefix: string, fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const ev = (i: number, account: string, ip: string, phase: MailEvent['phase'] = 'window', kind: MailEvent['kind'] = 'auth.success'): MailEvent => ({
   ts: 1_722_643_200_000 + i * 1000,
   phase,
@@ -21,8 +31,7 @@ const ev = (i: number, account: string, ip: string, phase: MailEvent['phase'] = 
 
 describe('ActivitySpool', () => {
   it('keeps window activity of flagged entities only, in input order, capped per entity, and says how many it dropped', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mxray-activity-'));
-    try {
+    await inTempDir('mxray-activity-', async (dir) => {
       const spool = new ActivitySpool(dir);
       await spool.start();
       // File 1 finishes first; file 0 must still come first in the output.
@@ -49,16 +58,13 @@ describe('ActivitySpool', () => {
       expect(await readdir(dir)).toEqual(['activity.jsonl']);
       const again = await readActivity(file, { accounts: new Set(['bad@example.jp']), ips: new Set() }, 1);
       expect(again.map((e) => e.source.line)).toEqual([2]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('ActivitySpool on disk', () => {
   it('spools a batch compressed, in well under half the bytes of its JSON, and reads back every event of it', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mxray-activity-'));
-    try {
+    await inTempDir('mxray-activity-', async (dir) => {
       const spool = new ActivitySpool(dir);
       await spool.start();
       const batch = Array.from({ length: 5000 }, (_, i) => ev(i, `user${i % 700}@c${i % 9}.example.jp`, `198.51.100.${i % 250}`));
@@ -74,16 +80,13 @@ describe('ActivitySpool on disk', () => {
       expect(stats.events).toBe(batch.length);
       const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
       expect(lines).toEqual(batch.map((e) => eventToJson(e)));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('ActivitySpool and checkpoints', () => {
   it('spools a batch a checkpoint already holds as its place there, and reads it back from there', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mxray-activity-'));
-    try {
+    await inTempDir('mxray-activity-', async (dir) => {
       const batch = Array.from({ length: 300 }, (_, i) => ev(i, `user${i % 7}@example.jp`, `198.51.100.${i % 5}`));
       // A checkpoint-like events file: another member first, so the batch's offset is not 0.
       const before = gzippedBatchLine('other', [ev(0, 'x@example.jp', '192.0.2.1')]);
@@ -103,16 +106,13 @@ describe('ActivitySpool and checkpoints', () => {
       const wanted = batch.filter((e) => e.account === 'user3@example.jp');
       expect(stats.events).toBe(wanted.length);
       expect((await readFile(file, 'utf8')).trimEnd().split('\n')).toEqual(wanted.map((e) => eventToJson(e)));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('selectActivity', () => {
   it('picks from events read for a wider set exactly what readActivity picks for a narrower one', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mxray-select-'));
-    try {
+    await inTempDir('mxray-select-', async (dir) => {
       const spool = new ActivitySpool(dir);
       await spool.start();
       const batch = Array.from({ length: 40 }, (_, i) => ev(i, `a${i % 3}@example.jp`, `198.51.100.${i % 4}`));
@@ -125,16 +125,13 @@ describe('selectActivity', () => {
       const selected = selectActivity(await readActivity(file, wide, 4), narrow, 4);
       expect(selected.map((e) => e.source.line)).toEqual(direct.map((e) => e.source.line));
       expect(direct.length).toBeGreaterThan(4);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('ActivitySpool batch skipping', () => {
   it('skips only batches without a flagged entity: the same activity.jsonl as reading every batch', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mxray-skip-'));
-    try {
+    await inTempDir('mxray-skip-', async (dir) => {
       // Batches of 7 events over 60 accounts and 25 addresses; some accounts never numbered (as past the key cap).
       const identities = new Identities(50);
       const batches = Array.from({ length: 30 }, (_, b) =>
@@ -164,8 +161,6 @@ describe('ActivitySpool batch skipping', () => {
         expect(outputs[0], name).toBe(outputs[1]);
         if (name !== 'nothing') expect(outputs[0]!.length, name).toBeGreaterThan(0);
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
