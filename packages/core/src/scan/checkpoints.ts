@@ -46,12 +46,14 @@ export class CheckpointWriter {
   private failure: Error | undefined;
   private members = 0;
   private bytes = 0;
+  private readonly path: string;
 
   constructor(
     private readonly store: CheckpointStore,
     private readonly file: DiscoveredFile,
   ) {
-    this.sink = createWriteStream(store.eventsPath(file));
+    this.path = store.eventsPath(file);
+    this.sink = createWriteStream(this.path);
     this.sink.on('error', (error: Error) => {
       this.failure ??= error;
       this.sink.destroy();
@@ -61,7 +63,7 @@ export class CheckpointWriter {
 
   private check(): void {
     if (this.failure) {
-      throw new MxrayError('MXRAY_WRITE_FAILED', `cannot write checkpoint ${this.store.eventsPath(this.file)}: ${this.failure.message}`, { cause: this.failure });
+      throw new MxrayError('MXRAY_WRITE_FAILED', `cannot write checkpoint ${this.path}: ${this.failure.message}`, { cause: this.failure });
     }
   }
 
@@ -71,7 +73,7 @@ export class CheckpointWriter {
     this.members++;
     const member = gzippedBatchLine(this.file.path, events);
     // The activity spool reads flagged batches back from here instead of keeping a second copy.
-    noteStoredMember(events, { path: this.store.eventsPath(this.file), offset: this.bytes, length: member.byteLength });
+    noteStoredMember(events, { path: this.path, offset: this.bytes, length: member.byteLength });
     this.bytes += member.byteLength;
     if (!this.sink.write(member)) await Promise.race([once(this.sink, 'drain'), this.closed]);
     this.check();
