@@ -1,8 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { scan, scanToDirectory, type Manifest } from '@mxray/core';
@@ -10,6 +9,7 @@ import { main } from '@mxray/cli';
 import { SAMPLES } from './helpers/corpus.js';
 import { captureIo } from './helpers/cli-io.js';
 import { outputHashes, sha256 } from './helpers/output-hashes.js';
+import { closeWorkspace, openWorkspace } from './helpers/workspace.js';
 
 let work: string;
 let evidence: string;
@@ -18,8 +18,7 @@ let reference: string;
 const manifestOf = async (dir: string): Promise<Manifest> => JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
 
 beforeAll(async () => {
-  process.env.SOURCE_DATE_EPOCH = '1722643200';
-  work = await mkdtemp(path.join(tmpdir(), 'mxray-resume-'));
+  work = await openWorkspace('mxray-resume-');
   evidence = path.join(work, 'evidence');
   await cp(SAMPLES, evidence, { recursive: true });
   // A file of many chunks, so that an interruption can land inside it.
@@ -28,10 +27,7 @@ beforeAll(async () => {
   reference = path.join(work, 'reference');
   await scanToDirectory({ paths: [evidence], out: reference, events: true, concurrency: 1 });
 });
-afterAll(async () => {
-  delete process.env.SOURCE_DATE_EPOCH;
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => closeWorkspace(work));
 
 describe('interrupted scan', () => {
   it('writes what was read with complete: false, and --resume gives the outputs of an uninterrupted run without reading finished files again', async () => {

@@ -1,33 +1,27 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { scanToDirectory, scanEvents, type Manifest } from '@mxray/core';
 import { main } from '@mxray/cli';
 import { captureIo } from './helpers/cli-io.js';
 import { CORRUPT, LONG_LINE_BYTES, REPO, SAMPLES, writeEvidence } from './helpers/corpus.js';
+import { closeWorkspace, openWorkspace } from './helpers/workspace.js';
+import { sha256 } from './helpers/output-hashes.js';
 
 const run = promisify(execFile);
-const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
-
 let work: string;
 let evidence: string;
 
 beforeAll(async () => {
-  process.env.SOURCE_DATE_EPOCH = '1722643200';
-  work = await mkdtemp(path.join(tmpdir(), 'mxray-e2e-'));
+  work = await openWorkspace('mxray-e2e-');
   evidence = path.join(work, 'evidence');
   await writeEvidence(evidence);
 });
 
-afterAll(async () => {
-  delete process.env.SOURCE_DATE_EPOCH;
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => closeWorkspace(work));
 
 async function readManifest(out: string): Promise<Manifest> {
   return JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;

@@ -4,26 +4,22 @@
  * must never be written inside the evidence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scanToDirectory, SpillArea } from '@mxray/core';
 import { writeEvidence } from './helpers/corpus.js';
 import { outputHashes } from './helpers/output-hashes.js';
+import { closeWorkspace, openWorkspace } from './helpers/workspace.js';
 
 let work: string;
 let evidence: string;
 
 beforeAll(async () => {
-  process.env.SOURCE_DATE_EPOCH = '1722643200';
-  work = await mkdtemp(path.join(tmpdir(), 'mxray-spill-e2e-'));
+  work = await openWorkspace('mxray-spill-e2e-');
   evidence = path.join(work, 'evidence');
   await writeEvidence(evidence);
 });
-afterAll(async () => {
-  delete process.env.SOURCE_DATE_EPOCH;
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => closeWorkspace(work));
 
 describe('spilling growing state to disk', () => {
   it('gives byte-identical outputs with a budget of a few records, and leaves no spill behind', async () => {

@@ -3,20 +3,19 @@
  * a scan on one thread, whatever the number of workers, for clean, corrupt and interrupted input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scan, scanToDirectory, type Manifest } from '@mxray/core';
 import { writeEvidence } from './helpers/corpus.js';
 import { outputHashes } from './helpers/output-hashes.js';
+import { closeWorkspace, openWorkspace } from './helpers/workspace.js';
 
 let work: string;
 let evidence: string;
 const BIG = 'mx07-maillog-20240805';
 
 beforeAll(async () => {
-  process.env.SOURCE_DATE_EPOCH = '1722643200';
-  work = await mkdtemp(path.join(tmpdir(), 'mxray-workers-'));
+  work = await openWorkspace('mxray-workers-');
   evidence = path.join(work, 'evidence');
   await writeEvidence(evidence);
   // Many chunks of Postfix and Dovecot lines, so batches cross threads many times.
@@ -27,10 +26,7 @@ beforeAll(async () => {
   );
   await writeFile(path.join(evidence, BIG), `${lines.join('\n')}\n`);
 });
-afterAll(async () => {
-  delete process.env.SOURCE_DATE_EPOCH;
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => closeWorkspace(work));
 
 describe('worker threads', () => {
   it('give byte-identical outputs for 0, 1 and 3 workers, corrupt files included', async () => {
