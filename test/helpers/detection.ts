@@ -3,7 +3,7 @@ import {
   AccountActivity,
   DEFAULT_SINCE,
   DetectionEngine,
-  correlate,
+  reachVerdicts,
   createDetectionContext,
   parseInstant,
   type DetectionContextOptions,
@@ -62,7 +62,7 @@ export function detect(events: readonly MailEvent[], options: Partial<DetectionC
     activity.observe(e);
   }
   const { findings, ledger } = engine.finish();
-  return { findings, ledger, ...correlate(findings, activity, options.geo) };
+  return { findings, ledger, ...reachVerdicts(findings, activity, options.geo) };
 }
 
 export const byRule = (findings: readonly Finding[], rule: string): Finding[] => findings.filter((f) => f.rule === rule);

@@ -69,8 +69,19 @@ export { createDetection, type Detection, type DetectionSettings, type Detection
 export { SpillArea, AccountRecords, PARTITIONS, DEFAULT_SPILL_MEMORY, type SpillOptions, type RecordPartition } from './aggregate/account-spill.js';
 export { LoginLedger, type Login, type TieConfidence, type LedgerOptions } from './aggregate/login-ledger.js';
 export { AccountActivity, type ActivityCounts } from './aggregate/account-activity.js';
-export { correlate, type AccountVerdict, type IpVerdict } from './aggregate/correlate.js';
-export { findingToJson, accountToJson, ipToJson, writeFindingFiles, PIVOT_MIN } from './report/findings-files.js';
+export {
+  reachVerdicts,
+  ACCOUNT_VERDICTS,
+  IP_VERDICTS,
+  type AccountVerdict,
+  type IpVerdict,
+  type AccountVerdictKind,
+  type IpVerdictKind,
+  type EvidenceLink,
+  type EvidenceRole,
+} from './verdict/verdicts.js';
+export { SourceFanout } from './aggregate/source-fanout.js';
+export { findingToJson, accountToJson, ipToJson, writeFindingFiles } from './report/findings-files.js';
 export { readListFile } from './report/list-file.js';
 export { loadGeo, type GeoLookup, type GeoInfo, type GeoOptions } from './enrich/geo.js';
 export { isSpecialPurpose } from './enrich/special-ranges.js';

@@ -137,6 +137,11 @@ export class LoginLedger {
     return id;
   }
 
+  /** The scan's table of addresses, which numbers every login's. */
+  get ipTable(): KeyTable {
+    return this.ips;
+  }
+
   /** Webmail hosts: given, loopback, and learned from the baseline. */
   webmailHosts(): Set<string> {
     return this.resolve().hosts;

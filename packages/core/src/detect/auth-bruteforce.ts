@@ -11,6 +11,8 @@ import { defineDetector } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';
 import { SparseCounts } from '../aggregate/sparse-counts.js';
 import type { Login } from '../aggregate/login-ledger.js';
+import { baselineSources } from '../aggregate/source-fanout.js';
+import { networkOf } from './nets.js';
 import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
 
 const BUCKET_MS = 10 * 60_000;
@@ -20,9 +22,10 @@ export const authBruteforce = defineDetector({
   title: 'Failed logins on one account followed by a success',
   severity: 'high',
   description:
-    'An account with at least minFailures failed attempts in the windowMinutes before a successful login in the window. Many failures with no success are reported low.',
-  falsePositives: ['A user whose phone retries an old password after a change, then the user logs in with the new one.'],
+    'An account with at least minFailures failed attempts in the windowMinutes before a successful login in the window: high (compromised) when the login came from an address the account never used (nor its network) and that is not shared; low when it came from the account\'s own or a shared address. Many failures with no success are reported low (targeted).',
+  falsePositives: ['A user whose phone retries an old password after a change, then the user logs in with the new one, from the usual address: low.'],
   options: {
+    sharedAccounts: { default: 5, description: 'distinct baseline accounts that make an address shared' },
     minFailures: { default: 10, description: 'failed attempts before a success that make a brute force' },
     windowMinutes: { default: 60, description: 'how long before the success failures are counted' },
     failuresOnly: { default: 100, description: 'failed attempts in the window, with no success, reported low' },
@@ -72,7 +75,7 @@ export const authBruteforce = defineDetector({
         const span = Math.ceil((o.windowMinutes * 60_000) / BUCKET_MS);
         // One pass over the ledger, which gives accounts partition by partition: each partition's
         // failures are added up once, when its first account comes.
-        const hits = new Map<string, { login: Login; failuresBefore: number }>();
+        const hits = new Map<string, { login: Login; failuresBefore: number; usual: boolean }>();
         let partition = -1;
         let counted = new Map<number, SparseCounts>();
         if (totals.size > 0) {
@@ -94,7 +97,13 @@ export const authBruteforce = defineDetector({
               if (l.phase !== 'window') continue;
               const sum = before(Math.floor(l.ts / BUCKET_MS));
               if (sum < o.minFailures) continue;
-              hits.set(account, { login: l, failuresBefore: sum });
+              const own = baselineSources(logins);
+              const nets = new Set([...own].map(networkOf));
+              // A phone on a carrier's CGNAT changes address every session: its ASN is what stays.
+              const asnOf = (ip: string): number | undefined => ctx.geo?.lookup(ip).asn;
+              const asns = new Set([...own].map(asnOf).filter((a): a is number => a !== undefined));
+              const usual = l.ip === undefined || own.has(l.ip) || nets.has(networkOf(l.ip)) || asns.has(asnOf(l.ip) ?? -1);
+              hits.set(account, { login: l, failuresBefore: sum, usual });
               break;
             }
           }
@@ -102,16 +111,18 @@ export const authBruteforce = defineDetector({
         for (const [account, total] of totals) {
           const found = hits.get(account);
           if (found) {
-            const { login: hit, failuresBefore: sum } = found;
+            const { login: hit, failuresBefore: sum, usual } = found;
+            const sharedWith = hit.ip === undefined ? 0 : f.fanout.accounts(hit.ip);
+            const attributed = !usual && sharedWith < o.sharedAccounts;
             out.push({
               time: hit.ts,
               rule: 'auth.bruteforce',
-              severity: 'high',
+              severity: attributed ? 'high' : 'low',
               account,
               ip: hit.ip ?? null,
               source: hit.source,
-              message: `${account} logged in from ${hit.ip ?? 'an unknown address'} after ${sum} failed attempts in the preceding ${o.windowMinutes} minutes`,
-              evidence: { failuresBefore: sum, threshold: o.minFailures, windowMinutes: o.windowMinutes, totalFailures: total.attempts },
+              message: `${account} logged in from ${hit.ip ?? 'an unknown address'} after ${sum} failed attempts in the preceding ${o.windowMinutes} minutes${usual ? '; the account used that address or network before the window' : sharedWith >= o.sharedAccounts ? `; ${sharedWith} accounts used that address before the window (shared)` : ''}`,
+              evidence: { failuresBefore: sum, threshold: o.minFailures, windowMinutes: o.windowMinutes, totalFailures: total.attempts, attributed, usualForAccount: usual, sharedAccounts: sharedWith },
             });
           } else if (total.attempts >= o.failuresOnly) {
             out.push({
@@ -122,7 +133,7 @@ export const authBruteforce = defineDetector({
               ip: total.ip,
               source: total.source,
               message: `${account} had ${total.attempts} failed login attempts in the window and no success`,
-              evidence: { totalFailures: total.attempts, threshold: o.failuresOnly },
+              evidence: { targeted: true, totalFailures: total.attempts, threshold: o.failuresOnly },
             });
           }
         }

@@ -1,6 +1,7 @@
 /**
  * auth.impossible-travel: two successive logins of one account from different countries closer
- * in time than travel allows. Needs a GeoIP database (the packaged one or `--geoip`); without
+ * in time than travel allows. Alone it is low: roaming phones, VPN egress and corporate proxies
+ * abroad do this every day; the verdict raises it only beside an independent signal. Needs a GeoIP database (the packaged one or `--geoip`); without
  * one, or for addresses it does not know, nothing is reported. The database gives countries,
  * not coordinates, so the rule is "different countries within maxHours" rather than a speed.
  */
@@ -10,8 +11,8 @@ import { defineDetector } from './detector.js';
 export const authImpossibleTravel = defineDetector({
   id: 'auth.impossible-travel',
   title: 'Successive logins from different countries too close in time',
-  severity: 'medium',
-  description: 'Two successive successful logins of one account, from different countries, less than maxHours apart (GeoIP).',
+  severity: 'low',
+  description: 'Two successive successful logins of one account, from different countries, less than maxHours apart (GeoIP). Low alone: mobility is not compromise.',
   falsePositives: ['VPNs and mobile roaming that exit in another country; corporate proxies abroad.'],
   options: {
     maxHours: { default: 1, description: 'logins from different countries closer than this are impossible travel' },
@@ -35,7 +36,7 @@ export const authImpossibleTravel = defineDetector({
               out.push({
                 time: l.ts,
                 rule: 'auth.impossible-travel',
-                severity: 'medium',
+                severity: 'low',
                 account,
                 ip: l.ip,
                 source: l.source,

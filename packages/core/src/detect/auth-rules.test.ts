@@ -39,10 +39,11 @@ describe('auth.new-source', () => {
     expect(byRule(findings, 'auth.new-source')).toEqual([]);
   });
 
-  it('with a mass download from the same new source, the account and the IP are high', () => {
-    const { accounts, ips } = detect([...habits('b@example.jp', '198.51.100.21'), login(DAY, 'b@example.jp', '198.51.100.200'.replace('198.51.100', '192.0.2')), logout(DAY + 600_000, 'b@example.jp', '192.0.2.200', 900_000_000)]);
-    expect(accounts[0]).toMatchObject({ account: 'b@example.jp', severity: 'high', rules: ['access.mass-download', 'auth.new-source'] });
-    expect(ips.find((v) => v.ip === '192.0.2.200')).toMatchObject({ severity: 'high' });
+  it('with a mass download from the same new source, the account is suspicious at medium (two families in a day), not compromised', () => {
+    const { accounts, ips } = detect([...habits('b@example.jp', '198.51.100.21'), login(DAY, 'b@example.jp', '192.0.2.200'), logout(DAY + 600_000, 'b@example.jp', '192.0.2.200', 900_000_000)]);
+    expect(accounts[0]).toMatchObject({ account: 'b@example.jp', verdict: 'suspicious', severity: 'medium', rules: ['access.mass-download', 'auth.new-source'] });
+    expect(accounts[0]!.reason).toMatch(/location and volume/);
+    expect(ips.find((v) => v.ip === '192.0.2.200')).toMatchObject({ verdict: 'suspicious', severity: 'medium' });
   });
 });
 
@@ -76,15 +77,19 @@ describe('webmail-proxied logins', () => {
 });
 
 describe('auth.spray and auth.bruteforce', () => {
-  it('one source failing over many accounts is a spray; the account that then logs in is high', () => {
+  it('one source failing over many accounts is a spray; the account that then logs in is compromised, the others targeted', () => {
     const targets = Array.from({ length: 15 }, (_, i) => `t${i}@example.jp`);
     const events = [...targets.map((t, i) => failure(HOUR + i * 1000, t, '198.51.100.250')), ...habits('t3@example.jp', '198.51.100.3'), login(2 * HOUR, 't3@example.jp', '198.51.100.250')];
-    const { findings } = detect(events);
+    const { findings, accounts, ips } = detect(events);
     const spray = byRule(findings, 'auth.spray');
-    expect(spray.map((f) => [f.severity, f.account, f.ip])).toEqual([
+    expect(spray.filter((f) => f.evidence.targeted !== true).map((f) => [f.severity, f.account, f.ip])).toEqual([
       ['medium', null, '198.51.100.250'],
       ['high', 't3@example.jp', '198.51.100.250'],
     ]);
+    expect(spray.filter((f) => f.evidence.targeted === true).map((f) => f.account).sort()).toEqual(targets.filter((t) => t !== 't3@example.jp').sort());
+    expect(accounts.filter((a) => a.verdict === 'compromised').map((a) => [a.account, a.severity])).toEqual([['t3@example.jp', 'high']]);
+    expect(accounts.filter((a) => a.verdict === 'targeted')).toHaveLength(14);
+    expect(ips).toMatchObject([{ ip: '198.51.100.250', verdict: 'attacker', severity: 'high' }]);
   });
 
   it('a few typos across users from one NAT are not a spray', () => {

@@ -1,12 +1,20 @@
 /**
  * auth.spray: one source failing over many distinct accounts in the window (password spraying,
- * credential stuffing), and each account that then logs in from that source.
- * Webmail hosts and trusted networks are not sources: a webmail relays its users' typos.
+ * credential stuffing), each account that then logs in from that source, and each account it
+ * tried without success.
+ *
+ * Targeted is not compromised: an account the source only tried is reported low (verdict
+ * `targeted`). A success is attributed (high, verdict `compromised`) only from an address that
+ * is not shared (fewer than sharedAccounts accounts used it in the baseline) and that the
+ * account never used before: a misconfigured kiosk behind the office NAT fails for everyone and
+ * then its users log in from that same NAT. Webmail hosts and trusted networks are not sources:
+ * a webmail relays its users' typos.
  */
 import { isEarlier, type Finding } from './finding.js';
 import type { EventSource } from '../event.js';
 import { defineDetector } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';
+import { baselineSources } from '../aggregate/source-fanout.js';
 
 interface SourceState {
   /** One name until a second arrives: most sources of a botnet fail once, and a Set costs ~200 B. */
@@ -31,10 +39,11 @@ export const authSpray = defineDetector({
   title: 'Password spraying or credential stuffing from one source',
   severity: 'medium',
   description:
-    'One IP failing authentication over many distinct accounts in the window; each account that afterwards logs in successfully from that IP is reported at high.',
-  falsePositives: ['A misconfigured shared client (old password in a kiosk or MDM profile) failing for many users from one NAT address.'],
+    'One IP failing authentication over many distinct accounts in the window (medium; low from a shared address). Each account that afterwards logs in successfully from that IP is high when the IP is not shared and new to the account (compromised), low otherwise; each account it only tried is low (targeted).',
+  falsePositives: ['A misconfigured shared client (old password in a kiosk or MDM profile) failing for many users from one NAT address: the finding says the address is shared, and its users\' logins from it are not attributed.'],
   options: {
     minAccounts: { default: 10, description: 'distinct accounts failing from one IP that make a spray' },
+    sharedAccounts: { default: 5, description: 'distinct baseline accounts that make an address shared' },
   },
   kinds: ['auth.failure'],
   create(o, ctx) {
@@ -57,36 +66,63 @@ export const authSpray = defineDetector({
       finish(f) {
         const out: Finding[] = [];
         const hosts = f.logins.webmailHosts();
-        const sprayers = new Map<string, SourceState>();
+        const sprayers = new Map<string, { state: SourceState; shared: number }>();
         for (const [ip, s] of sources) {
           const distinct = accountCount(s);
           if (distinct < o.minAccounts || hosts.has(ip)) continue;
-          sprayers.set(ip, s);
+          const sharedWith = f.fanout.accounts(ip);
+          const shared = sharedWith >= o.sharedAccounts;
+          sprayers.set(ip, { state: s, shared: sharedWith });
           out.push({
             time: s.first,
             rule: 'auth.spray',
-            severity: 'medium',
+            severity: shared ? 'low' : 'medium',
             account: null,
             ip,
             source: s.firstSource,
-            message: `${ip} failed to authenticate as ${distinct}${distinct >= keep ? '+' : ''} distinct accounts (${s.attempts} attempts)`,
-            evidence: { distinctAccounts: distinct, attempts: s.attempts, threshold: o.minAccounts, sample: accountList(s).sort().slice(0, 10) },
+            message: `${ip} failed to authenticate as ${distinct}${distinct >= keep ? '+' : ''} distinct accounts (${s.attempts} attempts)${shared ? `; ${sharedWith} accounts used that address before the window (shared)` : ''}`,
+            evidence: { distinctAccounts: distinct, attempts: s.attempts, threshold: o.minAccounts, sharedAccounts: sharedWith, shared, sample: accountList(s).sort().slice(0, 10) },
           });
         }
         if (sprayers.size === 0) return out;
+        const succeeded = new Map<string, Set<string>>();
         for (const [account, logins] of f.logins.byAccount()) {
-          const hit = logins.find((l) => l.phase === 'window' && l.ip !== undefined && sprayers.has(l.ip) && l.ts >= sprayers.get(l.ip)!.first);
+          const hit = logins.find((l) => l.phase === 'window' && l.ip !== undefined && sprayers.has(l.ip) && l.ts >= sprayers.get(l.ip)!.state.first);
           if (!hit) continue;
+          const ip = hit.ip!;
+          const { state, shared: sharedWith } = sprayers.get(ip)!;
+          let s = succeeded.get(ip);
+          if (!s) succeeded.set(ip, (s = new Set()));
+          s.add(account);
+          const usualForAccount = baselineSources(logins).has(ip);
+          const attributed = sharedWith < o.sharedAccounts && !usualForAccount;
           out.push({
             time: hit.ts,
             rule: 'auth.spray',
-            severity: 'high',
+            severity: attributed ? 'high' : 'low',
             account,
-            ip: hit.ip!,
+            ip,
             source: hit.source,
-            message: `${account} logged in from ${hit.ip} after that source sprayed failed logins over ${accountCount(sprayers.get(hit.ip!)!)} accounts`,
-            evidence: { sprayAccounts: accountCount(sprayers.get(hit.ip!)!), via: hit.via },
+            message: `${account} logged in from ${ip} after that source sprayed failed logins over ${accountCount(state)} accounts${attributed ? '' : usualForAccount ? '; the account used that address before the window' : `; ${sharedWith} accounts used that address before the window (shared)`}`,
+            evidence: { sprayAccounts: accountCount(state), attributed, sharedAccounts: sharedWith, usualForAccount, via: hit.via },
           });
+        }
+        // The accounts a source only tried: up to the names it kept, one low finding each.
+        for (const [ip, { state }] of sprayers) {
+          const ok = succeeded.get(ip);
+          for (const account of accountList(state)) {
+            if (ok?.has(account)) continue;
+            out.push({
+              time: state.first,
+              rule: 'auth.spray',
+              severity: 'low',
+              account,
+              ip,
+              source: state.firstSource,
+              message: `${ip} tried to log in as ${account} while spraying ${accountCount(state)} accounts; no login from it succeeded for this account`,
+              evidence: { targeted: true, sprayAccounts: accountCount(state) },
+            });
+          }
         }
         return out;
       },

@@ -8,6 +8,7 @@ import type { MailEvent } from '../event.js';
 import type { Finding, Severity } from './finding.js';
 import type { DetectionContext } from './context.js';
 import type { LoginLedger } from '../aggregate/login-ledger.js';
+import type { SourceFanout } from '../aggregate/source-fanout.js';
 
 export interface OptionSpec {
   default: number;
@@ -23,6 +24,15 @@ export interface FinishContext {
   readonly logins: LoginLedger;
   /** IPs that earlier findings in the window flagged at `min` severity or above. */
   flaggedIps(min: Severity): Set<string>;
+  /**
+   * IPs whose exploit evidence (the web rules' findings) is high or above, with the times of
+   * that traffic: the only sources whose logins are attributed to the attacker without more.
+   */
+  exploitSources(): Map<string, number[]>;
+  /** Distinct accounts per address in the baseline: shared addresses (NAT, CGNAT, proxies) need corroboration. */
+  readonly fanout: SourceFanout;
+  /** Something the responder must know that is no finding (e.g. exploit traffic just before --since). */
+  warn(message: string): void;
 }
 
 export interface DetectorInstance {

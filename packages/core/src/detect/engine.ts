@@ -10,6 +10,7 @@ import type { DetectionContext } from './context.js';
 import type { Detector, DetectorInstance, FinishContext } from './detector.js';
 import { compareFindings, severityRank, type Finding, type Severity } from './finding.js';
 import { DETECTORS } from './registry.js';
+import { SourceFanout } from '../aggregate/source-fanout.js';
 
 export interface DetectionEngineOptions {
   context: DetectionContext;
@@ -21,6 +22,8 @@ export interface DetectionEngineOptions {
 export interface DetectionResult {
   findings: Finding[];
   ledger: LoginLedger;
+  /** What rules said that is no finding, in registry order. */
+  warnings: string[];
 }
 
 export class DetectionEngine {
@@ -72,14 +75,32 @@ export class DetectionEngine {
     const findings: Finding[] = [];
     const ledger = this.ledger;
     let ledgerResolved = false;
+    let fanout: SourceFanout | undefined;
+    const warnings: string[] = [];
     const flaggedIps = (min: Severity): Set<string> => {
       const out = new Set<string>();
       for (const f of findings) if (f.ip !== null && severityRank(f.severity) >= severityRank(min)) out.add(f.ip);
       return out;
     };
+    const exploitSources = (): Map<string, number[]> => {
+      const out = new Map<string, number[]>();
+      for (const f of findings) {
+        if (f.ip === null || !f.rule.startsWith('web.') || severityRank(f.severity) < severityRank('high')) continue;
+        const times = out.get(f.ip);
+        if (times) times.push(f.time);
+        else out.set(f.ip, [f.time]);
+      }
+      return out;
+    };
     const ctx: FinishContext = {
       findings,
       flaggedIps,
+      exploitSources,
+      warn: (message) => warnings.push(message),
+      get fanout() {
+        fanout ??= SourceFanout.fromLogins(this.logins.byAccount(), this.logins.ipTable);
+        return fanout;
+      },
       get logins() {
         // Resolved once, after the rules before the first reader: exploit sources are never
         // learned as webmail hosts.
@@ -99,6 +120,6 @@ export class DetectionEngine {
       this.context.spill.dispose();
     }
     findings.sort(compareFindings);
-    return { findings, ledger };
+    return { findings, ledger, warnings };
   }
 }

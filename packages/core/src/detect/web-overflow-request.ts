@@ -86,6 +86,9 @@ export const webOverflowRequest = defineDetector({
     const endpoints = new Map<string, LengthHistogram>();
     const endpointCount = new Map<string, number>();
     const candidates: OverflowCandidate[] = [];
+    /** Exploit-like requests in the 24 hours before --since: never findings, but the responder must hear of them. */
+    const justBefore = new Map<string, number>();
+    const DAY_MS = 86_400_000;
     const shortestSignal = Math.min(o.runLength / 2, o.minLength);
     const learn = (map: Map<string, LengthHistogram>, key: string, length: number): void => {
       let h = map.get(key);
@@ -135,6 +138,9 @@ export const webOverflowRequest = defineDetector({
             }
           }
         }
+        if (e.phase === 'baseline' && e.ts >= ctx.window.since - DAY_MS && e.ip !== undefined && (e.truncated || target.length >= shortestSignal || /[%\\\x00-\x1f]/.test(target))) {
+          if (contentScore(requestFeatures(target)) >= 4) justBefore.set(e.ip, (justBefore.get(e.ip) ?? 0) + 1);
+        }
         if (e.phase !== 'window') return;
         // Cheap pre-filter: most requests are short and plain, shorter than the shortest scoring run.
         if (target.length < shortestSignal && !e.truncated && !/[%\\\x00-\x1f]/.test(target)) return;
@@ -142,7 +148,14 @@ export const webOverflowRequest = defineDetector({
         if (e.truncated) features.length = Math.max(features.length, e.length);
         if (e.truncated || features.length > o.minLength || contentScore(features) > 0) candidates.push({ event: e, features });
       },
-      finish() {
+      finish(fin) {
+        if (justBefore.size > 0) {
+          const total = [...justBefore.values()].reduce((a, b) => a + b, 0);
+          const sources = [...justBefore.keys()].sort();
+          fin.warn(
+            `${total} exploit-like request(s) (sled, binary or long runs) from ${sources.slice(0, 5).join(', ')}${sources.length > 5 ? ` and ${sources.length - 5} more` : ''} in the 24 hours before --since; they are baseline and not reported: scan again with an earlier --since to judge them`,
+          );
+        }
         const out: Finding[] = [];
         for (const { event: e, features: f } of candidates) {
           const { p99, scope } = baselineP99(e);

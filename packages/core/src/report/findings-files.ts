@@ -5,8 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding, Severity } from '../detect/finding.js';
-import { severityRank } from '../detect/finding.js';
-import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
+
+import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export function findingToJson(f: Finding): string {
@@ -25,24 +25,31 @@ export function findingToJson(f: Finding): string {
 export function accountToJson(a: AccountVerdict): string {
   return JSON.stringify({
     account: a.account,
+    verdict: a.verdict,
     severity: a.severity,
+    reason: a.reason,
     firstSeen: a.firstSeen,
     lastSeen: a.lastSeen,
     rules: a.rules,
     ips: a.ips,
     counts: a.counts,
+    chain: a.chain,
   });
 }
 
 export function ipToJson(v: IpVerdict): string {
   return JSON.stringify({
     ip: v.ip,
+    verdict: v.verdict,
     severity: v.severity,
+    reason: v.reason,
     rules: v.rules,
     accounts: v.accounts,
     firstSeen: v.firstSeen,
     lastSeen: v.lastSeen,
     findings: v.findings,
+    ...(v.sharedAccounts !== undefined && { sharedAccounts: v.sharedAccounts }),
+    chain: v.chain,
     ...(v.asn !== undefined && { asn: v.asn }),
     ...(v.asnOrg !== undefined && { asnOrg: v.asnOrg }),
     ...(v.country !== undefined && { country: v.country }),
@@ -51,8 +58,10 @@ export function ipToJson(v: IpVerdict): string {
 
 const lines = (items: readonly string[]): string => (items.length ? `${items.join('\n')}\n` : '');
 
-/** The pivot lists hold what is `high` and above: a block list and a password-reset batch. */
-export const PIVOT_MIN: Severity = 'high';
+/**
+ * The pivot lists are what a responder hands on: the block list holds `attacker` IPs, the
+ * password-reset list `compromised` accounts, and nothing else (an anomaly is a question).
+ */
 
 export async function writeFindingFiles(
   out: string,
@@ -71,8 +80,7 @@ export async function writeFindingFiles(
   await writeFileAtomic(files.accounts, lines(accounts.map(accountToJson)));
   await writeFileAtomic(files.ips, lines(ips.map(ipToJson)));
   await mkdir(path.join(out, 'pivot'), { recursive: true });
-  const high = (s: Severity): boolean => severityRank(s) >= severityRank(PIVOT_MIN);
-  await writeFileAtomic(files.pivotIps, lines(ips.filter((v) => high(v.severity)).map((v) => v.ip).sort()));
-  await writeFileAtomic(files.pivotAccounts, lines(accounts.filter((a) => high(a.severity)).map((a) => a.account).sort()));
+  await writeFileAtomic(files.pivotIps, lines(ips.filter((v) => v.verdict === 'attacker').map((v) => v.ip).sort()));
+  await writeFileAtomic(files.pivotAccounts, lines(accounts.filter((a) => a.verdict === 'compromised').map((a) => a.account).sort()));
   return Object.values(files);
 }

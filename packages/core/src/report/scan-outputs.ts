@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { MxrayError } from '../errors.js';
 import type { Finding, Severity } from '../detect/finding.js';
-import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
+import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import type { Manifest } from './manifest.js';
 
 export async function readManifest(dir: string): Promise<Manifest> {

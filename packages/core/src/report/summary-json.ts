@@ -3,7 +3,7 @@
  * terminal summary, machine-readable, with the paths of every output.
  */
 import type { Manifest } from './manifest.js';
-import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
+import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import { SEVERITIES, type Severity } from '../detect/finding.js';
 
 export interface SeverityCounts {

@@ -3,9 +3,10 @@
  * characters; they are escaped so nothing in the evidence can drive the terminal.
  */
 import type { Manifest } from './manifest.js';
-import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
-import { SEVERITIES } from '../detect/finding.js';
+import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
+import { SEVERITIES, severityRank, type Severity } from '../detect/finding.js';
 import { severityTable } from './summary-json.js';
+import { formatInZone } from '../time/zone.js';
 
 /** Replaces C0/C1 controls and DEL with visible escapes (`\x1b`). */
 export function escapeForTerminal(text: string): string {
@@ -21,6 +22,15 @@ function mib(bytes: number): string {
 export interface SummaryVerdicts {
   accounts: readonly AccountVerdict[];
   ips: readonly IpVerdict[];
+  /** List only accounts and IPs at or above this severity (`--min-level`); counts stay whole. */
+  minLevel?: Severity;
+}
+
+/** `2024-08-02T15:00:00.000Z` as `2024-08-03T00:00:00+09:00 Asia/Tokyo (2024-08-02T15:00:00Z UTC)`. */
+export function bothZones(iso: string, tz: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return `${formatInZone(ms, tz)} ${tz} (${new Date(ms).toISOString().replace('.000Z', 'Z')} UTC)`;
 }
 
 const TOP = 10;
@@ -30,9 +40,8 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
   const t = manifest.totals;
   const lines: string[] = [];
   lines.push(`mxray ${manifest.tool.version} — scan ${manifest.complete ? 'complete' : 'INCOMPLETE'}`);
-  lines.push(
-    `  window     ${manifest.window.since} → ${manifest.window.until ?? 'end of data'} (syslog zone ${manifest.window.tz})`,
-  );
+  const tz = manifest.window.tz;
+  lines.push(`  window     ${bothZones(manifest.window.since, tz)} → ${manifest.window.until ? bothZones(manifest.window.until, tz) : 'end of data'}`);
   lines.push(
     `  files      ${n(t.files)} scanned, ${n(t.filesWithErrors)} with errors, ${n(t.skipped)} skipped; ${mib(t.bytes)} read, ${mib(t.decodedBytes)} decoded`,
   );
@@ -90,21 +99,40 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
       lines.push(`  webmail    ${shown}${more} (logins through it tied to browser IPs)`);
     }
   }
-  if (verdicts) {
-    const flagged = (s: string): boolean => s !== 'info';
-    const accounts = verdicts.accounts.filter((a) => flagged(a.severity));
-    const ips = verdicts.ips.filter((v) => flagged(v.severity));
-    lines.push(`  accounts flagged: ${n(accounts.length)}${accounts.length > TOP ? ` (top ${TOP})` : ''}`);
-    for (const a of accounts.slice(0, TOP)) {
-      lines.push(`    ${a.severity.padEnd(8)} ${escapeForTerminal(a.account)}  ${a.rules.join(', ')}  from ${a.ips.slice(0, 3).map(escapeForTerminal).join(', ') || '-'}`);
-    }
-    lines.push(`  IPs flagged: ${n(ips.length)}${ips.length > TOP ? ` (top ${TOP})` : ''}`);
-    for (const v of ips.slice(0, TOP)) {
-      const where = [v.country, v.asn !== undefined ? `AS${v.asn}` : undefined].filter(Boolean).join(' ');
-      lines.push(`    ${v.severity.padEnd(8)} ${escapeForTerminal(v.ip)}${where ? ` (${escapeForTerminal(where)})` : ''}  ${v.rules.join(', ')}  ${n(v.accounts.length)} account(s)`);
-    }
-  }
+  for (const w of manifest.detection?.warnings ?? []) lines.push(`  warning    ${escapeForTerminal(w)}`);
+  if (verdicts) lines.push(...verdictLines(verdicts));
   lines.push('  outputs:');
   for (const o of outputs) lines.push(`    ${escapeForTerminal(o)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The reset list and the block list first, then what needs a look; each entry says why. */
+function verdictLines({ accounts, ips, minLevel = 'info' }: SummaryVerdicts): string[] {
+  const lines: string[] = [];
+  const count = <T extends { verdict: string }>(list: readonly T[], kinds: readonly string[]): string =>
+    kinds.map((k) => `${n(list.filter((x) => x.verdict === k).length)} ${k}`).join(', ');
+  lines.push(`  verdicts   accounts: ${count(accounts, ['compromised', 'suspicious', 'targeted', 'clean'])}`);
+  lines.push(`             IPs: ${count(ips, ['attacker', 'suspicious', 'clean'])}`);
+  const shown = (s: Severity): boolean => severityRank(s) >= severityRank(minLevel) && s !== 'info';
+  const section = <T extends { verdict: string; severity: Severity }>(title: string, list: readonly T[], verdict: string, line: (x: T) => string): void => {
+    const all = list.filter((x) => x.verdict === verdict);
+    const listed = all.filter((x) => shown(x.severity));
+    if (all.length === 0) return;
+    const hidden = all.length - listed.length;
+    lines.push(`  ${title}: ${n(all.length)}${listed.length > TOP ? ` (first ${TOP})` : ''}${hidden ? ` (${n(hidden)} below --min-level ${minLevel})` : ''}`);
+    for (const x of listed.slice(0, TOP)) lines.push(`    ${x.severity.padEnd(8)} ${line(x)}`);
+  };
+  const accountLine = (a: AccountVerdict): string =>
+    `${escapeForTerminal(a.account)}  from ${a.ips.slice(0, 3).map(escapeForTerminal).join(', ') || '-'}  ${escapeForTerminal(a.reason)}`;
+  const ipLine = (v: IpVerdict): string => {
+    const where = [v.country, v.asn !== undefined ? `AS${v.asn}` : undefined].filter(Boolean).join(' ');
+    const shared = v.sharedAccounts !== undefined && v.sharedAccounts > 0 ? `, shared by ${n(v.sharedAccounts)} accounts before the window` : '';
+    return `${escapeForTerminal(v.ip)}${where ? ` (${escapeForTerminal(where)})` : ''}  ${n(v.accounts.length)} account(s)${shared}  ${escapeForTerminal(v.reason)}`;
+  };
+  section('compromised accounts (reset list: pivot/accounts.txt)', accounts, 'compromised', accountLine);
+  section('attacker IPs (block list: pivot/ips.txt)', ips, 'attacker', ipLine);
+  section('suspicious accounts (anomalies without attributed access)', accounts, 'suspicious', accountLine);
+  section('suspicious IPs', ips, 'suspicious', ipLine);
+  section('targeted accounts (attempts without success)', accounts, 'targeted', accountLine);
+  return lines;
 }

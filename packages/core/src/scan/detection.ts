@@ -10,7 +10,7 @@ import type { Detector } from '../detect/detector.js';
 import { DETECTORS } from '../detect/registry.js';
 import { SEVERITIES, type Finding, type Severity } from '../detect/finding.js';
 import { AccountActivity } from '../aggregate/account-activity.js';
-import { correlate, type AccountVerdict, type IpVerdict } from '../aggregate/correlate.js';
+import { reachVerdicts, type AccountVerdict, type IpVerdict } from '../verdict/verdicts.js';
 import { loadGeo, type GeoLookup, type GeoOptions } from '../enrich/geo.js';
 import { KeyLimits } from '../aggregate/bounded-map.js';
 import type { Identities } from '../aggregate/identities.js';
@@ -52,6 +52,8 @@ export interface DetectionSummary {
   webmailHosts: string[];
   /** The enrichment databases used (package@version or file path); empty when none. */
   geo: string[];
+  /** What the rules and the scan warn of that is no finding (blind rules, traffic just before --since). */
+  warnings: string[];
 }
 
 export interface Detection {
@@ -79,6 +81,7 @@ export async function createDetection(window: TimeWindow, settings: DetectionSet
   const engine = new DetectionEngine({ context, detectors });
   const activity = new AccountActivity(context.identities, limits);
   let hosts: string[] = [];
+  let warnings: string[] = [];
   return {
     observeAll(events) {
       for (const e of events) {
@@ -87,9 +90,10 @@ export async function createDetection(window: TimeWindow, settings: DetectionSet
       }
     },
     finish() {
-      const { findings, ledger } = engine.finish();
+      const { findings, ledger, warnings: said } = engine.finish();
       hosts = [...ledger.webmailHosts()].sort();
-      return { findings, ...correlate(findings, activity, geo) };
+      warnings = said;
+      return { findings, ...reachVerdicts(findings, activity, geo) };
     },
     describe(findings) {
       const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -98,7 +102,7 @@ export async function createDetection(window: TimeWindow, settings: DetectionSet
         bySeverity[f.severity]++;
         byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
       }
-      return { rules: detectors.map((d) => d.id), findings: findings.length, bySeverity, byRule, webmailHosts: hosts, geo: [...(geo?.sources ?? [])] };
+      return { rules: detectors.map((d) => d.id), findings: findings.length, bySeverity, byRule, webmailHosts: hosts, geo: [...(geo?.sources ?? [])], warnings };
     },
   };
 }

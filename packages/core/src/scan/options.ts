@@ -85,11 +85,11 @@ export function resolveScanOptions(options: ScanOptions): ResolvedScanOptions {
     throw new MxrayError('MXRAY_NO_INPUT', 'no input paths given');
   }
   const since = options.since ?? DEFAULT_SINCE;
-  const sinceMs = parseInstant(since, '--since');
-  const untilMs = options.until === undefined ? Infinity : parseInstant(options.until, '--until');
-  if (untilMs < sinceMs) throw new InvalidOptionError('--until is before --since');
   const tz = options.tz ?? DEFAULT_TZ;
   const clock = new ZoneClock(tz);
+  const sinceMs = parseInstant(since, '--since', tz);
+  const untilMs = options.until === undefined ? Infinity : parseInstant(options.until, '--until', tz);
+  if (untilMs < sinceMs) throw new InvalidOptionError('--until is before --since');
   let format: LogFormat | undefined;
   if (options.format !== undefined && options.format !== 'auto') {
     format = formatById(options.format);

@@ -16,7 +16,7 @@ import { createDetection, type DetectionSettings } from './detection.js';
 import { SpillArea, SPILL_PREFIX } from '../aggregate/account-spill.js';
 import { writeFindingFiles } from '../report/findings-files.js';
 import type { Finding } from '../detect/finding.js';
-import type { AccountVerdict, IpVerdict } from '../aggregate/correlate.js';
+import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import { EventVolume, type VolumeBucket } from '../aggregate/event-volume.js';
 import { ActivitySpool, readActivity, selectActivity, type ActivityStats } from '../report/activity.js';
 import { drillDownEntities, renderHtmlReport } from '../report/html/report.js';

@@ -65,3 +65,12 @@ export class ZoneClock {
     return wall - offset;
   }
 }
+
+/** An instant as RFC 3339 wall-clock time in `tz`, with its offset: `2024-08-03T00:00:00+09:00`. */
+export function formatInZone(utcMs: number, tz: string): string {
+  const offset = zoneOffsetAt(tz, utcMs);
+  const wall = new Date(utcMs + offset).toISOString().slice(0, 19);
+  const sign = offset < 0 ? '-' : '+';
+  const minutes = Math.abs(offset) / 60_000;
+  return `${wall}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}

@@ -9,7 +9,7 @@ import type { MailEvent } from '../../event.js';
 import type { Finding, Severity } from '../../detect/finding.js';
 import { SEVERITIES, severityRank } from '../../detect/finding.js';
 import type { Detector } from '../../detect/detector.js';
-import type { AccountVerdict, IpVerdict } from '../../aggregate/correlate.js';
+import type { AccountVerdict, IpVerdict } from '../../verdict/verdicts.js';
 import type { VolumeBucket } from '../../aggregate/event-volume.js';
 import type { Manifest } from '../manifest.js';
 import type { ActivityStats } from '../activity.js';
