@@ -9,8 +9,9 @@
  * `ambiguous` (the nearest earlier one is taken); none leaves the client unknown.
  *
  * Webmail hosts are the `--webmail-hosts`, loopback, and those learned from the baseline: an
- * address that logged into many accounts before the window and whose logins mostly follow a
- * webmail login POST. An address first seen in the window is never learned, so an attacker who
+ * address that logged into many accounts before the window, whose logins follow a webmail login
+ * POST far more often than an ordinary address's do by chance, and that does not post to the
+ * login form itself. An address first seen in the window is never learned, so an attacker who
  * logs into many accounts does not become "the webmail".
  *
  * Logins are kept as 32-byte records in an AccountRecords store (the tie needs each login's
@@ -70,6 +71,8 @@ export class LoginLedger {
   /** Login POSTs by hour: time, IP. */
   private readonly posts: AccountRecords;
   private resolved?: Resolved;
+  /** Login POSTs each address made in the baseline: a webmail server never posts to its own login form. */
+  private readonly baselinePosts = new IdColumn((n) => new Uint32Array(n));
 
   constructor(
     private readonly ctx: DetectionContext,
@@ -116,9 +119,11 @@ export class LoginLedger {
       e.status < 400 &&
       this.ctx.isLoginPath(e.path)
     ) {
+      const ip = this.ipId(e.ip);
       this.posts.f64[0] = e.ts;
-      this.posts.i32[2] = this.ipId(e.ip);
+      this.posts.i32[2] = ip;
       this.posts.append(hourOf(e.ts));
+      if (e.phase === 'baseline') this.baselinePosts.add(ip, 1);
       this.resolved = undefined;
     }
   }
@@ -269,11 +274,26 @@ export class LoginLedger {
         hostIds.add(ipId);
       }
     }
+    // How often an ordinary address's logins follow some login POST by chance: with thousands of
+    // webmail users a POST lands within seconds of almost any login, so "mostly tied" alone made
+    // office NATs into webmail hosts at scale. A host must be tied at least halfway from chance to
+    // always, and must not post to the login form itself (an office NAT or CGNAT gateway does:
+    // its users browse the webmail through it).
+    let chanceTied = 0;
+    let chanceTotal = 0;
+    for (const [ipId, t] of baselineTied) {
+      if (baselineAccounts.get(ipId)!.size >= this.options.learnMinAccounts) continue;
+      chanceTied += t.tied;
+      chanceTotal += t.total;
+    }
+    const chance = chanceTotal === 0 ? 0 : chanceTied / chanceTotal;
+    const needed = Math.max(0.5, chance + (1 - chance) / 2);
     // Sorted by address: the order the hosts were learned in would follow the partitions.
     for (const ipId of [...baselineAccounts.keys()].sort((a, b) => compare(this.ips.value(a), this.ips.value(b)))) {
       const ip = this.ips.value(ipId);
       const t = baselineTied.get(ipId)!;
-      if (!exclude.has(ip) && baselineAccounts.get(ipId)!.size >= this.options.learnMinAccounts && t.tied * 2 >= t.total) {
+      const postsItself = this.baselinePosts.get(ipId) >= MAX_HOST_POSTS;
+      if (!exclude.has(ip) && !postsItself && baselineAccounts.get(ipId)!.size >= this.options.learnMinAccounts && t.tied >= needed * t.total) {
         hosts.add(ip);
         hostIds.add(ipId);
       }
@@ -360,6 +380,8 @@ function tiesOf(part: RecordPartition | undefined): Map<number, number> {
 }
 
 const HOUR = 3_600_000;
+/** Baseline login POSTs from an address that make it a client, never a webmail host (a monitor's probe or two is allowed). */
+const MAX_HOST_POSTS = 3;
 const hourOf = (ts: number): number => Math.floor(ts / HOUR);
 
 const TIE_EXACT = 1;
