@@ -1,27 +1,28 @@
 #!/usr/bin/env node
 /**
- * Writes a synthetic incident archive with ground truth.
- *   node benchmarks/generate.mjs --out /tmp/case --accounts 2000 --baseline-days 10 --window-days 5 --seed 42
+ * Writes the realistic incident archive (benchmarks/lib/realistic.mjs) with its ground truth.
+ *   node benchmarks/generate.mjs --out /tmp/case --accounts 20000 --baseline-days 14 --window-days 6 --seed 2024
  * The ground truth goes to OUT.truth.json, beside the archive (never inside the evidence).
+ * `node benchmarks/evaluate.mjs` generates, scans and scores in one step.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { generateScenario } from './lib/scenario.mjs';
+import { generateRealistic } from './lib/realistic.mjs';
 
 const { values } = parseArgs({
   options: {
     out: { type: 'string' },
-    accounts: { type: 'string', default: '2000' },
-    'baseline-days': { type: 'string', default: '10' },
-    'window-days': { type: 'string', default: '5' },
-    seed: { type: 'string', default: '42' },
+    accounts: { type: 'string', default: '20000' },
+    'baseline-days': { type: 'string', default: '14' },
+    'window-days': { type: 'string', default: '6' },
+    seed: { type: 'string', default: '2024' },
   },
 });
 if (!values.out) {
   console.error('usage: generate.mjs --out DIR [--accounts N] [--baseline-days N] [--window-days N] [--seed N]');
   process.exit(2);
 }
-const truth = await generateScenario({
+const truth = await generateRealistic({
   out: values.out,
   accounts: Number(values.accounts),
   baselineDays: Number(values['baseline-days']),
@@ -29,4 +30,4 @@ const truth = await generateScenario({
   seed: Number(values.seed),
 });
 await writeFile(`${values.out.replace(/\/$/, '')}.truth.json`, `${JSON.stringify(truth, null, 2)}\n`);
-console.log(`wrote ${values.out}: ${truth.compromised.length} compromised accounts, ${truth.overflowRequests.length} overflow requests`);
+console.log(`wrote ${values.out}: ${truth.compromised.length} compromised accounts, ${truth.overflowRequests.length} overflow requests, ${truth.benignLongRequests.length} benign long requests`);

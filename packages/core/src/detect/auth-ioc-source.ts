@@ -3,9 +3,10 @@
  * requests (the web rules' findings at high or above) or that is on the `--ioc` list. Webmail
  * logins count through the tie, with the address of the browser that posted the login form.
  *
- * A shared address is not the attacker's own: an office NAT or a carrier's CGNAT gateway that
- * served `sharedAccounts` or more accounts in the baseline may carry one attacker and hundreds of
- * users. A login from such an address is attributed only when it is corroborated, here by time
+ * A shared address is not the attacker's own: an office NAT, a carrier's CGNAT gateway, a VPN or
+ * Tor exit that served `sharedAccounts` or more accounts in the baseline may carry one attacker
+ * and many users. (An exit no account used before the window cannot be told from the attacker's
+ * own address: its users' logins are attributed. The baseline is all there is to go on.) A login from such an address is attributed only when it is corroborated, here by time
  * (within `corroborateMinutes` of that address's exploit traffic); the verdict stage adds
  * exfiltration or a send burst from the same address. Otherwise the finding states the fan-out
  * and is medium (an address new to the account) or low (one it always used).
@@ -20,10 +21,10 @@ export const authIocSource = defineDetector({
   title: 'Login from an exploit source or IOC address',
   severity: 'critical',
   description:
-    'A successful login (IMAP, POP3, SMTP AUTH, or webmail through the tie) in the window from an IP whose overflow-style requests to the webmail were high or critical, or that is listed in --ioc: critical, the account is compromised. From an address that sharedAccounts or more accounts used in the baseline (office NAT, CGNAT, proxy), only when corroborated: within corroborateMinutes of that address\'s exploit traffic (or, in the verdict, a mass download or send burst from it); otherwise medium, or low when the account itself always used that address.',
+    'A successful login (IMAP, POP3, SMTP AUTH, or webmail through the tie) in the window from an IP whose overflow-style requests to the webmail were high or critical, or that is listed in --ioc: critical, the account is compromised. From an address that sharedAccounts or more accounts used in the baseline (office NAT, CGNAT, VPN or Tor exit), or that the account itself used before, only when corroborated: within corroborateMinutes of that address\'s exploit traffic (or, in the verdict, a mass download or send burst from it); otherwise medium, or low when the account itself used that address before.',
   falsePositives: ['A shared NAT address used by both an attacker and a legitimate user: the finding states how many accounts shared it, and it is not critical without corroboration.'],
   options: {
-    sharedAccounts: { default: 5, description: 'distinct baseline accounts that make an address shared' },
+    sharedAccounts: { default: 2, description: 'distinct baseline accounts that make an exploit source shared: it had users before the attacker (NAT, CGNAT, VPN or Tor exit)' },
     corroborateMinutes: { default: 60, description: 'a login from a shared exploit source this close to its exploit traffic is attributed' },
   },
   kinds: [],
@@ -60,7 +61,8 @@ export const authIocSource = defineDetector({
             const nearExploit = nearest <= o.corroborateMinutes * 60_000;
             usual ??= baselineSources(logins);
             const usualForAccount = usual.has(ip);
-            const attributed = !shared || nearExploit;
+            // The account's own usual address is never its attacker by address alone.
+            const attributed = (!shared && !usualForAccount) || nearExploit;
             const severity: Severity = attributed ? 'critical' : usualForAccount ? 'low' : 'medium';
             const sharedNote = shared
               ? `; ${sharedWith} accounts used that address before the window (shared)${attributed ? `, and this login came ${Math.round(nearest / 60_000)} minutes from its exploit traffic` : ', no corroboration'}`

@@ -79,8 +79,14 @@ describe('webmail-proxied logins', () => {
 describe('auth.spray and auth.bruteforce', () => {
   it('one source failing over many accounts is a spray; the account that then logs in is compromised, the others targeted', () => {
     const targets = Array.from({ length: 15 }, (_, i) => `t${i}@example.jp`);
-    const events = [...targets.map((t, i) => failure(HOUR + i * 1000, t, '198.51.100.250')), ...habits('t3@example.jp', '198.51.100.3'), login(2 * HOUR, 't3@example.jp', '198.51.100.250')];
+    const events = [
+      ...targets.map((t, i) => failure(HOUR + i * 1000, t, '198.51.100.250')),
+      failure(HOUR + 20_000, 'no-such-user@example.jp', '198.51.100.250'),
+      ...targets.flatMap((t, i) => habits(t, `198.51.100.${i + 3}`, 3)),
+      login(2 * HOUR, 't3@example.jp', '198.51.100.250'),
+    ];
     const { findings, accounts, ips } = detect(events);
+    expect(byRule(findings, 'auth.spray').find((f) => f.account === null)?.evidence).toMatchObject({ distinctAccounts: 16, neverLoggedIn: 1 });
     const spray = byRule(findings, 'auth.spray');
     expect(spray.filter((f) => f.evidence.targeted !== true).map((f) => [f.severity, f.account, f.ip])).toEqual([
       ['medium', null, '198.51.100.250'],

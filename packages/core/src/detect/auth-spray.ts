@@ -32,6 +32,7 @@ function addAccount(s: SourceState, account: string, keep: number): void {
 }
 
 const accountCount = (s: SourceState): number => (s.accounts === undefined ? 0 : typeof s.accounts === 'string' ? 1 : s.accounts.size);
+const triedBy = (s: SourceState, account: string): boolean => (s.accounts === undefined ? false : typeof s.accounts === 'string' ? s.accounts === account : s.accounts.has(account));
 const accountList = (s: SourceState): string[] => (s.accounts === undefined ? [] : typeof s.accounts === 'string' ? [s.accounts] : [...s.accounts]);
 
 export const authSpray = defineDetector({
@@ -86,7 +87,10 @@ export const authSpray = defineDetector({
         }
         if (sprayers.size === 0) return out;
         const succeeded = new Map<string, Set<string>>();
+        /** Accounts that logged in at all: a name that never did is no one to notify. */
+        const known = new Set<string>();
         for (const [account, logins] of f.logins.byAccount()) {
+          known.add(account);
           const hit = logins.find((l) => l.phase === 'window' && l.ip !== undefined && sprayers.has(l.ip) && l.ts >= sprayers.get(l.ip)!.state.first);
           if (!hit) continue;
           const ip = hit.ip!;
@@ -96,6 +100,10 @@ export const authSpray = defineDetector({
           s.add(account);
           const usualForAccount = baselineSources(logins).has(ip);
           const attributed = sharedWith < o.sharedAccounts && !usualForAccount;
+          // From a shared address (an office NAT where a colleague's kiosk keeps failing, a VPN
+          // egress where hundreds mistype), a success says something only of an account that
+          // itself failed from there.
+          if (sharedWith >= o.sharedAccounts && (usualForAccount || !triedBy(state, account))) continue;
           out.push({
             time: hit.ts,
             rule: 'auth.spray',
@@ -107,11 +115,21 @@ export const authSpray = defineDetector({
             evidence: { sprayAccounts: accountCount(state), attributed, sharedAccounts: sharedWith, usualForAccount, via: hit.via },
           });
         }
-        // The accounts a source only tried: up to the names it kept, one low finding each.
-        for (const [ip, { state }] of sprayers) {
+        // The accounts a source only tried: up to the names it kept, one low finding each. Names
+        // that never logged in anywhere in the scan (invented, or long gone) are counted on the
+        // source's finding instead.
+        for (const [ip, { state, shared: sharedWith }] of sprayers) {
+          // From a shared address the "tried" accounts are its own users' typos: the source's
+          // finding samples them; one finding each would only bury the real ones.
+          if (sharedWith >= o.sharedAccounts) continue;
           const ok = succeeded.get(ip);
+          let unknown = 0;
           for (const account of accountList(state)) {
             if (ok?.has(account)) continue;
+            if (!known.has(account)) {
+              unknown++;
+              continue;
+            }
             out.push({
               time: state.first,
               rule: 'auth.spray',
@@ -123,6 +141,8 @@ export const authSpray = defineDetector({
               evidence: { targeted: true, sprayAccounts: accountCount(state) },
             });
           }
+          const own = out.find((x) => x.account === null && x.ip === ip);
+          if (own) own.evidence['neverLoggedIn'] = unknown;
         }
         return out;
       },

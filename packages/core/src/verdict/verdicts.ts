@@ -9,11 +9,12 @@
  *   from a shared exploit source corroborated by a mass download or send burst from that same
  *   address within a day. Critical when the access came from an exploit/IOC source or was
  *   followed by exfiltration or sending from the attributed address; high otherwise.
- * - `suspicious`: anomalies without attribution (new source, travel, volume, a shared exploit
- *   source uncorroborated). Medium when two independent families (location, volume, credential,
- *   source, mail) meet within 24 hours, or when one finding is medium; otherwise low. Never more:
- *   an anomaly is a question, not an answer.
- * - `targeted`: attempts without success (`evidence.targeted: true`); low.
+ * - `suspicious`: anomalies of the account's own activity without attribution (new source,
+ *   travel, volume, a shared exploit source uncorroborated). Medium when two independent families
+ *   (location, volume, credential, source, mail) meet within 24 hours, or when one finding is
+ *   medium; otherwise low. Never more: an anomaly is a question, not an answer.
+ * - `targeted`: attempts without success (`evidence.targeted: true`); low. An account that was
+ *   only tried and whose own anomalies are all low is targeted (they stay in its chain).
  * - `clean`: nothing above info.
  *
  * IPs:
@@ -151,18 +152,15 @@ export function reachVerdicts(findings: readonly Finding[], activity: AccountAct
       const first = attributions[0]!;
       reason = `${first.rule} attributes a login from ${first.ip ?? 'an unknown address'} to the attacker${followedBy.length ? `, followed by ${[...new Set(followedBy.map((f) => f.rule))].join(' and ')}` : ''}`;
       for (const ip of attributedIps) attackerSources.set(ip, maxSeverity(attackerSources.get(ip) ?? 'info', severity));
-    } else if (anomalies.some((f) => above(f.severity, 'info'))) {
+    } else if (anomalies.some((f) => above(f.severity, 'info')) && (attempts.length === 0 || suspicionOf(anomalies).severity === 'medium')) {
       verdict = 'suspicious';
-      const families = twoFamiliesInADay([...anomalies, ...attempts]);
-      severity = capAt(anomalies.reduce<Severity>((s, f) => maxSeverity(s, f.severity), 'low'), 'medium');
-      if (families) severity = 'medium';
-      reason = families
-        ? `${families[0]} and ${families[1]} signals within a day, no attributed access`
-        : `${[...new Set(anomalies.map((f) => f.rule))].join(', ')} alone, no attributed access`;
+      ({ severity, reason } = suspicionOf(anomalies));
     } else if (attempts.length > 0) {
+      // Being on an attacker's list says nothing of the account's own behaviour; low anomalies
+      // beside it stay in the chain.
       verdict = 'targeted';
       severity = 'low';
-      reason = `attempts from ${[...new Set(attempts.map((f) => f.ip ?? 'unknown'))].slice(0, 3).join(', ')} without a success`;
+      reason = `attempts from ${[...new Set(attempts.map((f) => f.ip ?? 'unknown'))].slice(0, 3).join(', ')} without a success${anomalies.length ? `; also ${[...new Set(anomalies.map((f) => f.rule))].join(', ')} at low` : ''}`;
     } else {
       verdict = 'clean';
       severity = 'info';
@@ -246,6 +244,16 @@ export function reachVerdicts(findings: readonly Finding[], activity: AccountAct
       cmp(a.ip, b.ip),
   );
   return { accounts, ips };
+}
+
+/** A suspicious account's severity: its strongest anomaly, at most medium; medium with two families of its own in a day. */
+function suspicionOf(anomalies: readonly Finding[]): { severity: Severity; reason: string } {
+  const families = twoFamiliesInADay(anomalies);
+  if (families) return { severity: 'medium', reason: `${families[0]} and ${families[1]} signals within a day, no attributed access` };
+  return {
+    severity: capAt(anomalies.reduce<Severity>((s, f) => maxSeverity(s, f.severity), 'low'), 'medium'),
+    reason: `${[...new Set(anomalies.map((f) => f.rule))].join(', ')} alone, no attributed access`,
+  };
 }
 
 /** Two different families among findings above info within 24 hours of each other, or undefined. */
