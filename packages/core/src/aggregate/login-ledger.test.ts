@@ -105,3 +105,48 @@ describe('LoginLedger webmail tie', () => {
     expect(ledger.loginsOf('bob@example.jp')).toMatchObject([{ via: 'webmail', tie: 'exact', ip: '198.51.100.7' }]);
   });
 });
+
+describe('LoginLedger: each webmail host is tied only to the posts of its own access log', () => {
+  const HOUR = 3_600_000;
+  const WEBMAIL2 = '192.0.2.31';
+  const at = (ts: number, phase: MailEvent['phase'], fields: Partial<MailEvent> & Pick<MailEvent, 'kind' | 'source'>): MailEvent =>
+    ({ ts, phase, app: 'x', length: 100, ...fields }) as MailEvent;
+  const postTo = (site: string, ts: number, ip: string, phase: MailEvent['phase'], line: number): MailEvent =>
+    at(ts, phase, { kind: 'http.request', source: { file: `${site}/access_log`, line }, protocol: 'http', ip, method: 'POST', path: '/am_bin/amlogin/login_auth', status: 302 });
+  const loginFrom = (host: string, ts: number, account: string, phase: MailEvent['phase'], line: number): MailEvent =>
+    at(ts, phase, { kind: 'auth.success', source: { file: 'mx01/maillog', line }, protocol: 'imap', account, ip: host });
+
+  it('learns which site feeds which host from the baseline, and ties a window login past a closer post to the other webmail', () => {
+    const events: MailEvent[] = [];
+    let line = 0;
+    // A baseline of webmail01 users posting to webmail01 and webmail02 users to webmail02.
+    for (let i = 0; i < 30; i++) {
+      const ts = T - 10 * HOUR + i * 60_000;
+      events.push(postTo('webmail01', ts, `198.51.100.${i + 1}`, 'baseline', ++line), loginFrom(WEBMAIL, ts + 1000, `a${i}@example.jp`, 'baseline', ++line));
+      events.push(postTo('webmail02', ts + 30_000, `198.51.100.${i + 101}`, 'baseline', ++line), loginFrom(WEBMAIL2, ts + 31_000, `b${i}@example.jp`, 'baseline', ++line));
+    }
+    // In the window: the attacker posts to webmail01; a user posts to webmail02 half a second
+    // before webmail01 logs in: the nearest post, but to the other webmail.
+    events.push(postTo('webmail01', T, '203.0.113.66', 'window', ++line));
+    events.push(postTo('webmail02', T + 1500, '198.51.100.200', 'window', ++line));
+    events.push(loginFrom(WEBMAIL, T + 2000, 'victim@example.jp', 'window', ++line));
+    const ledger = new LoginLedger(createDetectionContext({ window: { since: T - HOUR, until: Infinity }, webmailHosts: [WEBMAIL, WEBMAIL2] }));
+    for (const e of events) ledger.observe(e);
+    expect(ledger.loginsOf('victim@example.jp')).toMatchObject([{ via: 'webmail', webmailHost: WEBMAIL, ip: '203.0.113.66', tie: 'exact' }]);
+  });
+
+  it('does not learn an office NAT as a webmail host: its users post the login form through it', () => {
+    const NAT = '198.51.100.1';
+    const events: MailEvent[] = [];
+    let line = 0;
+    // Forty colleagues behind one NAT, each using the webmail and an IMAP client through it.
+    for (let i = 0; i < 40; i++) {
+      const ts = T - 10 * HOUR + i * 60_000;
+      events.push(postTo('webmail01', ts, NAT, 'baseline', ++line), loginFrom(WEBMAIL, ts + 1000, `c${i}@example.jp`, 'baseline', ++line));
+      events.push(loginFrom(NAT, ts + 1500, `c${i}@example.jp`, 'baseline', ++line));
+    }
+    const ledger = new LoginLedger(createDetectionContext({ window: { since: T - HOUR, until: Infinity } }));
+    for (const e of events) ledger.observe(e);
+    expect([...ledger.webmailHosts()].sort()).toEqual([WEBMAIL]);
+  });
+});

@@ -28,6 +28,7 @@ import { Interner } from './interner.js';
 import type { KeyTable } from './identities.js';
 import { IdColumn, uint32Column } from './growable-column.js';
 import { AccountRecords, PARTITIONS, type RecordPartition } from './account-spill.js';
+import { siteOf } from './length-histogram.js';
 
 export type TieConfidence = 'exact' | 'ambiguous' | 'none';
 
@@ -71,6 +72,8 @@ export class LoginLedger {
   /** Login POSTs by hour: time, IP. */
   private readonly posts: AccountRecords;
   private resolved?: Resolved;
+  /** Access-log sites (the folder of the log) of the login POSTs, numbered. */
+  private readonly sites = new Interner();
   /** Login POSTs each address made in the baseline: a webmail server never posts to its own login form. */
   private readonly baselinePosts = new IdColumn((n) => new Uint32Array(n));
 
@@ -122,6 +125,7 @@ export class LoginLedger {
       const ip = this.ipId(e.ip);
       this.posts.f64[0] = e.ts;
       this.posts.i32[2] = ip;
+      this.posts.i32[3] = this.sites.id(siteOf(e.source.file));
       this.posts.append(hourOf(e.ts));
       if (e.phase === 'baseline') this.baselinePosts.add(ip, 1);
       this.resolved = undefined;
@@ -255,7 +259,14 @@ export class LoginLedger {
     // Learn webmail hosts from the baseline.
     const baselineAccounts = new Map<number, Set<number>>();
     const baselineTied = new Map<number, { tied: number; total: number }>();
+    /** Per login address, the sites of the POSTs its logins were tied to exactly. */
+    const tiedSites = new Map<number, Map<number, number>>();
     this.eachTie((l) => l.phase === 0, ({ account, ip }, tie) => {
+      if (tie.tie === TIE_EXACT) {
+        let m = tiedSites.get(ip);
+        if (!m) tiedSites.set(ip, (m = new Map()));
+        m.set(tie.site, (m.get(tie.site) ?? 0) + 1);
+      }
       let set = baselineAccounts.get(ip);
       if (!set) baselineAccounts.set(ip, (set = new Set()));
       if (set.size < this.options.learnMinAccounts) set.add(account);
@@ -298,13 +309,23 @@ export class LoginLedger {
         hostIds.add(ipId);
       }
     }
+    // Each host's own access-log sites: those that fed at least a tenth of its exact baseline
+    // ties. A POST to webmail02 does not cause a login from webmail01's address, and with
+    // thousands of users a POST to some webmail lands within seconds of almost every login.
+    const hostSites = new Map<number, Set<number>>();
+    for (const id of hostIds) {
+      const m = tiedSites.get(id);
+      if (!m) continue;
+      const total = [...m.values()].reduce((a, b) => a + b, 0);
+      hostSites.set(id, new Set([...m].filter(([, n]) => n * 10 >= total).map(([site]) => site)));
+    }
     // The client of every login through a webmail host, by account like the logins themselves.
     const ties = new AccountRecords(this.ctx.spill, 'login-ties', 2);
     this.eachTie((l) => hostIds.has(l.ip), ({ account, number }, tie) => {
       ties.i32[0] = number;
       ties.i32[1] = (tie.ip + 1) * 4 + tie.tie;
       ties.append(account);
-    });
+    }, (ip) => hostSites.get(ip));
     this.resolved = { hosts, hostIds, ties };
     return this.resolved;
   }
@@ -316,22 +337,22 @@ export class LoginLedger {
    */
   private eachTie(
     wanted: (login: Readonly<HourlyLogin>) => boolean,
-    use: (login: Readonly<HourlyLogin>, tie: { ip: number; tie: number }) => void,
+    use: (login: Readonly<HourlyLogin>, tie: Tie) => void,
+    sitesOf: (ip: number) => ReadonlySet<number> | undefined = () => undefined,
   ): void {
     const tieMs = this.options.tieSeconds * 1000;
     const back = Math.ceil(tieMs / HOUR);
     for (let p = 0; p < PARTITIONS; p++) {
       const logins = this.times.partition(p);
       if (!logins) continue;
-      const near: Array<{ ts: number; ip: number }> = [];
+      const near: Array<{ ts: number; ip: number; site: number }> = [];
       // The hours from `back` before this partition's to the one after it (a POST may follow its login by 2 s).
       for (let k = 0; k < Math.min(PARTITIONS, back + 2); k++) {
         const posts = this.posts.partition((p - back + k) & (PARTITIONS - 1));
-        for (let r = 0; r < (posts?.count ?? 0); r++) near.push({ ts: posts!.f64[r * 2]!, ip: posts!.i32[r * 4 + 2]! });
+        for (let r = 0; r < (posts?.count ?? 0); r++) near.push({ ts: posts!.f64[r * 2]!, ip: posts!.i32[r * 4 + 2]!, site: posts!.i32[r * 4 + 3]! });
       }
       near.sort((a, b) => a.ts - b.ts || compare(this.ips.value(a.ip), this.ips.value(b.ip)));
-      const postTs = near.map((x) => x.ts);
-      const postIp = near.map((x) => x.ip);
+      const posts: SortedPosts = { ts: near.map((x) => x.ts), ip: near.map((x) => x.ip), site: near.map((x) => x.site) };
       const { f64, i32 } = logins;
       // One object for every row: the callbacks read it and keep nothing.
       const login: HourlyLogin = { account: 0, ip: 0, phase: 0, number: 0 };
@@ -342,14 +363,29 @@ export class LoginLedger {
         login.phase = i32[at + 4]!;
         login.number = i32[at + 5]!;
         if (!wanted(login)) continue;
-        use(login, postTs.length === 0 ? NO_TIE : tieAt(postTs, postIp, f64[at / 2]!, tieMs));
+        use(login, posts.ts.length === 0 ? NO_TIE : tieAt(posts, f64[at / 2]!, tieMs, sitesOf(login.ip)));
       }
     }
   }
 }
 
-/** The client of a proxied login at `ts` among sorted POSTs: its IP id (or -1) and the tie's code in TIES. */
-function tieAt(postTs: readonly number[], postIp: readonly number[], ts: number, tieMs: number): { ip: number; tie: number } {
+/** Login POSTs sorted by time, as parallel columns. */
+interface SortedPosts {
+  ts: readonly number[];
+  ip: readonly number[];
+  site: readonly number[];
+}
+
+/** A tie: the client's IP id (or -1), the tie's code in TIES, and the site of the POST (or -1). */
+interface Tie {
+  ip: number;
+  tie: number;
+  site: number;
+}
+
+/** The client of a proxied login at `ts` among sorted POSTs to the given sites (any site when none are given). */
+function tieAt(posts: SortedPosts, ts: number, tieMs: number, sites: ReadonlySet<number> | undefined): Tie {
+  const postTs = posts.ts;
   let lo = 0;
   let hi = postTs.length;
   while (lo < hi) {
@@ -359,17 +395,20 @@ function tieAt(postTs: readonly number[], postIp: readonly number[], ts: number,
   }
   const clients = new Set<number>();
   let nearest = -1;
+  let nearestSite = -1;
   let nearestGap = Infinity;
   for (let k = lo; k < postTs.length && postTs[k]! <= ts + 2000; k++) {
-    clients.add(postIp[k]!);
+    if (sites && !sites.has(posts.site[k]!)) continue;
+    clients.add(posts.ip[k]!);
     const gap = Math.abs(ts - postTs[k]!) + (postTs[k]! > ts ? 0.5 : 0);
     if (gap < nearestGap) {
       nearestGap = gap;
-      nearest = postIp[k]!;
+      nearest = posts.ip[k]!;
+      nearestSite = posts.site[k]!;
     }
   }
   if (clients.size === 0) return NO_TIE;
-  return { ip: nearest, tie: clients.size === 1 ? TIE_EXACT : TIE_AMBIGUOUS };
+  return { ip: nearest, tie: clients.size === 1 ? TIE_EXACT : TIE_AMBIGUOUS, site: nearestSite };
 }
 
 /** A partition of the ties as login number → packed client and tie. */
@@ -388,7 +427,7 @@ const TIE_EXACT = 1;
 const TIE_AMBIGUOUS = 2;
 const TIE_NONE = 3;
 const TIES: readonly (TieConfidence | undefined)[] = [undefined, 'exact', 'ambiguous', 'none'];
-const NO_TIE = { ip: -1, tie: TIE_NONE };
+const NO_TIE: Tie = { ip: -1, tie: TIE_NONE, site: -1 };
 
 /** The ledger once resolved: webmail hosts, and the client of each login through one. */
 interface Resolved {
