@@ -20,6 +20,7 @@ import {
   rulesMarkdown,
   scanToDirectory,
   severityRank,
+  assessEvidence,
   type Severity,
 } from '@mxray/core';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -69,6 +70,8 @@ interface ScanFlags {
   maxKeys: number;
   spillDir?: string;
   spillMemory: number;
+  minLevel: Severity;
+  strict?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -110,8 +113,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .description('scan log files, directories or globs and write results to --out')
     .argument('<paths...>', 'files, directories (recursive) or glob patterns')
     .requiredOption('-o, --out <dir>', 'output directory (must be empty unless --force)')
-    .option('--since <time>', 'start of the investigation window, RFC 3339; earlier events are baseline', DEFAULT_SINCE)
-    .option('--until <time>', 'end of the investigation window, RFC 3339 (default: end of data)')
+    .option('--since <time>', 'start of the investigation window: RFC 3339 with a zone, or a date (YYYY-MM-DD) meaning midnight in --tz; earlier events are baseline', DEFAULT_SINCE)
+    .option('--until <time>', 'end of the investigation window, as --since (default: end of data)')
     .option('--tz <zone>', 'IANA zone of syslog timestamps that carry none', DEFAULT_TZ)
     .addOption(
       new Option('--format <id>', 'force one format instead of detecting it per file')
@@ -145,6 +148,12 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
         .choices(['none', ...SEVERITIES])
         .default('none'),
     )
+    .addOption(
+      new Option('--min-level <level>', 'show and write only findings, accounts and IPs at or above this severity (manifest.json still counts everything)')
+        .choices([...SEVERITIES])
+        .default('info'),
+    )
+    .option('--strict', 'exit 5 when any input file could not be read completely (corrupt, truncated, unreadable)')
     .action(async (paths: string[], flags: ScanFlags) => {
       const progress = createProgress(io.stderr, flags.progress);
       // First Ctrl-C: stop reading and write what is done; second: leave at once.
@@ -189,14 +198,26 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           report: flags.report,
           timeline: flags.timeline,
           timelineEvents: flags.timelineEvents ?? false,
+          minLevel: flags.minLevel,
         });
         progress.stop();
         if (resumed > 0) io.stderr.write(`mxray: ${resumed} file(s) taken from checkpoints, not read again\n`);
         io.stdout.write(
-          flags.json ? `${JSON.stringify(summaryJson(manifest, outputs, accounts, ips), null, 2)}\n` : formatTerminalSummary(manifest, outputs, { accounts, ips }),
+          flags.json
+            ? `${JSON.stringify(summaryJson(manifest, outputs, accounts, ips, { minLevel: flags.minLevel }), null, 2)}\n`
+            : formatTerminalSummary(manifest, outputs, { accounts, ips, minLevel: flags.minLevel }),
         );
         const failOn = flags.failOn;
         if (failOn !== 'none' && findings.some((f) => severityRank(f.severity) >= severityRank(failOn))) code = EXIT.findings;
+        const evidence = assessEvidence(manifest);
+        if (evidence.fatal !== undefined) {
+          // No findings from no evidence is no clean bill of health.
+          io.stderr.write(`mxray: error: ${escapeForTerminal(evidence.fatal)}\n`);
+          code = EXIT.fatal;
+        } else if (flags.strict && evidence.failedInputs > 0) {
+          io.stderr.write(`mxray: error: --strict: ${evidence.failedInputs} input file(s) could not be read completely; see problems above and manifest.json\n`);
+          code = EXIT.incomplete;
+        }
         if (!complete) {
           io.stderr.write(`mxray: interrupted; outputs cover the files read. Continue with the same command and --resume.\n`);
           code = EXIT.interrupted;

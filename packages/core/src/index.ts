@@ -47,7 +47,8 @@ export { readBsdTimestamp, readRfc3339, readApacheTime } from './time/timestamps
 export { ScanSummaryBuilder, type ScanSummary } from './aggregate/scan-summary.js';
 export { buildManifest, reproducibleNow, type Manifest, type ManifestArgs } from './report/manifest.js';
 export { eventToJson } from './report/json-order.js';
-export { formatTerminalSummary, escapeForTerminal } from './report/terminal-summary.js';
+export { formatTerminalSummary, escapeForTerminal, bothZones, type SummaryVerdicts } from './report/terminal-summary.js';
+export { assessEvidence, type EvidenceAssessment } from './report/evidence-check.js';
 
 // Detection
 export type { Finding, Severity } from './detect/finding.js';

@@ -9,7 +9,7 @@ import { severityRank, type Finding, type Severity } from '../detect/finding.js'
 import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import { normalizeAccount, normalizeIp } from '../parse/normalize.js';
 import { InvalidOptionError } from '../errors.js';
-import { escapeForTerminal } from './terminal-summary.js';
+import { bothZones, escapeForTerminal } from './terminal-summary.js';
 import { compareEntries, eventEntry, findingEntry, type TimelineEntry } from './timeline.js';
 import { exists, readAccountVerdicts, readFindings, readIpVerdicts, readJsonl, readManifest } from './scan-outputs.js';
 
@@ -58,9 +58,9 @@ export function formatExplanation(x: Explanation, limit = 200): string {
   const t = escapeForTerminal;
   const lines: string[] = [];
   const v = x.verdict;
-  const severity: Severity | 'not flagged' = v?.severity ?? 'not flagged';
-  lines.push(`${x.kind} ${t(x.entity)} — ${severity}`);
-  lines.push(`  window   ${x.window.since} → ${x.window.until ?? 'end of data'}`);
+  lines.push(v ? `${x.kind} ${t(x.entity)} — ${v.verdict}, ${v.severity}` : `${x.kind} ${t(x.entity)} — not flagged`);
+  if (v) lines.push(`  verdict  ${t(v.reason)}`);
+  lines.push(`  window   ${bothZones(x.window.since, x.window.tz)} → ${x.window.until ? bothZones(x.window.until, x.window.tz) : 'end of data'}`);
   if (v && 'account' in v) {
     const c = v.counts;
     lines.push(`  from     ${v.ips.map(t).join(', ') || '-'}`);
@@ -69,6 +69,11 @@ export function formatExplanation(x: Explanation, limit = 200): string {
     const where = [v.country, v.asn !== undefined ? `AS${v.asn}` : undefined, v.asnOrg].filter(Boolean).join(' ');
     if (where) lines.push(`  network  ${t(where)}`);
     lines.push(`  accounts ${v.accounts.map(t).join(', ') || '-'}`);
+  }
+  if (v && v.chain.length > 0) {
+    lines.push('  evidence');
+    for (const l of v.chain.slice(0, 8)) lines.push(`    ${l.role.padEnd(13)} ${l.time} ${l.rule} (${l.severity})${l.ip ? ` from ${t(l.ip)}` : ''}  [${t(l.source.file)}:${l.source.line}]`);
+    if (v.chain.length > 8) lines.push(`    … ${v.chain.length - 8} more in ${x.kind === 'ip' ? 'ips' : 'accounts'}.jsonl`);
   }
   if (x.findings.length === 0) {
     lines.push('  why      no findings in this scan');

@@ -3,6 +3,7 @@
  * the code (a test compares the committed file with this output).
  */
 import type { Detector } from '../detect/detector.js';
+import { VERDICT_RULES_MARKDOWN } from '../verdict/verdicts.js';
 
 export function rulesMarkdown(detectors: readonly Detector[]): string {
   const out: string[] = [
@@ -12,9 +13,11 @@ export function rulesMarkdown(detectors: readonly Detector[]): string {
     '',
     'Severity is one of `info`, `low`, `medium`, `high`, `critical`. Only events in the investigation',
     'window (from `--since`, default 2024-08-03 00:00 Asia/Tokyo) produce findings; earlier events are the',
-    'baseline. Per account, rules combine: a login from an exploit or IOC source is `critical`; a new source',
-    'together with a mass download or a send burst is at least `high`; a lone new source stays `low`.',
-    'Options are set with `--rule RULE.OPTION=VALUE`.',
+    'baseline. A finding\'s severity is its rule\'s own judgement; the verdict of an account or IP, and its',
+    'severity, follow from all of its findings by the rule below. Options are set with `--rule RULE.OPTION=VALUE`.',
+    '',
+    VERDICT_RULES_MARKDOWN,
+    '## Rules',
     '',
     '| id | default severity | title |',
     '|---|---|---|',

@@ -7,6 +7,7 @@ import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import { SEVERITIES, severityRank, type Severity } from '../detect/finding.js';
 import { severityTable } from './summary-json.js';
 import { formatInZone } from '../time/zone.js';
+import { assessEvidence } from './evidence-check.js';
 
 /** Replaces C0/C1 controls and DEL with visible escapes (`\x1b`). */
 export function escapeForTerminal(text: string): string {
@@ -99,7 +100,9 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
       lines.push(`  webmail    ${shown}${more} (logins through it tied to browser IPs)`);
     }
   }
-  for (const w of manifest.detection?.warnings ?? []) lines.push(`  warning    ${escapeForTerminal(w)}`);
+  const evidence = assessEvidence(manifest);
+  if (evidence.fatal !== undefined) lines.push(`  ERROR      ${escapeForTerminal(evidence.fatal)}`);
+  for (const w of [...evidence.warnings, ...(manifest.detection?.warnings ?? [])]) lines.push(`  warning    ${escapeForTerminal(w)}`);
   if (verdicts) lines.push(...verdictLines(verdicts));
   lines.push('  outputs:');
   for (const o of outputs) lines.push(`    ${escapeForTerminal(o)}`);

@@ -15,7 +15,7 @@ import { resolveScanOptions, type ScanOptions } from './options.js';
 import { createDetection, type DetectionSettings } from './detection.js';
 import { SpillArea, SPILL_PREFIX } from '../aggregate/account-spill.js';
 import { writeFindingFiles } from '../report/findings-files.js';
-import type { Finding } from '../detect/finding.js';
+import { severityRank, type Finding, type Severity } from '../detect/finding.js';
 import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import { EventVolume, type VolumeBucket } from '../aggregate/event-volume.js';
 import { ActivitySpool, readActivity, selectActivity, type ActivityStats } from '../report/activity.js';
@@ -61,6 +61,13 @@ export interface ScanToDirectoryOptions extends ScanOptions {
   checkpoints?: boolean;
   /** Continue the interrupted scan in `out` from its checkpoints, with the same paths and time options. */
   resume?: boolean;
+  /**
+   * Write only findings, accounts and IPs at or above this severity (findings by their own,
+   * accounts and IPs by their verdict's) into every output file: findings, accounts, ips, pivot
+   * lists, timelines, report tables. The manifest and the returned result still count everything.
+   * Default `info`: everything.
+   */
+  minLevel?: Severity;
 }
 
 export interface ScanToDirectoryResult {
@@ -138,14 +145,21 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   }
   const { findings, accounts, ips } = finished;
   const written: string[] = [];
+  // What the output files show (--min-level); the manifest and the result keep everything.
+  const floor = severityRank(options.minLevel ?? 'info');
+  const shown = {
+    findings: findings.filter((f) => severityRank(f.severity) >= floor),
+    accounts: accounts.filter((a) => severityRank(a.severity) >= floor),
+    ips: ips.filter((v) => severityRank(v.severity) >= floor),
+  };
   const flagged = {
-    accounts: new Set(accounts.filter((a) => a.severity !== 'info').map((a) => a.account)),
-    ips: new Set(ips.filter((v) => v.severity !== 'info').map((v) => v.ip)),
+    accounts: new Set(shown.accounts.filter((a) => a.severity !== 'info').map((a) => a.account)),
+    ips: new Set(shown.ips.filter((v) => v.severity !== 'info').map((v) => v.ip)),
   };
   let spooled: Awaited<ReturnType<ActivitySpool['finish']>>;
   try {
     if (events) written.push(await events.finish(result.inputs.length));
-    written.push(...(await writeFindingFiles(out, findings, accounts, ips)));
+    written.push(...(await writeFindingFiles(out, shown.findings, shown.accounts, shown.ips)));
     spooled = await activity.finish(result.inputs.length, flagged);
   } catch (error) {
     // A failed write leaves no spool behind in --out (the manifest, written last, is absent).
@@ -162,7 +176,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
     limits: { maxKeys: resolved.limits.maxKeys, capped: resolved.limits.capped() },
   });
   const buckets = volume.buckets();
-  const drill = drillDownEntities(accounts, ips);
+  const drill = drillDownEntities(shown.accounts, shown.ips);
   // One read of activity.jsonl: with --timeline-events, the flagged entities' events serve the
   // timeline and, selected again, the drill-downs; otherwise only the drill-downs' are read.
   const wantAll = timelines.length > 0 && (options.timelineEvents ?? false);
@@ -172,9 +186,10 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
     const reportPath = path.join(out, 'report.html');
     const html = renderHtmlReport({
       manifest,
-      findings,
-      accounts,
-      ips,
+      findings: shown.findings,
+      accounts: shown.accounts,
+      ips: shown.ips,
+      ...(options.minLevel !== undefined && { minLevel: options.minLevel }),
       volume: buckets,
       activity: wantAll ? selectActivity(activityEvents, drill) : activityEvents,
       activityStats: spooled.stats,
@@ -184,7 +199,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
     written.push(reportPath);
   }
   if (timelines.length) {
-    const entries: TimelineEntry[] = findings.map(findingEntry);
+    const entries: TimelineEntry[] = shown.findings.map(findingEntry);
     if (wantAll) for (const e of activityEvents) entries.push(eventEntry(e));
     entries.sort(compareEntries);
     for (const file of timelines) await writeTimeline(file, entries);

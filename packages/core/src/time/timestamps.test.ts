@@ -36,6 +36,21 @@ describe('timestamps', () => {
     expect(() => parseInstant('2024-08-03T00:00:00', '--since')).toThrow(/RFC 3339/);
   });
 
+  it.each([
+    ['2024-08-03', 'Asia/Tokyo', '2024-08-02T15:00:00.000Z'],
+    ['2024-08-03', 'UTC', '2024-08-03T00:00:00.000Z'],
+    // New York midnight in summer is 04:00 UTC, in winter 05:00.
+    ['2024-07-01', 'America/New_York', '2024-07-01T04:00:00.000Z'],
+    ['2024-12-01', 'America/New_York', '2024-12-01T05:00:00.000Z'],
+  ])('a date-only --since %s means midnight in %s', (value, tz, iso) => {
+    expect(new Date(parseInstant(value, '--since', tz)).toISOString()).toBe(iso);
+  });
+
+  it('refuses dates that do not exist, and says how a date is read', () => {
+    expect(() => parseInstant('2024-02-30', '--since', 'Asia/Tokyo')).toThrow(/midnight in --tz/);
+    expect(() => parseInstant('2024-13-01', '--since', 'Asia/Tokyo')).toThrow(/RFC 3339/);
+  });
+
   it('property: RFC 3339 round-trips any instant', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 4102444800000 }), (ms) => {

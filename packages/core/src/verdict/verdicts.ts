@@ -297,3 +297,40 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** The verdict and severity rule as docs/rules.md states it (generated: it cannot drift from this file). */
+export const VERDICT_RULES_MARKDOWN = `## Verdicts: what a responder hands on
+
+Rules produce findings; the verdict stage turns them into one verdict per account and per IP, with the
+chain of findings behind it (\`chain\` in accounts.jsonl and ips.jsonl: each finding's rule, severity,
+role, address and file:line). A rule marks a finding \`evidence.attributed: true\` when it ties a login to
+the attacker, and \`evidence.targeted: true\` when it saw attempts only; custom detectors use the same two
+fields. Everything else on an account is an anomaly of one family: location (\`auth.new-source\`,
+\`auth.impossible-travel\`), volume (\`access.mass-download\`, \`smtp.send-burst\`), credential
+(\`auth.spray\`, \`auth.bruteforce\`), source (\`auth.ioc-source\` when not attributed) or mail
+(\`header.flagged-origin\`); a custom rule is a family of its own.
+
+| account verdict | when | severity |
+|---|---|---|
+| \`compromised\` | a finding attributes access to the attacker: a login from an exploit source (web findings at high or above) or an \`--ioc\` address that is not shared (fewer than 2 baseline accounts used it) and not the account's own, or one within 60 minutes of that source's exploit traffic; a success from a credential-stuffing source or after a brute force, from a non-shared address new to the account; or a login from a shared exploit source followed within a day by a mass download, send burst or stored mail from that same address | \`critical\` when the access came from an exploit or IOC source, or was followed by exfiltration or sending from the attributed address; otherwise \`high\` |
+| \`suspicious\` | anomalies of the account's own activity, no attributed access | \`medium\` when two families meet within 24 hours, or one finding is medium (a mass download, a send burst, a shared exploit source new to the account); otherwise \`low\`. Never more: an anomaly is a question |
+| \`targeted\` | attempts without success (a sprayer tried it; many failures and no success), and no anomaly above low | \`low\` |
+| \`clean\` | nothing above info | \`info\` |
+
+| IP verdict | when | severity |
+|---|---|---|
+| \`attacker\` | exploit evidence at high or above, the \`--ioc\` list, the source of an attributed login, or a credential-stuffing source that is not shared | \`critical\` with critical exploit evidence or a critical compromise through it; otherwise \`high\` |
+| \`suspicious\` | any other finding above info | its strongest finding, at most \`medium\` |
+| \`clean\` | nothing above info | \`info\` |
+
+\`pivot/accounts.txt\` (the password-reset list) holds the compromised accounts and nothing else;
+\`pivot/ips.txt\` (the block list) holds the attacker IPs. \`ips.jsonl\` says, for an attacker address that
+others shared before the window (an office NAT, a VPN or Tor exit), how many accounts used it
+(\`sharedAccounts\`): block it knowing who else is behind it. \`--min-level\` cuts every output file at a
+severity; the manifest still counts everything.
+
+Limits, stated: an address no account used before the window cannot be told from the attacker's own
+(a Tor exit first seen in the window is attributed); a login the attacker made with stolen credentials
+from an address that sent no exploit traffic, tried no other account and moved no unusual volume is
+only a new source (\`suspicious\`, low).
+`;

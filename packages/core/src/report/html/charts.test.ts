@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketIndex, timeBuckets } from './charts.js';
+import { bucketIndex, stackedBarChart, timeBuckets, LABEL_PX_PER_CHAR } from './charts.js';
 
 const t = (iso: string): number => Date.parse(iso);
 
@@ -27,5 +27,21 @@ describe('timeBuckets', () => {
     const b = timeBuckets(t('2024-11-01T12:00:00Z'), t('2024-11-06T12:00:00Z'), 'America/New_York');
     const fallBack = b.find((x) => x.label === '2024-11-03')!;
     expect(fallBack.end - fallBack.start).toBe(25 * 3_600_000);
+  });
+});
+
+describe('stackedBarChart axis labels', () => {
+  it.each([
+    ['72 hourly buckets', t('2024-08-01T00:00:00Z'), t('2024-08-03T23:00:00Z')],
+    ['90 daily buckets', t('2024-06-01T00:00:00Z'), t('2024-08-29T00:00:00Z')],
+  ])('never overlap: %s', (_name, from, to) => {
+    const buckets = timeBuckets(from, to, 'Asia/Tokyo');
+    const svg = stackedBarChart('c', 'title', buckets, [{ name: 'x', color: '#000', values: buckets.map(() => 1) }], []).value;
+    const labels = [...svg.matchAll(/<text class="x-label" x="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), width: m[2]!.length * LABEL_PX_PER_CHAR }));
+    expect(labels.length).toBeGreaterThan(2);
+    for (let i = 1; i < labels.length; i++) {
+      // Centred labels: half of each must fit between their centres.
+      expect(labels[i]!.x - labels[i - 1]!.x).toBeGreaterThanOrEqual((labels[i]!.width + labels[i - 1]!.width) / 2);
+    }
   });
 });

@@ -73,6 +73,9 @@ export interface Marker {
   label: string;
 }
 
+/** Width of a label character at the report's 11 px font (digits and dashes), and the gap between labels. */
+export const LABEL_PX_PER_CHAR = 7;
+export const LABEL_GAP_PX = 12;
 const W = 960;
 const H = 240;
 const PAD = { left: 56, right: 12, top: 24, bottom: 44 };
@@ -97,7 +100,10 @@ export function stackedBarChart(id: string, title: string, buckets: readonly Tim
       );
     }
   });
-  const labelEvery = Math.max(1, Math.ceil(buckets.length / 12));
+  // As many labels as fit side by side: an hourly label ("2024-08-03 09:00") is about 7 px a
+  // character at the report's 11 px, and twelve of them overlapped on the plot's 892 px.
+  const widest = buckets.reduce((w, b) => Math.max(w, b.label.length), 1) * LABEL_PX_PER_CHAR + LABEL_GAP_PX;
+  const labelEvery = Math.max(1, Math.ceil(buckets.length / Math.max(1, Math.floor(plotW / widest))));
   const labels = buckets
     .map((b, i) => (i % labelEvery === 0 ? html`<text class="x-label" x="${(PAD.left + i * bw + bw / 2).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${b.label}</text>` : undefined))
     .filter((x): x is Html => x !== undefined);

@@ -16,6 +16,7 @@ import type { ActivityStats } from '../activity.js';
 import { compareEntries, eventEntry, findingEntry, type TimelineEntry } from '../timeline.js';
 import { bucketIndex, stackedBarChart, timeBuckets, type Series } from './charts.js';
 import { html, raw, type Html } from './escape.js';
+import { formatInZone } from '../../time/zone.js';
 
 export interface ReportLimits {
   /** Rows in the top-accounts and top-IPs tables. */
@@ -44,6 +45,8 @@ export interface HtmlReportInput {
   /** Titles of the rules, for the per-rule table. */
   detectors?: readonly Pick<Detector, 'id' | 'title' | 'severity'>[];
   limits?: Partial<ReportLimits>;
+  /** The `--min-level` the tables were cut at, said in the header. */
+  minLevel?: Severity;
 }
 
 export const SEVERITY_COLORS: Record<Severity, string> = {
@@ -77,10 +80,10 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const ids = new EntityIds(input.accounts, input.ips, drillDownEntities(input.accounts, input.ips, limits));
   const sections = [
     headerSection(input),
+    accountsSection(input, ids, limits),
+    ipsSection(input, ids, limits),
     severitySection(input),
     chartsSection(input),
-    ipsSection(input, ids, limits),
-    accountsSection(input, ids, limits),
     rulesSection(input),
     findingsSection(input, ids, limits),
     drillDownSection(input, ids, limits),
@@ -135,18 +138,28 @@ function link(text: string | null, anchor: string | undefined): Html {
   return anchor ? html`<a href="#${anchor}">${text}</a>` : html`${text}`;
 }
 
-function headerSection({ manifest, accounts, ips }: HtmlReportInput): Html {
-  const high = (s: Severity): boolean => severityRank(s) >= severityRank('high');
-  const hotAccounts = accounts.filter((a) => high(a.severity)).length;
-  const hotIps = ips.filter((v) => high(v.severity)).length;
+/** An instant in the scan's zone and in UTC: `2024-08-03T00:00:00+09:00 Asia/Tokyo (2024-08-02T15:00:00Z)`. */
+function inBothZones(iso: string, tz: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : `${formatInZone(ms, tz)} ${tz} (${new Date(ms).toISOString().replace('.000Z', 'Z')})`;
+}
+
+function headerSection({ manifest, accounts, ips, minLevel }: HtmlReportInput): Html {
+  const compromised = accounts.filter((a) => a.verdict === 'compromised').length;
+  const attackers = ips.filter((v) => v.verdict === 'attacker').length;
+  const suspicious = accounts.filter((a) => a.verdict === 'suspicious').length;
   const t = manifest.totals;
+  const tz = manifest.window.tz;
+  const warnings = manifest.detection?.warnings ?? [];
   return html`<header>
 <h1>mxray case report</h1>
-<p class="lead" id="verdict"><strong>${num(hotAccounts)}</strong> account(s) and <strong>${num(hotIps)}</strong> IP address(es) at high or critical,
-from ${num(t.files)} file(s), ${num(t.lines)} lines and ${num(t.events)} events.
-Investigation window from <strong>${manifest.args.since}</strong> (${manifest.window.since}) to ${manifest.args.until ?? 'the end of the data'}; earlier events are the baseline.</p>
+<p class="lead" id="verdict"><strong>${num(compromised)}</strong> compromised account(s) (the reset list, pivot/accounts.txt) and <strong>${num(attackers)}</strong> attacker IP address(es) (the block list, pivot/ips.txt);
+${num(suspicious)} account(s) suspicious, to look at. From ${num(t.files)} file(s), ${num(t.lines)} lines and ${num(t.events)} events.</p>
+<p>Investigation window from <strong>${inBothZones(manifest.window.since, tz)}</strong> to ${manifest.window.until ? inBothZones(manifest.window.until, tz) : 'the end of the data'}; earlier events are the baseline.</p>
 ${manifest.complete ? '' : html`<p class="warn">This scan is INCOMPLETE: it was interrupted before every input was read.</p>`}
-<p class="muted">Scan ${manifest.startedAt} → ${manifest.finishedAt}; times below are UTC unless marked.</p>
+${warnings.map((w) => html`<p class="warn">${w}</p>`)}
+${minLevel !== undefined && minLevel !== 'info' ? html`<p class="muted">Tables show ${minLevel} and above (--min-level); manifest.json counts everything.</p>` : ''}
+<p class="muted">Scan ${manifest.startedAt} → ${manifest.finishedAt}; times in tables are UTC (ISO 8601, Z); charts are in ${tz}.</p>
 </header>`;
 }
 
@@ -195,10 +208,12 @@ function chartsSection({ manifest, findings, volume }: HtmlReportInput): Html {
     { name: 'window', color: '#0f766e', values: phases.window },
     ...(phases.after.some((v) => v > 0) ? [{ name: 'after', color: '#cbd5e1', values: phases.after }] : []),
   ];
-  const markers = [{ at: since, label: `cutoff ${manifest.args.since}` }, ...(until !== undefined ? [{ at: until, label: `until ${manifest.args.until ?? manifest.window.until}` }] : [])];
+  const high = severitySeries.filter((x) => x.name === 'critical' || x.name === 'high');
+  const markers = [{ at: since, label: `cutoff ${formatInZone(since, manifest.window.tz)}` }, ...(until !== undefined ? [{ at: until, label: `until ${manifest.args.until ?? manifest.window.until}` }] : [])];
   const unit = buckets.length && buckets[0]!.label.length > 10 ? 'hour' : 'day';
   return html`<section id="charts"><h2>Over time</h2>
-${stackedBarChart('chart-findings', `Findings per ${unit} by severity (${manifest.window.tz})`, buckets, severitySeries, markers)}
+${stackedBarChart('chart-high', `High and critical findings per ${unit} (${manifest.window.tz})`, buckets, high, markers)}
+${stackedBarChart('chart-findings', `All findings per ${unit} by severity (${manifest.window.tz})`, buckets, severitySeries, markers)}
 ${stackedBarChart('chart-events', `Events per ${unit}, baseline and window (${manifest.window.tz})`, buckets, volumeSeries, markers)}
 </section>`;
 }
@@ -206,10 +221,10 @@ ${stackedBarChart('chart-events', `Events per ${unit}, baseline and window (${ma
 function ipsSection({ ips }: HtmlReportInput, ids: EntityIds, limits: ReportLimits): Html {
   const shown = ips.slice(0, limits.topEntities);
   const rows = shown.map(
-    (v) => html`<tr data-ip="${v.ip}" data-severity="${v.severity}"><td>${badge(v.severity)}</td><td class="mono">${link(v.ip, ids.ip(v.ip))}</td><td>${v.country ?? ''}</td><td>${v.asn !== undefined ? `AS${v.asn}` : ''} ${v.asnOrg ?? ''}</td><td>${v.rules.join(', ')}</td><td class="num">${num(v.accounts.length)}</td><td class="num">${num(v.findings)}</td><td class="mono">${v.firstSeen}</td><td class="mono">${v.lastSeen}</td></tr>`,
+    (v) => html`<tr data-ip="${v.ip}" data-severity="${v.severity}" data-verdict="${v.verdict}"><td>${badge(v.severity)}</td><td>${v.verdict}</td><td class="mono">${link(v.ip, ids.ip(v.ip))}</td><td>${v.country ?? ''}</td><td>${v.asn !== undefined ? `AS${v.asn}` : ''} ${v.asnOrg ?? ''}</td><td>${v.reason}${v.sharedAccounts ? html` <span class="muted">(shared by ${num(v.sharedAccounts)} accounts before the window)</span>` : ''}</td><td class="num">${num(v.accounts.length)}</td><td class="num">${num(v.findings)}</td><td class="mono">${v.firstSeen}</td></tr>`,
   );
-  return html`<section id="top-ips"><h2>Top IP addresses</h2>
-<table><thead><tr><th>Severity</th><th>IP</th><th>Country</th><th>ASN</th><th>Rules</th><th>Accounts</th><th>Findings</th><th>First</th><th>Last</th></tr></thead><tbody>${rows}</tbody></table>
+  return html`<section id="top-ips"><h2>IP addresses: attackers first</h2>
+<table><thead><tr><th>Severity</th><th>Verdict</th><th>IP</th><th>Country</th><th>ASN</th><th>Why</th><th>Accounts</th><th>Findings</th><th>First</th></tr></thead><tbody>${rows}</tbody></table>
 ${more(ips.length, shown.length, 'ips.jsonl')}
 </section>`;
 }
@@ -217,10 +232,10 @@ ${more(ips.length, shown.length, 'ips.jsonl')}
 function accountsSection({ accounts }: HtmlReportInput, ids: EntityIds, limits: ReportLimits): Html {
   const shown = accounts.slice(0, limits.topEntities);
   const rows = shown.map(
-    (a) => html`<tr data-account="${a.account}" data-severity="${a.severity}"><td>${badge(a.severity)}</td><td>${link(a.account, ids.account(a.account))}</td><td>${a.rules.join(', ')}</td><td class="mono">${a.ips.slice(0, 5).join(', ')}${a.ips.length > 5 ? ` +${a.ips.length - 5}` : ''}</td><td class="num">${num(a.counts.logins)}</td><td class="num">${num(a.counts.bytesOut)}</td><td class="num">${num(a.counts.messagesSent)}</td><td class="mono">${a.firstSeen}</td></tr>`,
+    (a) => html`<tr data-account="${a.account}" data-severity="${a.severity}" data-verdict="${a.verdict}"><td>${badge(a.severity)}</td><td>${a.verdict}</td><td>${link(a.account, ids.account(a.account))}</td><td>${a.reason}</td><td class="mono">${a.ips.slice(0, 5).join(', ')}${a.ips.length > 5 ? ` +${a.ips.length - 5}` : ''}</td><td class="num">${num(a.counts.logins)}</td><td class="num">${num(a.counts.bytesOut)}</td><td class="num">${num(a.counts.messagesSent)}</td><td class="mono">${a.firstSeen}</td></tr>`,
   );
-  return html`<section id="top-accounts"><h2>Top accounts</h2>
-<table><thead><tr><th>Severity</th><th>Account</th><th>Rules</th><th>From</th><th>Logins</th><th>Bytes out</th><th>Sent</th><th>First finding</th></tr></thead><tbody>${rows}</tbody></table>
+  return html`<section id="top-accounts"><h2>Accounts: compromised first</h2>
+<table><thead><tr><th>Severity</th><th>Verdict</th><th>Account</th><th>Why</th><th>From</th><th>Logins</th><th>Bytes out</th><th>Sent</th><th>First finding</th></tr></thead><tbody>${rows}</tbody></table>
 ${more(accounts.length, shown.length, 'accounts.jsonl')}
 </section>`;
 }
