@@ -75,7 +75,8 @@ describe.skipIf(!CHROMIUM)(`report.html in headless Chromium (${CHROMIUM ?? 'no 
     expect(await topIp.getAttribute('data-severity')).toBe('critical');
     const critical = await page.$$eval('#top-accounts tbody tr[data-severity="critical"]', (rows) => rows.map((r) => r.getAttribute('data-account')));
     expect(critical.sort()).toEqual(TOUCHED);
-    expect(await page.locator('#verdict').innerText()).toMatch(/4 account\(s\) and 1 IP address\(es\) at high or critical/);
+    expect(await page.locator('#verdict').innerText()).toMatch(/4 compromised account\(s\) \(the reset list, pivot\/accounts\.txt\) and 1 attacker IP address\(es\) \(the block list, pivot\/ips\.txt\)/);
+    expect(await topIp.getAttribute('data-verdict')).toBe('attacker');
 
     // Drill-down of the attacker lists its logins to every touched account.
     const attacker = page.locator(`details.entity[data-ip="${ATTACKER}"]`);
@@ -105,7 +106,7 @@ describe.skipIf(!CHROMIUM)(`report.html in headless Chromium (${CHROMIUM ?? 'no 
       message: `GET /am_bin/${hostile}\u001b[31m`,
       evidence: {},
     };
-    const account = { account: finding.account!, severity: 'critical' as const, firstSeen: '2024-08-03T01:00:00.000Z', lastSeen: '2024-08-03T01:00:00.000Z', rules: [finding.rule], ips: [finding.ip!], counts: { findings: 1, logins: 0, failedAttempts: 0, bytesOut: 0, messagesSent: 0 } };
+    const account = { account: finding.account!, verdict: 'compromised' as const, severity: 'critical' as const, reason: `attributed by ${hostile}`, chain: [], firstSeen: '2024-08-03T01:00:00.000Z', lastSeen: '2024-08-03T01:00:00.000Z', rules: [finding.rule], ips: [finding.ip!], counts: { findings: 1, logins: 0, failedAttempts: 0, bytesOut: 0, messagesSent: 0 } };
     const file = path.join(work, 'hostile.html');
     await writeFile(file, renderHtmlReport({ manifest, findings: [finding], accounts: [account], ips: [], volume: [], activity: [] }));
     const page = await browser.newPage();
@@ -119,6 +120,8 @@ describe.skipIf(!CHROMIUM)(`report.html in headless Chromium (${CHROMIUM ?? 'no 
     const msg = await page.locator('#findings td.msg').first().innerText();
     expect(msg).toContain('<img src=x onerror=');
     expect(msg).toContain('\\x1b[31m');
+    // The verdict's reason is evidence text too: shown as text, never markup.
+    expect(await page.locator('#top-accounts tbody tr td').nth(3).innerText()).toContain('<img src=x onerror=');
     expect(requests).toEqual([]);
     await page.close();
   });

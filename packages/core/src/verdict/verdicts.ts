@@ -178,13 +178,7 @@ export function reachVerdicts(findings: readonly Finding[], activity: AccountAct
       counts: { findings: list.length, ...activity.get(account) },
     });
   }
-  accounts.sort(
-    (a, b) =>
-      ACCOUNT_VERDICTS.indexOf(a.verdict) - ACCOUNT_VERDICTS.indexOf(b.verdict) ||
-      severityRank(b.severity) - severityRank(a.severity) ||
-      cmp(a.firstSeen, b.firstSeen) ||
-      cmp(a.account, b.account),
-  );
+  accounts.sort(verdictOrder(ACCOUNT_VERDICTS, (a) => a.account));
 
   // Pass 2, IPs: exploit evidence, IOC, the sources of attributed access, stuffing sources.
   const ips: IpVerdict[] = [];
@@ -236,14 +230,14 @@ export function reachVerdicts(findings: readonly Finding[], activity: AccountAct
       ...(info.country !== undefined && { country: info.country }),
     });
   }
-  ips.sort(
-    (a, b) =>
-      IP_VERDICTS.indexOf(a.verdict) - IP_VERDICTS.indexOf(b.verdict) ||
-      severityRank(b.severity) - severityRank(a.severity) ||
-      cmp(a.firstSeen, b.firstSeen) ||
-      cmp(a.ip, b.ip),
-  );
+  ips.sort(verdictOrder(IP_VERDICTS, (v) => v.ip));
   return { accounts, ips };
+}
+
+/** Output order: strongest verdict first, then most severe, earliest, and by name: a total order. */
+function verdictOrder<T extends { verdict: string; severity: Severity; firstSeen: string }>(verdicts: readonly string[], name: (x: T) => string): (a: T, b: T) => number {
+  return (a, b) =>
+    verdicts.indexOf(a.verdict) - verdicts.indexOf(b.verdict) || severityRank(b.severity) - severityRank(a.severity) || cmp(a.firstSeen, b.firstSeen) || cmp(name(a), name(b));
 }
 
 /** A suspicious account's severity: its strongest anomaly, at most medium; medium with two families of its own in a day. */
