@@ -259,14 +259,7 @@ export class LoginLedger {
     // Learn webmail hosts from the baseline.
     const baselineAccounts = new Map<number, Set<number>>();
     const baselineTied = new Map<number, { tied: number; total: number }>();
-    /** Per login address, the sites of the POSTs its logins were tied to exactly. */
-    const tiedSites = new Map<number, Map<number, number>>();
     this.eachTie((l) => l.phase === 0, ({ account, ip }, tie) => {
-      if (tie.tie === TIE_EXACT) {
-        let m = tiedSites.get(ip);
-        if (!m) tiedSites.set(ip, (m = new Map()));
-        m.set(tie.site, (m.get(tie.site) ?? 0) + 1);
-      }
       let set = baselineAccounts.get(ip);
       if (!set) baselineAccounts.set(ip, (set = new Set()));
       if (set.size < this.options.learnMinAccounts) set.add(account);
@@ -312,6 +305,15 @@ export class LoginLedger {
     // Each host's own access-log sites: those that fed at least a tenth of its exact baseline
     // ties. A POST to webmail02 does not cause a login from webmail01's address, and with
     // thousands of users a POST to some webmail lands within seconds of almost every login.
+    // Learned in a pass of the hosts' own baseline logins: counting sites for every address that
+    // got an exact tie by chance would keep a map per address of a quiet archive.
+    const tiedSites = new Map<number, Map<number, number>>();
+    this.eachTie((l) => l.phase === 0 && hostIds.has(l.ip), ({ ip }, tie) => {
+      if (tie.tie !== TIE_EXACT) return;
+      let m = tiedSites.get(ip);
+      if (!m) tiedSites.set(ip, (m = new Map()));
+      m.set(tie.site, (m.get(tie.site) ?? 0) + 1);
+    });
     const hostSites = new Map<number, Set<number>>();
     for (const id of hostIds) {
       const m = tiedSites.get(id);

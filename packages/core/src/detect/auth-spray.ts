@@ -67,13 +67,13 @@ export const authSpray = defineDetector({
       finish(f) {
         const out: Finding[] = [];
         const hosts = f.logins.webmailHosts();
-        const sprayers = new Map<string, { state: SourceState; shared: number }>();
+        const sprayers = new Map<string, { state: SourceState; sharedAccounts: number }>();
         for (const [ip, s] of sources) {
           const distinct = accountCount(s);
           if (distinct < o.minAccounts || hosts.has(ip)) continue;
           const sharedWith = f.fanout.accounts(ip);
           const shared = sharedWith >= o.sharedAccounts;
-          sprayers.set(ip, { state: s, shared: sharedWith });
+          sprayers.set(ip, { state: s, sharedAccounts: sharedWith });
           out.push({
             time: s.first,
             rule: 'auth.spray',
@@ -87,14 +87,19 @@ export const authSpray = defineDetector({
         }
         if (sprayers.size === 0) return out;
         const succeeded = new Map<string, Set<string>>();
-        /** Accounts that logged in at all: a name that never did is no one to notify. */
+        /**
+         * The names non-shared sprayers tried that logged in at all (a name that never did is no
+         * one to notify): only those names, never a set of every account of the scan.
+         */
+        const tried = new Set<string>();
+        for (const { state, sharedAccounts: sharedWith } of sprayers.values()) if (sharedWith < o.sharedAccounts) for (const a of accountList(state)) tried.add(a);
         const known = new Set<string>();
         for (const [account, logins] of f.logins.byAccount()) {
-          known.add(account);
+          if (tried.has(account)) known.add(account);
           const hit = logins.find((l) => l.phase === 'window' && l.ip !== undefined && sprayers.has(l.ip) && l.ts >= sprayers.get(l.ip)!.state.first);
           if (!hit) continue;
           const ip = hit.ip!;
-          const { state, shared: sharedWith } = sprayers.get(ip)!;
+          const { state, sharedAccounts: sharedWith } = sprayers.get(ip)!;
           let s = succeeded.get(ip);
           if (!s) succeeded.set(ip, (s = new Set()));
           s.add(account);
@@ -118,7 +123,7 @@ export const authSpray = defineDetector({
         // The accounts a source only tried: up to the names it kept, one low finding each. Names
         // that never logged in anywhere in the scan (invented, or long gone) are counted on the
         // source's finding instead.
-        for (const [ip, { state, shared: sharedWith }] of sprayers) {
+        for (const [ip, { state, sharedAccounts: sharedWith }] of sprayers) {
           // From a shared address the "tried" accounts are its own users' typos: the source's
           // finding samples them; one finding each would only bury the real ones.
           if (sharedWith >= o.sharedAccounts) continue;

@@ -17,7 +17,10 @@ export function isSeverity(v: string): v is Severity {
 }
 
 export interface Finding {
-  /** Epoch ms UTC of the event that triggered it (the first, when several did). */
+  /**
+   * Epoch milliseconds UTC of the event that triggered it (the first, when several did). One
+   * representation in the library; every output file writes it as ISO 8601 UTC (`…Z`).
+   */
   time: number;
   rule: string;
   severity: Severity;

@@ -36,14 +36,27 @@ describe('verdicts: attribution respects shared addresses', () => {
     expect(r.ips.find((v) => v.ip === OFFICE_NAT)).toMatchObject({ verdict: 'attacker', sharedAccounts: 20 });
   });
 
-  it('a login from a shared exploit source is attributed when a mass download from it follows within a day', () => {
-    const events = [...officeHabits, request(HOUR, OFFICE_NAT, EXPLOIT, { status: 500 }), login(3 * DAY, 'staff7@example.co.jp', OFFICE_NAT), logout(3 * DAY + 600_000, 'staff7@example.co.jp', OFFICE_NAT, 900_000_000)];
+  it('a login from a shared exploit source, new to the account, is attributed when a mass download from it follows within a day', () => {
+    const events = [
+      ...officeHabits,
+      ...habits('remote@example.co.jp', '192.0.2.77'),
+      request(HOUR, OFFICE_NAT, EXPLOIT, { status: 500 }),
+      login(3 * DAY, 'remote@example.co.jp', OFFICE_NAT),
+      logout(3 * DAY + 600_000, 'remote@example.co.jp', OFFICE_NAT, 900_000_000),
+    ];
     const r = detect(events);
-    expect(verdictOf(r, 'staff7@example.co.jp')).toMatchObject({ verdict: 'compromised', severity: 'critical' });
-    expect(verdictOf(r, 'staff7@example.co.jp')!.chain.map((l) => [l.rule, l.role])).toEqual([
+    expect(verdictOf(r, 'remote@example.co.jp')).toMatchObject({ verdict: 'compromised', severity: 'critical' });
+    expect(verdictOf(r, 'remote@example.co.jp')!.chain.map((l) => [l.rule, l.role])).toEqual([
       ['auth.ioc-source', 'attribution'],
       ['access.mass-download', 'corroboration'],
+      ['auth.new-source', 'corroboration'],
     ]);
+  });
+
+  it('from the account\'s own office NAT, the same download is a question (suspicious, medium), not a reset', () => {
+    const events = [...officeHabits, request(HOUR, OFFICE_NAT, EXPLOIT, { status: 500 }), login(3 * DAY, 'staff7@example.co.jp', OFFICE_NAT), logout(3 * DAY + 600_000, 'staff7@example.co.jp', OFFICE_NAT, 900_000_000)];
+    const r = detect(events);
+    expect(verdictOf(r, 'staff7@example.co.jp')).toMatchObject({ verdict: 'suspicious', severity: 'medium' });
   });
 
   it('medium exploit evidence (a long plain request that crashed a handler) attributes nothing', () => {

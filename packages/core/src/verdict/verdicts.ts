@@ -6,8 +6,8 @@
  * - `compromised`: evidence of attacker access. A finding that attributes a login to the
  *   attacker (`evidence.attributed: true`: a login from an exploit or IOC source, a success from
  *   a stuffing source or after a brute force from an address new to the account), or a login
- *   from a shared exploit source corroborated by a mass download or send burst from that same
- *   address within a day. Critical when the access came from an exploit/IOC source or was
+ *   from a shared exploit source, new to the account, corroborated by a mass download or send
+ *   burst from that same address within a day. Critical when the access came from an exploit/IOC source or was
  *   followed by exfiltration or sending from the attributed address; high otherwise.
  * - `suspicious`: anomalies of the account's own activity without attribution (new source,
  *   travel, volume, a shared exploit source uncorroborated). Medium when two independent families
@@ -131,7 +131,10 @@ export function reachVerdicts(findings: readonly Finding[], activity: AccountAct
     for (const f of list) {
       if (isAttribution(f)) roles.set(f, 'attribution');
       else if (isAttempt(f)) roles.set(f, 'attempt');
-      else if (f.rule === 'auth.ioc-source' && exfil.some((x) => x.ip === f.ip && Math.abs(x.time - f.time) <= DAY)) roles.set(f, 'attribution');
+      // A shared exploit source's login, new to the account, then exfiltration from it: attributed.
+      // From the account's own usual address (its office NAT) a big download is as likely the
+      // user's new laptop: that stays a question.
+      else if (f.rule === 'auth.ioc-source' && f.evidence['usualForAccount'] !== true && exfil.some((x) => x.ip === f.ip && Math.abs(x.time - f.time) <= DAY)) roles.set(f, 'attribution');
       else roles.set(f, 'anomaly');
     }
     const attributions = list.filter((f) => roles.get(f) === 'attribution');
@@ -306,7 +309,7 @@ fields. Everything else on an account is an anomaly of one family: location (\`a
 
 | account verdict | when | severity |
 |---|---|---|
-| \`compromised\` | a finding attributes access to the attacker: a login from an exploit source (web findings at high or above) or an \`--ioc\` address that is not shared (fewer than 2 baseline accounts used it) and not the account's own, or one within 60 minutes of that source's exploit traffic; a success from a credential-stuffing source or after a brute force, from a non-shared address new to the account; or a login from a shared exploit source followed within a day by a mass download, send burst or stored mail from that same address | \`critical\` when the access came from an exploit or IOC source, or was followed by exfiltration or sending from the attributed address; otherwise \`high\` |
+| \`compromised\` | a finding attributes access to the attacker: a login from an exploit source (web findings at high or above) or an \`--ioc\` address that is not shared (fewer than 2 baseline accounts used it) and not the account's own, or one within 60 minutes of that source's exploit traffic; a success from a credential-stuffing source or after a brute force, from a non-shared address new to the account; or a login from a shared exploit source, new to the account, followed within a day by a mass download, send burst or stored mail from that same address | \`critical\` when the access came from an exploit or IOC source, or was followed by exfiltration or sending from the attributed address; otherwise \`high\` |
 | \`suspicious\` | anomalies of the account's own activity, no attributed access | \`medium\` when two families meet within 24 hours, or one finding is medium (a mass download, a send burst, a shared exploit source new to the account); otherwise \`low\`. Never more: an anomaly is a question |
 | \`targeted\` | attempts without success (a sprayer tried it; many failures and no success), and no anomaly above low | \`low\` |
 | \`clean\` | nothing above info | \`info\` |
