@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scan, scanToDirectory, type Manifest } from '@mxray/core';
-import { writeEvidence } from './helpers/corpus.js';
+import { SAMPLES, writeEvidence } from './helpers/corpus.js';
 import { outputHashes } from './helpers/output-hashes.js';
 import { closeWorkspace, openWorkspace } from './helpers/workspace.js';
 
@@ -42,6 +42,22 @@ describe('worker threads', () => {
     expect(Object.keys(hashes[0]!)).toContain('events.jsonl');
     expect(hashes[1]).toEqual(hashes[0]);
     expect(hashes[2]).toEqual(hashes[0]);
+  });
+
+  it('give byte-identical outputs with zstd decoded by node:zlib or by zstd-codec (MXRAY_ZSTD=codec), on workers too', async () => {
+    const hashes: Array<Record<string, string>> = [];
+    for (const codec of [false, true]) {
+      if (codec) process.env.MXRAY_ZSTD = 'codec';
+      try {
+        const out = path.join(work, `out-zstd-${codec ? 'codec' : 'runtime'}`);
+        await scanToDirectory({ paths: [evidence, SAMPLES], out, events: true, workers: 1, detection: { geo: false } });
+        hashes.push(await outputHashes(out));
+      } finally {
+        delete process.env.MXRAY_ZSTD;
+      }
+    }
+    expect(Object.keys(hashes[0]!)).toContain('events.jsonl');
+    expect(hashes[1]).toEqual(hashes[0]);
   });
 
   it('stop inside a file read by a worker: that file is interrupted with what was read, and no hash', async () => {

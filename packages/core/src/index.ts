@@ -27,7 +27,8 @@ export { discover, type DiscoveredFile, type SkippedEntry, type Discovery } from
 export { EvidenceReader, type ReadResult } from './ingest/evidence-reader.js';
 export { LineSplitter, DEFAULT_MAX_LINE_BYTES, type Line, type LineHandler } from './ingest/line-splitter.js';
 export { sniffCompression, type Compression } from './ingest/sniff.js';
-export { ZstdFrameWalker, ZstdFrameError, MAX_ZSTD_WINDOW } from './ingest/zstd-frames.js';
+export { ZstdFrameWalker, ZstdFrameError, MAX_ZSTD_WINDOW, MAX_NATIVE_ZSTD_WINDOW } from './ingest/zstd-frames.js';
+export { zstdDecoderKind, type ZstdDecoderKind } from './ingest/zstd-decoder.js';
 
 // Parse
 export type { LogFormat, LineParser, FileContext, ParsedEvent } from './parse/format.js';

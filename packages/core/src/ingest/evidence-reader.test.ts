@@ -6,6 +6,8 @@ import path from 'node:path';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { EvidenceReader } from './evidence-reader.js';
+import * as zlib from 'node:zlib';
+import { zstdDecoderKind } from './zstd-decoder.js';
 
 const require = createRequire(import.meta.url);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -86,8 +88,8 @@ describe('EvidenceReader', () => {
     expect(result.sha256).toBe(sha(cutZ));
   });
 
-  it('reports a zstd frame with a --long window without crashing, hashing everything', async () => {
-    const data = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, (27 - 10) << 3]), Buffer.alloc(5000, 7)]);
+  it('reports a zstd frame with a window beyond any decoder here (2^28) without crashing, hashing everything', async () => {
+    const data = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, (28 - 10) << 3]), Buffer.alloc(5000, 7)]);
     const { result } = await read('long.zst', data);
     expect(result.error).toMatch(/window/);
     expect(result.sha256).toBe(sha(data));
@@ -104,5 +106,75 @@ describe('EvidenceReader', () => {
     const { out, result } = await read('empty', Buffer.alloc(0));
     expect(out.length).toBe(0);
     expect(result).toMatchObject({ bytes: 0, sha256: sha(Buffer.alloc(0)) });
+  });
+});
+
+describe('zstd: node:zlib where the runtime has it, zstd-codec otherwise', () => {
+  /** Runs `fn` with MXRAY_ZSTD set as given (undefined: the runtime's choice). */
+  async function withDecoder<T>(choice: 'codec' | undefined, fn: () => Promise<T>): Promise<T> {
+    const before = process.env.MXRAY_ZSTD;
+    if (choice) process.env.MXRAY_ZSTD = choice;
+    else delete process.env.MXRAY_ZSTD;
+    try {
+      return await fn();
+    } finally {
+      if (before === undefined) delete process.env.MXRAY_ZSTD;
+      else process.env.MXRAY_ZSTD = before;
+    }
+  }
+  const lines = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `Aug  4 10:00:${String(i % 60).padStart(2, '0')} mx01 dovecot: imap-login: Login: user=<u${i}@example.jp>, rip=192.0.2.${i % 250}`).join('\n') + '\n');
+
+  it('MXRAY_ZSTD=codec forces the fallback', () => {
+    expect(zstdDecoderKind({ MXRAY_ZSTD: 'codec' })).toBe('zstd-codec');
+    expect(zstdDecoderKind({})).toBe(typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function' ? 'node:zlib' : 'zstd-codec');
+  });
+
+  it('both decoders give the same bytes and the same diagnosis: whole, multi-frame, skippable frame, truncated, corrupt', async () => {
+    const one = await zstd(lines);
+    const half = Math.floor(lines.length / 2);
+    const multi = Buffer.concat([await zstd(lines.subarray(0, half)), await zstd(lines.subarray(half))]);
+    const skippable = Buffer.concat([Buffer.from([0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 1, 2, 3, 4]), one]);
+    const cut = one.subarray(0, Math.floor(one.length * 0.6));
+    const corrupt = Buffer.from(one);
+    for (let i = Math.floor(corrupt.length * 0.5); i < Math.floor(corrupt.length * 0.5) + 64; i++) corrupt[i] = 0xff;
+    const cases = { one, multi, skippable, cut, corrupt };
+    for (const [name, data] of Object.entries(cases)) {
+      const native = await withDecoder(undefined, () => read(`${name}-a.zst`, data));
+      const codec = await withDecoder('codec', () => read(`${name}-b.zst`, data));
+      expect(native.result.sha256, name).toBe(codec.result.sha256);
+      if (name === 'corrupt') {
+        // Where in a damaged block each decoder gives up may differ; both say so and keep only true bytes.
+        for (const r of [native, codec]) {
+          expect(r.result.error, name).toMatch(/^corrupt zstd/);
+          expect(lines.subarray(0, r.out.length).equals(r.out), name).toBe(true);
+        }
+        continue;
+      }
+      expect(native.result.error, name).toBe(codec.result.error);
+      expect(native.result.compression, name).toBe('zstd');
+      if (name !== 'cut') expect(native.out.equals(lines), name).toBe(true);
+      expect(native.out.equals(codec.out), name).toBe(true);
+      expect(lines.subarray(0, native.out.length).equals(native.out), name).toBe(true);
+    }
+  });
+
+  it.runIf(zstdDecoderKind() === 'node:zlib')('decodes a --long=27 archive natively; zstd-codec refuses it with the command that decodes it', async () => {
+    // Streamed, so the size is not known up front and the frame keeps its 2^27 window (a one-shot
+    // compress of a known size shrinks the window to the content).
+    const constants = zlib.constants as unknown as Record<string, number>;
+    const stream = (zlib as unknown as { createZstdCompress(o: object): import('node:stream').Transform }).createZstdCompress({
+      params: { [constants.ZSTD_c_windowLog!]: 27, [constants.ZSTD_c_enableLongDistanceMatching!]: 1 },
+    });
+    const parts: Buffer[] = [];
+    stream.on('data', (d: Buffer) => parts.push(d));
+    await new Promise<void>((resolve) => stream.end(lines, () => resolve()));
+    await new Promise<void>((resolve) => (stream.readableEnded ? resolve() : stream.once('end', () => resolve())));
+    const long = Buffer.concat(parts);
+    expect(long[4]! & 0x20).toBe(0); // not single-segment: the window descriptor is there
+    const native = await read('long27.zst', long);
+    expect(native.result.error).toBeUndefined();
+    expect(native.out.equals(lines)).toBe(true);
+    const codec = await withDecoder('codec', () => read('long27-codec.zst', long));
+    expect(codec.result.error).toMatch(/window.*zstd -d --long=31/);
   });
 });

@@ -8,9 +8,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
+import * as zlib from 'node:zlib';
 import { createGunzip } from 'node:zlib';
+import type { Transform } from 'node:stream';
 import { sniffCompression, gzipHeaderMtime, type Compression } from './sniff.js';
-import { ZstdStreamDecoder } from './zstd-decoder.js';
+import { ZstdStreamDecoder, zstdDecoderKind } from './zstd-decoder.js';
+import { MAX_NATIVE_ZSTD_WINDOW, ZstdFrameError, ZstdFrameWalker } from './zstd-frames.js';
 
 /** 1 MiB reads: large enough for throughput, and the most zstd-codec may be fed at once. */
 export const READ_BYTES = 1024 * 1024;
@@ -159,16 +162,20 @@ async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenera
   yield* rest;
 }
 
+/** Multi-member gzip (concatenated members, as `cat a.gz b.gz` makes) is one stream. */
+function gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  return throughZlib(createGunzip(), source);
+}
+
 /**
- * Multi-member gzip (concatenated members, as `cat a.gz b.gz` makes) is one stream.
+ * A zlib transform (gunzip, zstd) over `source`.
  *
  * Output is taken from 'data' events as zlib produces it, not through the stream's async
  * iterator: on a truncated or corrupt file the iterator drops what was decoded but not yet read
  * when the error comes, so how much of the file was scanned depended on how fast the reader
  * was. Here every byte zlib decoded before the error is handed on.
  */
-async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const z = createGunzip();
+async function* throughZlib(z: Transform, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const out: Buffer[] = [];
   let failure: Error | undefined;
   const failed = new Promise<void>((resolve) =>
@@ -194,7 +201,36 @@ async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   }
 }
 
-async function* unzstd(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/** zstd through the runtime's libzstd where it has one (node:zlib), else zstd-codec. */
+function unzstd(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  return zstdDecoderKind() === 'node:zlib' ? unzstdNative(source) : unzstdCodec(source);
+}
+
+/**
+ * node:zlib's zstd, behind the frame walker: libzstd reports a stream cut inside a frame only as
+ * a vague error at the end, the walker says "truncated" and where; and a frame whose window is
+ * beyond libzstd's default limit is refused with the command that decodes it.
+ */
+async function* unzstdNative(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const walker = new ZstdFrameWalker(MAX_NATIVE_ZSTD_WINDOW);
+  async function* walked(): AsyncGenerator<Buffer> {
+    for await (const chunk of source) {
+      walker.push(chunk);
+      yield chunk;
+    }
+  }
+  const createZstdDecompress = (zlib as unknown as { createZstdDecompress(): Transform }).createZstdDecompress;
+  try {
+    yield* throughZlib(createZstdDecompress(), walked());
+  } catch (error) {
+    // The walker's diagnosis (truncated, window too large, not zstd) is the precise one.
+    if (!(error instanceof ZstdFrameError)) walker.finish();
+    throw error;
+  }
+  walker.finish();
+}
+
+async function* unzstdCodec(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const decoder = await ZstdStreamDecoder.create();
   try {
     const out: Buffer[] = [];

@@ -19,6 +19,9 @@ const SKIPPABLE_MAGIC = 0x184d2a50;
  */
 export const MAX_ZSTD_WINDOW = 8 * 1024 * 1024;
 
+/** 128 MiB (2^27): libzstd's own default limit, which `node:zlib` keeps; `zstd --long` (2^27) fits. */
+export const MAX_NATIVE_ZSTD_WINDOW = 128 * 1024 * 1024;
+
 export class ZstdFrameError extends Error {
   constructor(
     readonly reason: 'window-too-large' | 'bad-magic' | 'reserved-block' | 'truncated',
@@ -38,6 +41,9 @@ type State =
   | { at: 'skippable-size' };
 
 export class ZstdFrameWalker {
+  /** `maxWindow`: the largest window the decoder behind this walker can take. */
+  constructor(private readonly maxWindow: number = MAX_ZSTD_WINDOW) {}
+
   private state: State = { at: 'magic' };
   /** Header bytes collected across chunk boundaries. */
   private head: number[] = [];
@@ -100,10 +106,10 @@ export class ZstdFrameWalker {
       }
       case 'frame-header': {
         const window = frameWindowSize(h);
-        if (window > MAX_ZSTD_WINDOW) {
+        if (window > this.maxWindow) {
           throw new ZstdFrameError(
             'window-too-large',
-            `zstd frame needs a ${window}-byte window; at most ${MAX_ZSTD_WINDOW} is supported (archive made with --long?): decompress it with \`zstd -d --long=31\` and scan the copy`,
+            `zstd frame needs a ${window}-byte window; at most ${this.maxWindow} is supported here (archive made with --long?): decompress it with \`zstd -d --long=31\` and scan the copy`,
           );
         }
         this.hasChecksum = (h[0]! & 0x04) !== 0;
