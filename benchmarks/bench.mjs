@@ -9,7 +9,7 @@
  * Each row: operations per second and, where the operation has a size, MB/s and lines/s (or
  * events/s for detectors). Compare rows of the same run only; machines differ.
  */
-import { mkdtemp, readFile, rm, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,8 +24,11 @@ import {
   scan,
   createDetection,
   resolveScanOptions,
+  EvidenceReader,
+  zstdDecoderKind,
 } from '@mxray/core';
 import { writeArchive } from './lib/archive.mjs';
+import { zstd } from './lib/compress.mjs';
 import { listFiles, round } from './lib/files.mjs';
 
 const { values } = parseArgs({
@@ -79,6 +82,26 @@ try {
     splitter.end(() => n++);
     return n;
   });
+
+  // zstd decoding of the mail log, through the evidence reader (read, hash, decode), by each
+  // decoder this runtime has: node:zlib's libzstd where there is one, and zstd-codec.
+  const zstFile = path.join(dir, 'mail.zst');
+  await writeFile(zstFile, await zstd(mail));
+  const decoders = zstdDecoderKind() === 'node:zlib' ? ['node:zlib', 'zstd-codec'] : ['zstd-codec'];
+  for (const decoder of decoders) {
+    add(`read + decode zstd (${decoder})`, { bytes: mail.length, lines: countLines(mail) }, async () => {
+      if (decoder === 'zstd-codec') process.env.MXRAY_ZSTD = 'codec';
+      try {
+        const reader = new EvidenceReader(zstFile);
+        let n = 0;
+        for await (const chunk of reader.chunks()) n += chunk.length;
+        if (n !== mail.length) throw new Error(`${decoder} decoded ${n} of ${mail.length} bytes`);
+        return n;
+      } finally {
+        delete process.env.MXRAY_ZSTD;
+      }
+    });
+  }
 
   for (const [format, buf, name] of [
     ['syslog', mail, 'parse syslog (postfix + dovecot)'],
