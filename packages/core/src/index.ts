@@ -19,7 +19,7 @@ export {
   type ScanToDirectoryResult,
 } from './scan/scan-to-directory.js';
 export { resolveScanOptions, DEFAULT_TZ, DEFAULT_WORKERS, type ScanOptions, type ResolvedScanOptions } from './scan/options.js';
-export type { FileReport, ParseErrorSample } from './scan/file-report.js';
+export type { FileReport, ParseErrorSample } from './ingest/file-report.js';
 export { scanFileEvents } from './scan/scan-file.js';
 
 // Ingest
@@ -46,14 +46,14 @@ export { readBsdTimestamp, readRfc3339, readApacheTime } from './time/timestamps
 
 // Aggregate and report
 export { ScanSummaryBuilder, type ScanSummary } from './aggregate/scan-summary.js';
-export { buildManifest, reproducibleNow, type Manifest, type ManifestArgs } from './report/manifest.js';
+export { buildManifest, reproducibleNow, type Manifest, type ManifestArgs, type DetectionSummary, type ManifestScan, type ManifestOptions, type ActivityStats } from './report/manifest.js';
 export { eventToJson } from './report/json-order.js';
 export { formatTerminalSummary, escapeForTerminal, bothZones, type SummaryVerdicts } from './report/terminal-summary.js';
 export { assessEvidence, type EvidenceAssessment } from './report/evidence-check.js';
 
 // Detection
-export type { Finding, Severity } from './detect/finding.js';
-export { SEVERITIES, severityRank, maxSeverity, isSeverity, compareFindings } from './detect/finding.js';
+export type { Finding, Severity } from './finding.js';
+export { SEVERITIES, severityRank, maxSeverity, isSeverity, compareFindings } from './finding.js';
 export type { Detector, DetectorInstance, FinishContext, OptionSpec, OptionValues } from './detect/detector.js';
 export { defineDetector } from './detect/detector.js';
 export { DETECTORS, detectorById } from './detect/registry.js';
@@ -65,9 +65,9 @@ export {
   type DetectionContext,
   type DetectionContextOptions,
 } from './detect/context.js';
-export { NetList, parseCidr, networkOf } from './detect/nets.js';
+export { NetList, parseCidr, networkOf } from './enrich/nets.js';
 export { requestFeatures, type RequestFeatures } from './detect/request-features.js';
-export { createDetection, type Detection, type DetectionSettings, type DetectionSummary } from './scan/detection.js';
+export { createDetection, type Detection, type DetectionSettings } from './scan/detection.js';
 export { SpillArea, AccountRecords, PARTITIONS, DEFAULT_SPILL_MEMORY, type SpillOptions, type RecordPartition } from './aggregate/account-spill.js';
 export { LoginLedger, type Login, type TieConfidence, type LedgerOptions } from './aggregate/login-ledger.js';
 export { AccountActivity, type ActivityCounts } from './aggregate/account-activity.js';
@@ -91,7 +91,7 @@ export { rulesMarkdown } from './report/rules-markdown.js';
 
 // Reports: HTML, timelines, drill-down
 export { EventVolume, type VolumeBucket } from './aggregate/event-volume.js';
-export { ActivitySpool, readActivity, selectActivity, ACTIVITY_KINDS, DEFAULT_ACTIVITY_CAP, type ActivityStats } from './report/activity.js';
+export { ActivitySpool, readActivity, selectActivity, ACTIVITY_KINDS, DEFAULT_ACTIVITY_CAP } from './report/activity.js';
 export { OrderedPartsWriter, type LineFilter } from './report/ordered-parts.js';
 export {
   renderHtmlReport,

@@ -22,15 +22,26 @@
  * account when the ledger is resolved.
  */
 import type { EventSource, MailEvent, Phase, Protocol } from '../event.js';
-import type { DetectionContext } from '../detect/context.js';
-import { isLoopback } from '../detect/nets.js';
+import { isLoopback, type NetList } from '../enrich/nets.js';
 import { Interner } from './interner.js';
-import type { KeyTable } from './identities.js';
+import type { Identities, KeyTable } from './identities.js';
 import { IdColumn, uint32Column } from './growable-column.js';
-import { AccountRecords, PARTITIONS, type RecordPartition } from './account-spill.js';
+import { AccountRecords, PARTITIONS, type RecordPartition, type SpillArea } from './account-spill.js';
 import { siteOf } from './length-histogram.js';
 
 export type TieConfidence = 'exact' | 'ambiguous' | 'none';
+
+/** What the ledger needs of the scan (a DetectionContext has it all): stated here, so state does not import detection. */
+export interface LedgerContext {
+  /** The scan's accounts and IPs, numbered. */
+  identities: Identities;
+  /** Where logins go past the memory budget. */
+  spill: SpillArea;
+  /** Webmail servers given by the user (`--webmail-hosts`); more are learned. */
+  webmailHosts: NetList;
+  /** Request paths of the webmail login form. */
+  isLoginPath(path: string): boolean;
+}
 
 export interface Login {
   ts: number;
@@ -78,7 +89,7 @@ export class LoginLedger {
   private readonly baselinePosts = new IdColumn((n) => new Uint32Array(n));
 
   constructor(
-    private readonly ctx: DetectionContext,
+    private readonly ctx: LedgerContext,
     private readonly options: LedgerOptions = DEFAULT_LEDGER_OPTIONS,
   ) {
     this.accounts = ctx.identities.accounts;

@@ -2,7 +2,7 @@
  * Where something was first seen (time, client, line), per cell of a PairTable or per id, in
  * typed columns: 20 bytes a cell instead of a Mark object and its source object.
  */
-import { cmp, type Mark } from '../detect/finding.js';
+import { cmp, type Mark } from '../finding.js';
 import { IdColumn } from './growable-column.js';
 import type { KeyTable } from './identities.js';
 import { Interner } from './interner.js';

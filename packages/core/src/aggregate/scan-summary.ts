@@ -4,7 +4,7 @@
  * memory grows with identities, never with bytes of log.
  */
 import { EVENT_KINDS, type EventKind, type MailEvent } from '../event.js';
-import type { FileReport } from '../scan/file-report.js';
+import type { FileReport } from '../ingest/file-report.js';
 import { KeyLimits } from './bounded-map.js';
 import { IdColumn } from './growable-column.js';
 import { Identities, type KeyTable } from './identities.js';

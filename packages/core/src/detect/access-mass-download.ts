@@ -4,7 +4,7 @@
  * comes from the login line through the session id.
  */
 import type { MailEvent } from '../event.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../finding.js';
 import { defineDetector } from './detector.js';
 import { IdColumn } from '../aggregate/growable-column.js';
 import { MarkColumns } from '../aggregate/mark-columns.js';

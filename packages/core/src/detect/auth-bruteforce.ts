@@ -6,13 +6,13 @@
  * partition at a time; the success window is the `windowMinutes` before the login, rounded out
  * to whole buckets.
  */
-import { isEarlier, type Finding } from './finding.js';
+import { isEarlier, type Finding } from '../finding.js';
 import { defineDetector } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';
 import { SparseCounts } from '../aggregate/sparse-counts.js';
 import type { Login } from '../aggregate/login-ledger.js';
 import { baselineSources } from '../aggregate/source-fanout.js';
-import { networkOf } from './nets.js';
+import { networkOf } from '../enrich/nets.js';
 import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
 
 const BUCKET_MS = 10 * 60_000;

@@ -5,7 +5,7 @@
  * one, or for addresses it does not know, nothing is reported. The database gives countries,
  * not coordinates, so the rule is "different countries within maxHours" rather than a speed.
  */
-import type { Finding } from './finding.js';
+import type { Finding } from '../finding.js';
 import { defineDetector } from './detector.js';
 
 export const authImpossibleTravel = defineDetector({

@@ -11,7 +11,7 @@
  * exfiltration or a send burst from the same address. Otherwise the finding states the fan-out
  * and is medium (an address new to the account) or low (one it always used).
  */
-import type { Finding, Severity } from './finding.js';
+import type { Finding, Severity } from '../finding.js';
 import { defineDetector } from './detector.js';
 import { webmailNote } from './login-notes.js';
 import { baselineSources } from '../aggregate/source-fanout.js';

@@ -7,9 +7,9 @@
  * Accounts with no baseline login cannot be judged and are left out; trusted networks and
  * webmail hosts (whose clients are judged through the tie) are too.
  */
-import type { Finding } from './finding.js';
+import type { Finding } from '../finding.js';
 import { defineDetector } from './detector.js';
-import { networkOf } from './nets.js';
+import { networkOf } from '../enrich/nets.js';
 import { webmailNote } from './login-notes.js';
 
 export const authNewSource = defineDetector({

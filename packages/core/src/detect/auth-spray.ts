@@ -10,7 +10,7 @@
  * then its users log in from that same NAT. Webmail hosts and trusted networks are not sources:
  * a webmail relays its users' typos.
  */
-import { isEarlier, type Finding } from './finding.js';
+import { isEarlier, type Finding } from '../finding.js';
 import type { EventSource } from '../event.js';
 import { defineDetector } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';

@@ -1,7 +1,7 @@
 /** What every detector of one scan shares: the window, allow- and IOC-lists, endpoints, GeoIP. */
 import type { TimeWindow } from '../time/window.js';
 import type { GeoLookup } from '../enrich/geo.js';
-import { NetList } from './nets.js';
+import { NetList } from '../enrich/nets.js';
 import { KeyLimits } from '../aggregate/bounded-map.js';
 import { Identities } from '../aggregate/identities.js';
 import { SpillArea, type SpillOptions } from '../aggregate/account-spill.js';

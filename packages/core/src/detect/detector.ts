@@ -5,7 +5,7 @@
  * produced once, in `finish`, and the engine sorts them.
  */
 import type { MailEvent } from '../event.js';
-import type { Finding, Severity } from './finding.js';
+import type { Finding, Severity } from '../finding.js';
 import type { DetectionContext } from './context.js';
 import type { LoginLedger } from '../aggregate/login-ledger.js';
 import type { SourceFanout } from '../aggregate/source-fanout.js';

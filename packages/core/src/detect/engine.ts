@@ -8,7 +8,7 @@ import { InvalidOptionError } from '../errors.js';
 import { LoginLedger, DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../aggregate/login-ledger.js';
 import type { DetectionContext } from './context.js';
 import type { Detector, DetectorInstance, FinishContext } from './detector.js';
-import { compareFindings, severityRank, type Finding, type Severity } from './finding.js';
+import { compareFindings, severityRank, type Finding, type Severity } from '../finding.js';
 import { DETECTORS } from './registry.js';
 import { SourceFanout } from '../aggregate/source-fanout.js';
 

@@ -2,7 +2,7 @@
  * header.flagged-origin: stored mail whose headers show a flagged address, in X-Originating-IP
  * (the webmail client) or the Received chain: mail written or relayed by the attacker.
  */
-import type { Finding } from './finding.js';
+import type { Finding } from '../finding.js';
 import type { MailEvent } from '../event.js';
 import { defineDetector } from './detector.js';
 

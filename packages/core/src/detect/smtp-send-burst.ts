@@ -3,7 +3,7 @@
  * to many recipient domains it never wrote to before. Submissions are tied to the SASL account
  * through Postfix queue ids while parsing.
  */
-import { cmp, isEarlier, type Finding, type Mark } from './finding.js';
+import { cmp, isEarlier, type Finding, type Mark } from '../finding.js';
 import { defineDetector } from './detector.js';
 import { IdColumn } from '../aggregate/growable-column.js';
 import { IdTable } from '../aggregate/identities.js';

@@ -9,7 +9,7 @@
  * site's own baseline to call a request oversized, and it stays low unless the handler failed.
  */
 import type { MailEvent } from '../event.js';
-import { isEarlier, type Finding, type Severity } from './finding.js';
+import { isEarlier, type Finding, type Severity } from '../finding.js';
 import { defineDetector } from './detector.js';
 import { isBadResponse } from './web-overflow-request.js';
 import { LengthHistogram, siteOf } from '../aggregate/length-histogram.js';

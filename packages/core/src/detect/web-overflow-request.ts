@@ -15,7 +15,7 @@
  * 2 or more hit a CGI endpoint and the handler failed (5xx, 0, 499, 400/414, no status).
  */
 import type { MailEvent } from '../event.js';
-import type { Finding, Severity } from './finding.js';
+import type { Finding, Severity } from '../finding.js';
 import { defineDetector } from './detector.js';
 import { requestFeatures, type RequestFeatures } from './request-features.js';
 import { LengthHistogram, siteOf } from '../aggregate/length-histogram.js';

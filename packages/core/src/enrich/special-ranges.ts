@@ -3,7 +3,7 @@
  * documentation, benchmarking, ULA. They are not routed on the internet, so any country or ASN
  * a database gives them is an artifact (whois data puts 198.51.100.0/24 in Australia).
  */
-import { NetList } from '../detect/nets.js';
+import { NetList } from './nets.js';
 
 export const SPECIAL_PURPOSE = NetList.parse(
   [

@@ -11,6 +11,7 @@
  * in base64. As plain JSON the spool took 1.4 times the decoded logs, so a 100 GB archive would
  * have needed 140 GB of scratch space beside `--out`.
  */
+import type { ActivityStats } from './manifest.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { EventKind, MailEvent } from '../event.js';
@@ -34,15 +35,6 @@ export const ACTIVITY_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
 /** Events kept per account or IP; the rest are counted as omitted (events.jsonl has them all). */
 export const DEFAULT_ACTIVITY_CAP = 2000;
 
-export interface ActivityStats {
-  /** Flagged entities whose events were kept. */
-  accounts: number;
-  ips: number;
-  events: number;
-  /** Events of flagged entities beyond the per-entity cap. */
-  omitted: number;
-  perEntityCap: number;
-}
 
 function isActivity(e: MailEvent): boolean {
   return e.phase === 'window' && ACTIVITY_KINDS.has(e.kind) && (e.account !== undefined || e.ip !== undefined);

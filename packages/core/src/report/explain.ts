@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { MailEvent } from '../event.js';
-import { severityRank, type Finding, type Severity } from '../detect/finding.js';
+import { severityRank, type Finding, type Severity } from '../finding.js';
 import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import { normalizeAccount, normalizeIp } from '../parse/normalize.js';
 import { InvalidOptionError } from '../errors.js';

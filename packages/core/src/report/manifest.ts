@@ -4,14 +4,57 @@
  * `finishedAt`, which honour SOURCE_DATE_EPOCH for reproducible runs.
  */
 import type { SkippedEntry } from '../ingest/discover.js';
-import type { ScanResult } from '../scan/scan.js';
-import type { ResolvedScanOptions } from '../scan/options.js';
-import type { FileReport } from '../scan/file-report.js';
+import type { FileReport } from '../ingest/file-report.js';
 import type { ScanSummary } from '../aggregate/scan-summary.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import type { DetectionSummary } from '../scan/detection.js';
-import type { ActivityStats } from './activity.js';
+import type { Severity } from '../finding.js';
+import type { TimeWindow } from '../time/window.js';
 import type { CapReport } from '../aggregate/bounded-map.js';
+
+/** The manifest's `activity` block: what activity.jsonl holds (window events of flagged accounts and IPs). */
+export interface ActivityStats {
+  /** Flagged entities whose events were kept. */
+  accounts: number;
+  ips: number;
+  events: number;
+  /** Events of flagged entities beyond the per-entity cap. */
+  omitted: number;
+  perEntityCap: number;
+}
+
+/** The manifest's `detection` block: what detection ran and what it found, in counts. */
+export interface DetectionSummary {
+  rules: string[];
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  byRule: Record<string, number>;
+  webmailHosts: string[];
+  /** The enrichment databases used (package@version or file path); empty when none. */
+  geo: string[];
+  /** What the rules and the scan warn of that is no finding (blind rules, traffic just before --since). */
+  warnings: string[];
+}
+
+/** The scan options the manifest records (a ResolvedScanOptions has them). */
+export interface ManifestOptions {
+  paths: readonly string[];
+  since: string;
+  until?: string;
+  tz: string;
+  window: TimeWindow;
+  format?: { id: string };
+  year?: number;
+  maxLineBytes: number;
+}
+
+/** What a finished scan hands the manifest (a ScanResult has it): the report stage states its input. */
+export interface ManifestScan {
+  options: ManifestOptions;
+  complete: boolean;
+  inputs: FileReport[];
+  skipped: SkippedEntry[];
+  summary: ScanSummary;
+}
 
 export interface Manifest {
   tool: { name: string; version: string };
@@ -50,7 +93,7 @@ export function reproducibleNow(): string {
 }
 
 export function buildManifest(
-  result: ScanResult,
+  result: ManifestScan,
   extra: { events: boolean; startedAt: string; finishedAt: string; detection?: DetectionSummary; activity?: ActivityStats; limits?: { maxKeys: number; capped: CapReport[] } },
 ): Manifest {
   const o = result.options;
@@ -104,7 +147,7 @@ function orderReport(r: FileReport): FileReport {
   };
 }
 
-export function manifestArgs(o: ResolvedScanOptions, events: boolean): ManifestArgs {
+export function manifestArgs(o: ManifestOptions, events: boolean): ManifestArgs {
   return {
     paths: [...o.paths],
     since: o.since,

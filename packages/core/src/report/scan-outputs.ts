@@ -7,7 +7,7 @@ import { access, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { MxrayError } from '../errors.js';
-import type { Finding, Severity } from '../detect/finding.js';
+import type { Finding, Severity } from '../finding.js';
 import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import type { Manifest } from './manifest.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Manifest } from './manifest.js';
 import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
-import { SEVERITIES, severityRank, type Severity } from '../detect/finding.js';
+import { SEVERITIES, severityRank, type Severity } from '../finding.js';
 import { assessEvidence } from './evidence-check.js';
 
 export interface SeverityCounts {

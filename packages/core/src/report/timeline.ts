@@ -4,8 +4,8 @@
  * the same story in the same words.
  */
 import type { EventKind, EventSource, MailEvent } from '../event.js';
-import type { Finding, Severity } from '../detect/finding.js';
-import { cmp } from '../detect/finding.js';
+import type { Finding, Severity } from '../finding.js';
+import { cmp } from '../finding.js';
 
 export interface TimelineEntry {
   /** Epoch ms UTC. */

@@ -18,7 +18,7 @@ import type { DiscoveredFile } from '../ingest/discover.js';
 import { MxrayError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { eventsOfBatchLine, gzippedBatchLine, noteStoredMember } from '../report/event-batch.js';
-import type { FileReport } from './file-report.js';
+import type { FileReport } from '../ingest/file-report.js';
 
 export const CHECKPOINT_DIR = '.checkpoints';
 /** The events file's layout; a checkpoint of another layout (an older mxray) is not used. */

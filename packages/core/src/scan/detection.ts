@@ -4,11 +4,12 @@
  */
 import type { MailEvent } from '../event.js';
 import type { TimeWindow } from '../time/window.js';
+import type { DetectionSummary } from '../report/manifest.js';
 import { createDetectionContext } from '../detect/context.js';
 import { DetectionEngine } from '../detect/engine.js';
 import type { Detector } from '../detect/detector.js';
 import { DETECTORS } from '../detect/registry.js';
-import { SEVERITIES, type Finding, type Severity } from '../detect/finding.js';
+import { SEVERITIES, type Finding, type Severity } from '../finding.js';
 import { AccountActivity } from '../aggregate/account-activity.js';
 import { reachVerdicts, type AccountVerdict, type IpVerdict } from '../verdict/verdicts.js';
 import { loadGeo, type GeoLookup, type GeoOptions } from '../enrich/geo.js';
@@ -44,17 +45,6 @@ export interface DetectionSettings {
   spill?: SpillArea | SpillOptions;
 }
 
-export interface DetectionSummary {
-  rules: string[];
-  findings: number;
-  bySeverity: Record<Severity, number>;
-  byRule: Record<string, number>;
-  webmailHosts: string[];
-  /** The enrichment databases used (package@version or file path); empty when none. */
-  geo: string[];
-  /** What the rules and the scan warn of that is no finding (blind rules, traffic just before --since). */
-  warnings: string[];
-}
 
 export interface Detection {
   observeAll(events: readonly MailEvent[]): void;

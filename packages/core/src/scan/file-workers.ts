@@ -24,7 +24,7 @@ import type { MailEvent } from '../event.js';
 import { MxrayError } from '../errors.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { adoptBatchJson } from '../report/json-order.js';
-import type { FileReport } from './file-report.js';
+import type { FileReport } from '../ingest/file-report.js';
 import { adoptCompactBatch, eventsFromCompact } from '../report/event-batch.js';
 import { Wakeup } from './wakeup.js';
 import type { ResolvedScanOptions } from './options.js';

@@ -14,7 +14,7 @@ import { compactBatch, gzippedBatchLine } from '../report/event-batch.js';
 import { batchToJson } from '../report/json-order.js';
 import { ZoneClock } from '../time/zone.js';
 import type { TimeWindow } from '../time/window.js';
-import type { FileReport } from './file-report.js';
+import type { FileReport } from '../ingest/file-report.js';
 import { scanFileEvents, type FileScanOptions } from './scan-file.js';
 import { Wakeup } from './wakeup.js';
 

@@ -14,7 +14,7 @@ import { shapeEvent } from '../parse/event-shape.js';
 import { chooseYearAnchor, type YearAnchor } from '../time/year-inference.js';
 import { phaseOf } from '../time/window.js';
 import type { ResolvedScanOptions } from './options.js';
-import { INTERRUPTED, newFileReport, type FileReport } from './file-report.js';
+import { INTERRUPTED, newFileReport, type FileReport } from '../ingest/file-report.js';
 
 const MAX_ERROR_SAMPLES = 3;
 const SAMPLE_CHARS = 200;

@@ -10,7 +10,7 @@ import { ScanSummaryBuilder, type ScanSummary } from '../aggregate/scan-summary.
 import { DEFAULT_WORKERS, resolveScanOptions, type ResolvedScanOptions, type ScanOptions } from './options.js';
 import { scanFileEvents } from './scan-file.js';
 import { FileWorkers } from './file-workers.js';
-import { INTERRUPTED, NOT_SCANNED, newFileReport, type FileReport } from './file-report.js';
+import { INTERRUPTED, NOT_SCANNED, newFileReport, type FileReport } from '../ingest/file-report.js';
 import type { CheckpointStore } from './checkpoints.js';
 
 export interface ScanProgress {

@@ -26,8 +26,8 @@
  *
  * Findings come in a total order, so verdicts and chains are the same whatever the concurrency.
  */
-import type { Finding, Severity } from '../detect/finding.js';
-import { cmp, maxSeverity, severityRank } from '../detect/finding.js';
+import type { Finding, Severity } from '../finding.js';
+import { cmp, maxSeverity, severityRank } from '../finding.js';
 import type { GeoLookup } from '../enrich/geo.js';
 import type { ActivityCounts, AccountActivity } from '../aggregate/account-activity.js';
 

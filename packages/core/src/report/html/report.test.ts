@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, Severity } from '../../detect/finding.js';
+import type { Finding, Severity } from '../../finding.js';
 import type { AccountVerdict, IpVerdict } from '../../verdict/verdicts.js';
 import type { Manifest } from '../manifest.js';
 import { renderHtmlReport } from './report.js';

@@ -6,13 +6,12 @@
  * say where the rest are (the JSONL files), drill-downs cover the most severe entities.
  */
 import type { MailEvent } from '../../event.js';
-import type { Finding, Severity } from '../../detect/finding.js';
-import { SEVERITIES, severityRank } from '../../detect/finding.js';
+import type { Finding, Severity } from '../../finding.js';
+import { SEVERITIES, severityRank } from '../../finding.js';
 import type { Detector } from '../../detect/detector.js';
 import type { AccountVerdict, IpVerdict } from '../../verdict/verdicts.js';
 import type { VolumeBucket } from '../../aggregate/event-volume.js';
-import type { Manifest } from '../manifest.js';
-import type { ActivityStats } from '../activity.js';
+import type { ActivityStats, Manifest } from '../manifest.js';
 import { compareEntries, eventEntry, findingEntry, type TimelineEntry } from '../timeline.js';
 import { bucketIndex, stackedBarChart, timeBuckets, type Series } from './charts.js';
 import { html, raw, type Html } from './escape.js';

@@ -1,5 +1,5 @@
 /** What detectors report (DESIGN §5 `findings.jsonl`). */
-import type { EventSource, MailEvent } from '../event.js';
+import type { EventSource, MailEvent } from './event.js';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];

@@ -1,6 +1,6 @@
 /** What the manifest says of one input file (DESIGN §5 `inputs[]`, extended). */
-import type { Compression } from '../ingest/sniff.js';
-import type { DiscoveredFile } from '../ingest/discover.js';
+import type { Compression } from './sniff.js';
+import type { DiscoveredFile } from './discover.js';
 
 export interface ParseErrorSample {
   line: number;
