@@ -158,6 +158,27 @@ describe('zstd: node:zlib where the runtime has it, zstd-codec otherwise', () =>
     }
   });
 
+  it('a big file corrupt early is corrupt, not truncated, with either decoder', async () => {
+    // Log lines in 1 MB frames (entropy-coded, so damage is detected; several frames, so the file
+    // spans many 1 MiB reads and the damage comes while most of the stream is still unread).
+    const frames: Buffer[] = [];
+    for (let f = 0; f < 14; f++) {
+      const text = Array.from({ length: 9000 }, (_, i) => `Aug  4 10:${String(i % 60).padStart(2, '0')}:00 mx01 dovecot: imap-login: Login: user=<u${f * 9000 + i}@example.jp>, rip=198.51.${i % 250}.${(i * 7) % 250}, session=<${createHash('sha256').update(`${f}.${i}`).digest('base64').slice(0, 16)}>`).join('\n');
+      frames.push(await zstd(Buffer.from(`${text}\n`)));
+    }
+    const big = Buffer.concat(frames);
+    expect(big.length).toBeGreaterThan(1.5 * (1 << 20));
+    const damaged = Buffer.from(big);
+    // The second frame's header sets a reserved bit: libzstd refuses it (the walker does not look),
+    // while the walker has read ahead to the end of the first 1 MiB. (Flipped bytes inside raw
+    // literals would go unnoticed by any decoder, `zstd -t` included: these frames carry no checksum.)
+    damaged[frames[0]!.length + 4]! |= 0x08;
+    for (const choice of [undefined, 'codec'] as const) {
+      const r = await withDecoder(choice, () => read(`early-${choice ?? 'runtime'}.zst`, damaged));
+      expect(r.result.error, choice ?? 'runtime').toMatch(/^corrupt zstd/);
+    }
+  });
+
   it.runIf(zstdDecoderKind() === 'node:zlib')('decodes a --long=27 archive natively; zstd-codec refuses it with the command that decodes it', async () => {
     // Streamed, so the size is not known up front and the frame keeps its 2^27 window (a one-shot
     // compress of a known size shrinks the window to the content).

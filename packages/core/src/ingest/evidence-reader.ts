@@ -221,18 +221,22 @@ function unzstd(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
  */
 async function* unzstdNative(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const walker = new ZstdFrameWalker(MAX_NATIVE_ZSTD_WINDOW);
+  /** Whether every byte was read when libzstd failed: only then can the failure be a truncation. */
+  let allRead = false;
   async function* walked(): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
       walker.push(chunk);
       yield chunk;
     }
+    allRead = true;
   }
   const createZstdDecompress = (zlib as unknown as { createZstdDecompress(o: zlib.ZlibOptions): Transform }).createZstdDecompress;
   try {
     yield* throughZlib(createZstdDecompress({ chunkSize: ZLIB_CHUNK }), walked());
   } catch (error) {
-    // The walker's diagnosis (truncated, window too large, not zstd) is the precise one.
-    if (!(error instanceof ZstdFrameError)) walker.finish();
+    // At the end of the input the walker's diagnosis (cut inside a frame) is the precise one;
+    // mid-stream it has read ahead of the decoder, and the damage is libzstd's to name.
+    if (!(error instanceof ZstdFrameError) && allRead) walker.finish();
     throw error;
   }
   walker.finish();
