@@ -136,6 +136,14 @@ export class SpillArea {
 }
 
 /** One partition's records: record r's words are i32[r * words …], its doubles f64[r * words / 2 …]. */
+/**
+ * The `f64` index of a 64-bit field (a time, a byte count) that starts at `word` (even) of record
+ * `r` in a store of `words`-word records. Layouts name their fields' first words:
+ * `{ time: 0, bytes: 2, account: 4, words: 8 }`, read as `f64[f64Index(r, L.words, L.time)]` and
+ * `i32[r * L.words + L.account]`.
+ */
+export const f64Index = (r: number, words: number, word: number): number => (r * words + word) >> 1;
+
 export interface RecordPartition {
   count: number;
   words: number;

@@ -26,7 +26,7 @@ import { isLoopback, type NetList } from '../enrich/nets.js';
 import { Interner } from './interner.js';
 import type { Identities, KeyTable } from './identities.js';
 import { IdColumn, uint32Column } from './growable-column.js';
-import { AccountRecords, PARTITIONS, type RecordPartition, type SpillArea } from './account-spill.js';
+import { AccountRecords, PARTITIONS, f64Index, type RecordPartition, type SpillArea } from './account-spill.js';
 import { siteOf } from './length-histogram.js';
 
 export type TieConfidence = 'exact' | 'ambiguous' | 'none';
@@ -76,7 +76,7 @@ export class LoginLedger {
   private readonly files = new Interner();
   private readonly ipSeen = new IdColumn((n) => new Uint8Array(n));
   private readonly ledgerIps = uint32Column();
-  /** One record per successful login (ROW_WORDS words): time, account, IP, line, file/phase/protocol packed, number. */
+  /** One record per successful login (layout ROW). */
   private readonly rows: AccountRecords;
   /** Logins that have an address, again, by hour: time, account, IP, phase, number. The tie reads them in time order. */
   private readonly times: AccountRecords;
@@ -94,9 +94,9 @@ export class LoginLedger {
   ) {
     this.accounts = ctx.identities.accounts;
     this.ips = ctx.identities.ips;
-    this.rows = new AccountRecords(ctx.spill, 'logins', ROW_WORDS);
-    this.times = new AccountRecords(ctx.spill, 'login-times', TIME_WORDS);
-    this.posts = new AccountRecords(ctx.spill, 'login-posts', 4);
+    this.rows = new AccountRecords(ctx.spill, 'logins', ROW.words);
+    this.times = new AccountRecords(ctx.spill, 'login-times', HOURLY.words);
+    this.posts = new AccountRecords(ctx.spill, 'login-posts', POST.words);
   }
 
   observe(e: MailEvent): void {
@@ -106,20 +106,20 @@ export class LoginLedger {
       const ip = e.ip === undefined ? -1 : this.ipId(e.ip);
       const phase = PHASES.indexOf(e.phase);
       const number = r.size;
-      r.f64[0] = e.ts;
-      r.i32[2] = account;
-      r.i32[3] = ip;
-      r.i32[4] = e.source.line;
-      r.i32[5] = (this.files.id(e.source.file) << 6) | (phase << 4) | Math.max(0, PROTOCOLS.indexOf(e.protocol));
-      r.i32[6] = number;
+      r.f64[f64Index(0, ROW.words, ROW.time)] = e.ts;
+      r.i32[ROW.account] = account;
+      r.i32[ROW.ip] = ip;
+      r.i32[ROW.line] = e.source.line;
+      r.i32[ROW.packed] = (this.files.id(e.source.file) << FILE_SHIFT) | (phase << PHASE_SHIFT) | Math.max(0, PROTOCOLS.indexOf(e.protocol));
+      r.i32[ROW.number] = number;
       r.append(account);
       if (ip >= 0) {
         const t = this.times;
-        t.f64[0] = e.ts;
-        t.i32[2] = account;
-        t.i32[3] = ip;
-        t.i32[4] = phase;
-        t.i32[5] = number;
+        t.f64[f64Index(0, HOURLY.words, HOURLY.time)] = e.ts;
+        t.i32[HOURLY.account] = account;
+        t.i32[HOURLY.ip] = ip;
+        t.i32[HOURLY.phase] = phase;
+        t.i32[HOURLY.number] = number;
         t.append(hourOf(e.ts));
       }
       this.resolved = undefined;
@@ -134,9 +134,9 @@ export class LoginLedger {
       this.ctx.isLoginPath(e.path)
     ) {
       const ip = this.ipId(e.ip);
-      this.posts.f64[0] = e.ts;
-      this.posts.i32[2] = ip;
-      this.posts.i32[3] = this.sites.id(siteOf(e.source.file));
+      this.posts.f64[f64Index(0, POST.words, POST.time)] = e.ts;
+      this.posts.i32[POST.ip] = ip;
+      this.posts.i32[POST.site] = this.sites.id(siteOf(e.source.file));
       this.posts.append(hourOf(e.ts));
       if (e.phase === 'baseline') this.baselinePosts.add(ip, 1);
       this.resolved = undefined;
@@ -195,7 +195,7 @@ export class LoginLedger {
     const part = id < 0 ? undefined : this.rows.partition(id & (PARTITIONS - 1));
     if (!part) return [];
     const rows: number[] = [];
-    for (let i = 0; i < part.count; i++) if (part.i32[i * ROW_WORDS + 2] === id) rows.push(i);
+    for (let i = 0; i < part.count; i++) if (part.i32[i * ROW.words + ROW.account] === id) rows.push(i);
     const order = Int32Array.from(rows).sort(this.byTime(part));
     return this.logins(v, tiesOf(v.ties.partition(id & (PARTITIONS - 1))), part, order);
   }
@@ -203,7 +203,7 @@ export class LoginLedger {
   /** Row numbers grouped by account (a counting sort on the ids' partition-local numbers), each group in time order. */
   private groupByAccount(part: RecordPartition): { order: Int32Array; starts: Int32Array } {
     const n = part.count;
-    const local = (i: number): number => part.i32[i * ROW_WORDS + 2]! >>> PARTITION_BITS;
+    const local = (i: number): number => part.i32[i * ROW.words + ROW.account]! >>> PARTITION_BITS;
     let max = -1;
     for (let i = 0; i < n; i++) max = Math.max(max, local(i));
     const starts = new Int32Array(max + 2);
@@ -220,11 +220,11 @@ export class LoginLedger {
   /** Time, then file name and line: an order that does not depend on which file was read first. */
   private byTime(part: RecordPartition): (a: number, b: number) => number {
     const { f64, i32 } = part;
-    const half = ROW_WORDS / 2;
+    const word = (r: number, field: number): number => i32[r * ROW.words + field]!;
     return (a, b) =>
-      f64[a * half]! - f64[b * half]! ||
-      compare(this.files.get(i32[a * ROW_WORDS + 5]! >>> 6), this.files.get(i32[b * ROW_WORDS + 5]! >>> 6)) ||
-      (i32[a * ROW_WORDS + 4]! >>> 0) - (i32[b * ROW_WORDS + 4]! >>> 0);
+      f64[f64Index(a, ROW.words, ROW.time)]! - f64[f64Index(b, ROW.words, ROW.time)]! ||
+      compare(this.files.get(word(a, ROW.packed) >>> FILE_SHIFT), this.files.get(word(b, ROW.packed) >>> FILE_SHIFT)) ||
+      (word(a, ROW.line) >>> 0) - (word(b, ROW.line) >>> 0);
   }
 
   /** The rows as logins, each with its client: its own address, or the webmail client through the tie. */
@@ -232,23 +232,23 @@ export class LoginLedger {
     const { f64, i32 } = part;
     const out: Login[] = [];
     for (const i of rows) {
-      const at = i * ROW_WORDS;
-      const ts = f64[at / 2]!;
-      const packed = i32[at + 5]!;
-      const ip = i32[at + 3]!;
+      const at = i * ROW.words;
+      const ts = f64[f64Index(i, ROW.words, ROW.time)]!;
+      const packed = i32[at + ROW.packed]!;
+      const ip = i32[at + ROW.ip]!;
       const login: Login = {
         ts,
-        account: this.accounts.value(i32[at + 2]!),
+        account: this.accounts.value(i32[at + ROW.account]!),
         via: 'direct',
-        phase: PHASES[(packed >> 4) & 3]!,
-        source: { file: this.files.get(packed >>> 6), line: i32[at + 4]! >>> 0 },
+        phase: PHASES[(packed >> PHASE_SHIFT) & PHASE_MASK]!,
+        source: { file: this.files.get(packed >>> FILE_SHIFT), line: i32[at + ROW.line]! >>> 0 },
       };
-      const protocol = PROTOCOLS[packed & 15];
+      const protocol = PROTOCOLS[packed & PROTOCOL_MASK];
       if (protocol) login.protocol = protocol;
       let client = ip;
       if (ip >= 0 && v.hostIds.has(ip)) {
         // Packed by resolve: client id + 1 (0 for none) times 4, plus the tie's code.
-        const t = ties.get(i32[at + 6]!)!;
+        const t = ties.get(i32[at + ROW.number]!)!;
         login.via = 'webmail';
         login.webmailHost = this.ips.value(ip);
         login.tie = TIES[t & 3]!;
@@ -333,10 +333,10 @@ export class LoginLedger {
       hostSites.set(id, new Set([...m].filter(([, n]) => n * 10 >= total).map(([site]) => site)));
     }
     // The client of every login through a webmail host, by account like the logins themselves.
-    const ties = new AccountRecords(this.ctx.spill, 'login-ties', 2);
+    const ties = new AccountRecords(this.ctx.spill, 'login-ties', TIE.words);
     this.eachTie((l) => hostIds.has(l.ip), ({ account, number }, tie) => {
-      ties.i32[0] = number;
-      ties.i32[1] = (tie.ip + 1) * 4 + tie.tie;
+      ties.i32[TIE.number] = number;
+      ties.i32[TIE.client] = (tie.ip + 1) * 4 + tie.tie;
       ties.append(account);
     }, (ip) => hostSites.get(ip));
     this.resolved = { hosts, hostIds, ties };
@@ -362,7 +362,7 @@ export class LoginLedger {
       // The hours from `back` before this partition's to the one after it (a POST may follow its login by 2 s).
       for (let k = 0; k < Math.min(PARTITIONS, back + 2); k++) {
         const posts = this.posts.partition((p - back + k) & (PARTITIONS - 1));
-        for (let r = 0; r < (posts?.count ?? 0); r++) near.push({ ts: posts!.f64[r * 2]!, ip: posts!.i32[r * 4 + 2]!, site: posts!.i32[r * 4 + 3]! });
+        for (let r = 0; r < (posts?.count ?? 0); r++) near.push({ ts: posts!.f64[f64Index(r, POST.words, POST.time)]!, ip: posts!.i32[r * POST.words + POST.ip]!, site: posts!.i32[r * POST.words + POST.site]! });
       }
       near.sort((a, b) => a.ts - b.ts || compare(this.ips.value(a.ip), this.ips.value(b.ip)));
       const posts: SortedPosts = { ts: near.map((x) => x.ts), ip: near.map((x) => x.ip), site: near.map((x) => x.site) };
@@ -370,13 +370,13 @@ export class LoginLedger {
       // One object for every row: the callbacks read it and keep nothing.
       const login: HourlyLogin = { account: 0, ip: 0, phase: 0, number: 0 };
       for (let r = 0; r < logins.count; r++) {
-        const at = r * TIME_WORDS;
-        login.account = i32[at + 2]!;
-        login.ip = i32[at + 3]!;
-        login.phase = i32[at + 4]!;
-        login.number = i32[at + 5]!;
+        const at = r * HOURLY.words;
+        login.account = i32[at + HOURLY.account]!;
+        login.ip = i32[at + HOURLY.ip]!;
+        login.phase = i32[at + HOURLY.phase]!;
+        login.number = i32[at + HOURLY.number]!;
         if (!wanted(login)) continue;
-        use(login, posts.ts.length === 0 ? NO_TIE : tieAt(posts, f64[at / 2]!, tieMs, sitesOf(login.ip)));
+        use(login, posts.ts.length === 0 ? NO_TIE : tieAt(posts, f64[f64Index(r, HOURLY.words, HOURLY.time)]!, tieMs, sitesOf(login.ip)));
       }
     }
   }
@@ -427,7 +427,7 @@ function tieAt(posts: SortedPosts, ts: number, tieMs: number, sites: ReadonlySet
 /** A partition of the ties as login number → packed client and tie. */
 function tiesOf(part: RecordPartition | undefined): Map<number, number> {
   const out = new Map<number, number>();
-  for (let r = 0; r < (part?.count ?? 0); r++) out.set(part!.i32[r * 2]!, part!.i32[r * 2 + 1]!);
+  for (let r = 0; r < (part?.count ?? 0); r++) out.set(part!.i32[r * TIE.words + TIE.number]!, part!.i32[r * TIE.words + TIE.client]!);
   return out;
 }
 
@@ -450,10 +450,19 @@ interface Resolved {
   ties: AccountRecords;
 }
 
-/** A login record: time (words 0-1), account, IP id or -1, line, file id << 6 | phase << 4 | protocol, number. */
-const ROW_WORDS = 8;
-/** A login by hour: time (words 0-1), account, IP id, phase, number. */
-const TIME_WORDS = 6;
+/** A login record (words): time (0-1), account, IP id or -1, line, packed file/phase/protocol, number; one spare. */
+const ROW = { time: 0, account: 2, ip: 3, line: 4, packed: 5, number: 6, words: 8 } as const;
+/** ROW.packed: file id << FILE_SHIFT | phase << PHASE_SHIFT | protocol. */
+const FILE_SHIFT = 6;
+const PHASE_SHIFT = 4;
+const PHASE_MASK = 3;
+const PROTOCOL_MASK = 15;
+/** A login by hour (words): time (0-1), account, IP id, phase, number. */
+const HOURLY = { time: 0, account: 2, ip: 3, phase: 4, number: 5, words: 6 } as const;
+/** A login POST (words): time (0-1), client IP id, access-log site id. */
+const POST = { time: 0, ip: 2, site: 3, words: 4 } as const;
+/** A proxied login's tie (words): the login's number, then (client IP id + 1) * 4 + the tie's code. */
+const TIE = { number: 0, client: 1, words: 2 } as const;
 
 /** A login of the hourly store, as the tie's passes see it (ids; phase as its index in PHASES). */
 interface HourlyLogin {

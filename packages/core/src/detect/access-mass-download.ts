@@ -9,16 +9,19 @@ import { defineDetector } from './detector.js';
 import { IdColumn } from '../aggregate/growable-column.js';
 import { MarkColumns } from '../aggregate/mark-columns.js';
 import { PairTable } from '../aggregate/pair-table.js';
-import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
+import { AccountRecords, PARTITIONS, f64Index, type RecordPartition } from '../aggregate/account-spill.js';
 import { Interner } from '../aggregate/interner.js';
 import { largestDayTotals, type DayRecordReader } from '../aggregate/day-totals.js';
 
 const DAY = 86_400_000;
-/** A baseline session's record: bytes (words 0-1), account id, day. */
+/** A baseline session's record (words): bytes out (0-1), account id, day. */
+const BASELINE = { bytes: 0, account: 2, day: 3, words: 4 } as const;
+/** A window session's record (words): time (0-1), bytes out (2-3), account id, IP id or -1, file id, line. */
+const WINDOW = { time: 0, bytes: 2, account: 4, ip: 5, file: 6, line: 7, words: 8 } as const;
 const BASELINE_DAY: DayRecordReader = {
-  account: (part, r) => part.i32[r * 4 + 2]!,
-  day: (part, r) => part.i32[r * 4 + 3]!,
-  amount: (part, r) => part.f64[r * 2]!,
+  account: (part, r) => part.i32[r * BASELINE.words + BASELINE.account]!,
+  day: (part, r) => part.i32[r * BASELINE.words + BASELINE.day]!,
+  amount: (part, r) => part.f64[f64Index(r, BASELINE.words, BASELINE.bytes)]!,
 };
 
 export const accessMassDownload = defineDetector({
@@ -44,10 +47,8 @@ export const accessMassDownload = defineDetector({
     const files = new Interner();
     const baselineMaxSession = new IdColumn((n) => new Float64Array(n));
     const hasBaseline = new IdColumn((n) => new Uint8Array(n));
-    /** bytes (words 0-1), account id, day. */
-    const baseline = new AccountRecords(ctx.spill, 'mass-download-baseline', 4);
-    /** time (0-1), bytes (2-3), account id, IP id or -1, file id, line. */
-    const window = new AccountRecords(ctx.spill, 'mass-download-window', 8);
+    const baseline = new AccountRecords(ctx.spill, 'mass-download-baseline', BASELINE.words);
+    const window = new AccountRecords(ctx.spill, 'mass-download-window', WINDOW.words);
     /** Sessions above minBytes, per account id: few, and judged once the baseline is known. */
     const sessions = new Map<number, MailEvent[]>();
     return {
@@ -58,19 +59,19 @@ export const accessMassDownload = defineDetector({
         const id = accounts.intern(e.account);
         const day = Math.floor(e.ts / DAY);
         if (e.phase === 'baseline') {
-          baseline.f64[0] = e.bytesOut;
-          baseline.i32[2] = id;
-          baseline.i32[3] = day;
+          baseline.f64[f64Index(0, BASELINE.words, BASELINE.bytes)] = e.bytesOut;
+          baseline.i32[BASELINE.account] = id;
+          baseline.i32[BASELINE.day] = day;
           baseline.append(id);
           baselineMaxSession.set(id, Math.max(baselineMaxSession.get(id), e.bytesOut));
           hasBaseline.set(id, 1);
         } else {
-          window.f64[0] = e.ts;
-          window.f64[1] = e.bytesOut;
-          window.i32[4] = id;
-          window.i32[5] = e.ip === undefined ? -1 : ips.intern(e.ip);
-          window.i32[6] = files.id(e.source.file);
-          window.i32[7] = e.source.line;
+          window.f64[f64Index(0, WINDOW.words, WINDOW.time)] = e.ts;
+          window.f64[f64Index(0, WINDOW.words, WINDOW.bytes)] = e.bytesOut;
+          window.i32[WINDOW.account] = id;
+          window.i32[WINDOW.ip] = e.ip === undefined ? -1 : ips.intern(e.ip);
+          window.i32[WINDOW.file] = files.id(e.source.file);
+          window.i32[WINDOW.line] = e.source.line;
           window.append(id);
           if (e.bytesOut > o.minBytes) {
             let list = sessions.get(id);
@@ -97,11 +98,12 @@ export const accessMassDownload = defineDetector({
       /** Each window day's first session: its time, client and line. */
       const windowFirst = new MarkColumns(ips, files);
       for (let r = 0; r < win.count; r++) {
-        const ts = win.f64[r * 4]!;
-        const id = win.i32[r * 8 + 4]!;
+        const at = r * WINDOW.words;
+        const ts = win.f64[f64Index(r, WINDOW.words, WINDOW.time)]!;
+        const id = win.i32[at + WINDOW.account]!;
         const cell = windowDays.index(id, Math.floor(ts / DAY));
-        windowBytes.add(cell, win.f64[r * 4 + 1]!);
-        windowFirst.offer(cell, ts, win.i32[r * 8 + 5]!, win.i32[r * 8 + 6]!, win.i32[r * 8 + 7]! >>> 0);
+        windowBytes.add(cell, win.f64[f64Index(r, WINDOW.words, WINDOW.bytes)]!);
+        windowFirst.offer(cell, ts, win.i32[at + WINDOW.ip]!, win.i32[at + WINDOW.file]!, win.i32[at + WINDOW.line]! >>> 0);
       }
       const order = windowDays.sorted();
       for (let k = 0; k < order.length; ) {

@@ -17,6 +17,9 @@ import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/a
 
 const BUCKET_MS = 10 * 60_000;
 
+/** A failed attempt's record (words): account id, 10-minute bucket, attempts; one word spare. */
+const FAILURE = { account: 0, bucket: 1, attempts: 2, words: 4 } as const;
+
 export const authBruteforce = defineDetector({
   id: 'auth.bruteforce',
   title: 'Failed logins on one account followed by a success',
@@ -39,7 +42,7 @@ export const authBruteforce = defineDetector({
      * records, on disk past the scan's spill budget, added up one account partition at a time at
      * the end.
      */
-    const failures = new AccountRecords(ctx.spill, 'bruteforce-failures', 4);
+    const failures = new AccountRecords(ctx.spill, 'bruteforce-failures', FAILURE.words);
     /** Accounts the scan could not number (past --max-keys): their buckets live and die with their total. */
     const unnumbered = new Map<string, SparseCounts>();
     return {
@@ -50,9 +53,9 @@ export const authBruteforce = defineDetector({
         const n = e.attempts ?? 1;
         const id = accounts.id(e.account);
         if (id >= 0) {
-          failures.i32[0] = id;
-          failures.i32[1] = k;
-          failures.i32[2] = n;
+          failures.i32[FAILURE.account] = id;
+          failures.i32[FAILURE.bucket] = k;
+          failures.i32[FAILURE.attempts] = n;
           failures.append(id);
         } else {
           let b = unnumbered.get(e.account);
@@ -147,10 +150,11 @@ export const authBruteforce = defineDetector({
 function bucketsOf(part: RecordPartition | undefined): Map<number, SparseCounts> {
   const out = new Map<number, SparseCounts>();
   for (let r = 0; r < (part?.count ?? 0); r++) {
-    const id = part!.i32[r * 4]!;
+    const at = r * FAILURE.words;
+    const id = part!.i32[at + FAILURE.account]!;
     let b = out.get(id);
     if (!b) out.set(id, (b = new SparseCounts()));
-    b.add(part!.i32[r * 4 + 1]!, part!.i32[r * 4 + 2]!);
+    b.add(part!.i32[at + FAILURE.bucket]!, part!.i32[at + FAILURE.attempts]!);
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { IdColumn } from '../aggregate/growable-column.js';
 import { IdTable } from '../aggregate/identities.js';
 import { MarkColumns } from '../aggregate/mark-columns.js';
 import { PairTable } from '../aggregate/pair-table.js';
-import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
+import { AccountRecords, f64Index, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
 import { Interner } from '../aggregate/interner.js';
 import { largestDayTotals, type DayRecordReader } from '../aggregate/day-totals.js';
 
@@ -18,10 +18,17 @@ const DAY = 86_400_000;
 const MAX_DOMAINS = 500;
 /** Source IPs counted per account and day; a burst has one or a few. */
 const MAX_SOURCES = 64;
-/** A baseline submission's record: account id, day; each counts one. */
+/** A baseline submission's record (words): account id, day; each counts one. */
+const SUBMIT = { account: 0, day: 1, words: 2 } as const;
+/** A baseline recipient domain's record (words): account id, domain id. */
+const SENT = { account: 0, domain: 1, words: 2 } as const;
+/** A window submission's record (words): time (0-1), account id, IP id or -1, file id, line. */
+const WINDOW_SUBMIT = { time: 0, account: 2, ip: 3, file: 4, line: 5, words: 6 } as const;
+/** A window delivery's record (words): time (0-1), account id, domain id, IP id or -1, file id, line; one spare. */
+const WINDOW_SENT = { time: 0, account: 2, domain: 3, ip: 4, file: 5, line: 6, words: 8 } as const;
 const BASELINE_SUBMIT: DayRecordReader = {
-  account: (part, r) => part.i32[r * 2]!,
-  day: (part, r) => part.i32[r * 2 + 1]!,
+  account: (part, r) => part.i32[r * SUBMIT.words + SUBMIT.account]!,
+  day: (part, r) => part.i32[r * SUBMIT.words + SUBMIT.day]!,
   amount: () => 1,
 };
 
@@ -50,14 +57,10 @@ export const smtpSendBurst = defineDetector({
     const files = new Interner();
     /** Recipient domains, numbered: one copy of `gmail.com` for every sender. */
     const domains = new IdTable(Infinity);
-    /** account id, day. */
-    const baselineSubmits = new AccountRecords(ctx.spill, 'send-burst-baseline', 2);
-    /** account id, domain id. */
-    const baselineDomainsSent = new AccountRecords(ctx.spill, 'send-burst-baseline-domains', 2);
-    /** time (words 0-1), account id, IP id or -1, file id, line. */
-    const windowSubmits = new AccountRecords(ctx.spill, 'send-burst-window', 6);
-    /** time (0-1), account id, domain id, IP id or -1, file id, line, unused. */
-    const windowDeliveries = new AccountRecords(ctx.spill, 'send-burst-window-domains', 8);
+    const baselineSubmits = new AccountRecords(ctx.spill, 'send-burst-baseline', SUBMIT.words);
+    const baselineDomainsSent = new AccountRecords(ctx.spill, 'send-burst-baseline-domains', SENT.words);
+    const windowSubmits = new AccountRecords(ctx.spill, 'send-burst-window', WINDOW_SUBMIT.words);
+    const windowDeliveries = new AccountRecords(ctx.spill, 'send-burst-window-domains', WINDOW_SENT.words);
     /** Baseline domains kept per account id (each account is in one partition: never reset). */
     const baselineDomainCount = new IdColumn((n) => new Uint32Array(n));
     return {
@@ -69,16 +72,16 @@ export const smtpSendBurst = defineDetector({
         const ip = e.phase === 'window' && e.ip !== undefined ? ips.intern(e.ip) : -1;
         if (e.kind === 'mail.submit') {
           if (e.phase === 'baseline') {
-            baselineSubmits.i32[0] = id;
-            baselineSubmits.i32[1] = day;
+            baselineSubmits.i32[SUBMIT.account] = id;
+            baselineSubmits.i32[SUBMIT.day] = day;
             baselineSubmits.append(id);
           } else {
             const r = windowSubmits;
-            r.f64[0] = e.ts;
-            r.i32[2] = id;
-            r.i32[3] = ip;
-            r.i32[4] = files.id(e.source.file);
-            r.i32[5] = e.source.line;
+            r.f64[f64Index(0, WINDOW_SUBMIT.words, WINDOW_SUBMIT.time)] = e.ts;
+            r.i32[WINDOW_SUBMIT.account] = id;
+            r.i32[WINDOW_SUBMIT.ip] = ip;
+            r.i32[WINDOW_SUBMIT.file] = files.id(e.source.file);
+            r.i32[WINDOW_SUBMIT.line] = e.source.line;
             r.append(id);
           }
           return;
@@ -86,18 +89,18 @@ export const smtpSendBurst = defineDetector({
         for (const to of e.to ?? []) {
           const domain = domains.intern(to.slice(to.lastIndexOf('@') + 1));
           if (e.phase === 'baseline') {
-            baselineDomainsSent.i32[0] = id;
-            baselineDomainsSent.i32[1] = domain;
+            baselineDomainsSent.i32[SENT.account] = id;
+            baselineDomainsSent.i32[SENT.domain] = domain;
             baselineDomainsSent.append(id);
             continue;
           }
           const r = windowDeliveries;
-          r.f64[0] = e.ts;
-          r.i32[2] = id;
-          r.i32[3] = domain;
-          r.i32[4] = ip;
-          r.i32[5] = files.id(e.source.file);
-          r.i32[6] = e.source.line;
+          r.f64[f64Index(0, WINDOW_SENT.words, WINDOW_SENT.time)] = e.ts;
+          r.i32[WINDOW_SENT.account] = id;
+          r.i32[WINDOW_SENT.domain] = domain;
+          r.i32[WINDOW_SENT.ip] = ip;
+          r.i32[WINDOW_SENT.file] = files.id(e.source.file);
+          r.i32[WINDOW_SENT.line] = e.source.line;
           r.append(id);
         }
       },
@@ -117,7 +120,7 @@ export const smtpSendBurst = defineDetector({
       const busiest = largestDayTotals(baselineSubmits.partition(p), BASELINE_SUBMIT);
       const baselineDomains = new PairTable();
       const sent = baselineDomainsSent.partition(p);
-      for (let r = 0; r < (sent?.count ?? 0); r++) indexUpTo(baselineDomains, baselineDomainCount, MAX_DOMAINS, sent!.i32[r * 2]!, sent!.i32[r * 2 + 1]!);
+      for (let r = 0; r < (sent?.count ?? 0); r++) indexUpTo(baselineDomains, baselineDomainCount, MAX_DOMAINS, sent!.i32[r * SENT.words + SENT.account]!, sent!.i32[r * SENT.words + SENT.domain]!);
       /** (account, day) of the window; its cells index the next tables. */
       const windowDays = new PairTable();
       /** (window day, IP id + 1, 0 for none): submissions, and each source's first one. */
@@ -127,13 +130,14 @@ export const smtpSendBurst = defineDetector({
       const sourcesPerDay = new IdColumn((n) => new Uint32Array(n));
       for (let r = 0; r < (submits?.count ?? 0); r++) {
         const { f64, i32 } = submits!;
-        const ts = f64[r * 3]!;
-        const ip = i32[r * 6 + 3]!;
-        const cell = windowDays.index(i32[r * 6 + 2]!, Math.floor(ts / DAY));
+        const at = r * WINDOW_SUBMIT.words;
+        const ts = f64[f64Index(r, WINDOW_SUBMIT.words, WINDOW_SUBMIT.time)]!;
+        const ip = i32[at + WINDOW_SUBMIT.ip]!;
+        const cell = windowDays.index(i32[at + WINDOW_SUBMIT.account]!, Math.floor(ts / DAY));
         const src = indexUpTo(sources, sourcesPerDay, MAX_SOURCES, cell, ip + 1);
         if (src < 0) continue;
         sourceCount.add(src, 1);
-        sourceFirst.offer(src, ts, ip, i32[r * 6 + 4]!, i32[r * 6 + 5]! >>> 0);
+        sourceFirst.offer(src, ts, ip, i32[at + WINDOW_SUBMIT.file]!, i32[at + WINDOW_SUBMIT.line]! >>> 0);
       }
       /** (window day, domain id): the first delivery to each domain, judged against the baseline below. */
       const windowDomains = new PairTable();
@@ -141,11 +145,12 @@ export const smtpSendBurst = defineDetector({
       const domainsPerDay = new IdColumn((n) => new Uint32Array(n));
       for (let r = 0; r < (deliveries?.count ?? 0); r++) {
         const { f64, i32 } = deliveries!;
-        const ts = f64[r * 4]!;
-        const cell = windowDays.index(i32[r * 8 + 2]!, Math.floor(ts / DAY));
+        const at = r * WINDOW_SENT.words;
+        const ts = f64[f64Index(r, WINDOW_SENT.words, WINDOW_SENT.time)]!;
+        const cell = windowDays.index(i32[at + WINDOW_SENT.account]!, Math.floor(ts / DAY));
         // Room for the baseline's domains and MAX_DOMAINS new ones.
-        const seen = indexUpTo(windowDomains, domainsPerDay, 2 * MAX_DOMAINS, cell, i32[r * 8 + 3]!);
-        if (seen >= 0) domainFirst.offer(seen, ts, i32[r * 8 + 4]!, i32[r * 8 + 5]!, i32[r * 8 + 6]! >>> 0);
+        const seen = indexUpTo(windowDomains, domainsPerDay, 2 * MAX_DOMAINS, cell, i32[at + WINDOW_SENT.domain]!);
+        if (seen >= 0) domainFirst.offer(seen, ts, i32[at + WINDOW_SENT.ip]!, i32[at + WINDOW_SENT.file]!, i32[at + WINDOW_SENT.line]! >>> 0);
       }
       const sourceOrder = sources.sorted();
       const domainOrder = windowDomains.sorted();
