@@ -2,16 +2,32 @@
  * Reads the `key=value, key=<value>, FLAG` tails that Postfix and Dovecot write. Versions change
  * the leading phrase but keep the tail, so parsers read the tail.
  *
- * Attacker-controlled text (user names) sits inside these tails. Values in `<...>` run to a `>`
- * followed by `,` or the end, and a key seen twice keeps its LAST value: the daemon writes the
- * real `rip=` after the user name, so a user name carrying `>, rip=6.6.6.6` cannot spoof it.
- * `user` is the exception and keeps its first value, since it is written first.
+ * Attacker-controlled text sits inside these tails. By default (Dovecot) values in `<...>` run to
+ * a `>` followed by `,` or the end, and a key seen twice keeps its LAST value: the daemon writes
+ * the real `rip=` after the user name, so a user name carrying `>, rip=6.6.6.6` cannot spoof it;
+ * `user` keeps its first value, since it is written first. Dovecot does not quote user names, so
+ * quotes mean nothing there (tracking them would let one `"` swallow the real `rip=`).
+ *
+ * Postfix (`POSTFIX_FIELDS`) writes its fixed fields once, in order, then free text that the
+ * remote side partly wrote (`status=bounced (host said: ..., status=sent ...)`): there the FIRST
+ * value wins, reading stops at the free text after `status=`, and an address's quoted local part
+ * (`<"a>, status=sent"@x>`, which Postfix itself quotes) is read whole.
  * One left-to-right pass, no backtracking.
  */
 
-const FIRST_WINS = new Set(['user']);
+export interface KeyValueRules {
+  /** Keys whose first value wins; the rest keep their last. `'all'`: every key. */
+  firstWins: ReadonlySet<string> | 'all';
+  /** After one of these keys, its value ends at ` (` and reading stops: what follows is free text. */
+  stopAfter: ReadonlySet<string>;
+  /** Track `"..."` inside `<...>` values (Postfix quotes odd local parts; Dovecot quotes nothing). */
+  quotedAddresses: boolean;
+}
 
-export function readKeyValues(tail: string): Map<string, string> {
+export const DOVECOT_FIELDS: KeyValueRules = { firstWins: new Set(['user']), stopAfter: new Set(), quotedAddresses: false };
+export const POSTFIX_FIELDS: KeyValueRules = { firstWins: 'all', stopAfter: new Set(['status']), quotedAddresses: true };
+
+export function readKeyValues(tail: string, rules: KeyValueRules = DOVECOT_FIELDS): Map<string, string> {
   const out = new Map<string, string>();
   let i = 0;
   const n = tail.length;
@@ -25,29 +41,58 @@ export function readKeyValues(tail: string): Map<string, string> {
     }
     const key = tail.slice(keyStart, i);
     if (i >= n || tail.charCodeAt(i) !== 61) {
-      if (key) setValue(out, key, '');
+      if (key) setValue(out, key, '', rules);
       continue;
     }
     i++; // '='
     let value: string;
     if (tail.charCodeAt(i) === 60) {
       const start = i + 1;
-      let end = tail.indexOf('>', start);
-      while (end !== -1 && end + 1 < n && tail.charCodeAt(end + 1) !== 44) end = tail.indexOf('>', end + 1);
-      if (end === -1) end = n;
+      const end = rules.quotedAddresses ? quotedAddressEnd(tail, start) : addressEnd(tail, start);
       value = tail.slice(start, end);
       i = end + 1;
+    } else if (rules.stopAfter.has(key)) {
+      // `status=bounced (host ... said: ...)`: the word is ours, the parenthesis the remote's.
+      const paren = tail.indexOf(' (', i);
+      const comma = tail.indexOf(',', i);
+      const end = paren === -1 ? (comma === -1 ? n : comma) : comma === -1 ? paren : Math.min(paren, comma);
+      if (key) setValue(out, key, tail.slice(i, end).trimEnd(), rules);
+      return out;
     } else {
       const start = i;
       while (i < n && tail.charCodeAt(i) !== 44) i++;
       value = tail.slice(start, i).trimEnd();
     }
-    if (key) setValue(out, key, value);
+    if (key) setValue(out, key, value, rules);
   }
   return out;
 }
 
-function setValue(map: Map<string, string>, key: string, value: string): void {
-  if (FIRST_WINS.has(key) && map.has(key)) return;
+/** Where a `<...>` value ends: at a `>` followed by `,` or the end of the tail. */
+function addressEnd(tail: string, start: number): number {
+  const n = tail.length;
+  let end = tail.indexOf('>', start);
+  while (end !== -1 && end + 1 < n && tail.charCodeAt(end + 1) !== 44) end = tail.indexOf('>', end + 1);
+  return end === -1 ? n : end;
+}
+
+/** As `addressEnd`, skipping `>` inside a quoted local part (`"..."`, with `\` escapes). */
+function quotedAddressEnd(tail: string, start: number): number {
+  const n = tail.length;
+  let quoted = false;
+  for (let i = start; i < n; i++) {
+    const c = tail.charCodeAt(i);
+    if (quoted) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) quoted = false;
+    } else if (c === 34) quoted = true;
+    else if (c === 62 /* > */ && (i + 1 === n || tail.charCodeAt(i + 1) === 44)) return i;
+  }
+  // An unbalanced quote: fall back to the unquoted reading rather than swallow the line.
+  return addressEnd(tail, start);
+}
+
+function setValue(map: Map<string, string>, key: string, value: string, rules: KeyValueRules): void {
+  if ((rules.firstWins === 'all' || rules.firstWins.has(key)) && map.has(key)) return;
   map.set(key, value);
 }

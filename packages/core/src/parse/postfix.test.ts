@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { formatById } from '../index.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 import { postfixLines as L } from '../../../../test/fixtures/lines.js';
@@ -61,5 +62,47 @@ describe('postfix', () => {
     expect(events).toEqual([]);
     expect(errors).toEqual([]);
     expect(ignored).toEqual([1, 2]);
+  });
+});
+
+// Lines crafted to lie: the remote server (its SMTP reply, in the free text after status=) and the
+// sender (a quoted recipient local part, a SASL login name) write part of these lines, and must
+// not set a field. Addresses are documentation ranges.
+describe('postfix: attacker-written text sets no field', () => {
+  const qid = '4WbQ2x1Hk9z9sWq';
+  const at = (body: string) => `Aug  3 04:12:20 mx01 postfix/smtp[21880]: ${qid}: ${body}`;
+  const deliveryOf = async (line: string) => (await parseLines(syslog, [line])).events.find((e) => e.kind === 'mail.deliver');
+
+  it('a bounce whose remote reply says "status=sent" stays a bounce', async () => {
+    const line = at('to=<bob@example.net>, relay=mx.example.net[192.0.2.7]:25, delay=1.1, delays=0.1/0/0.5/0.5, dsn=5.1.1, status=bounced (host mx.example.net[192.0.2.7] said: 550 5.1.1 unknown user, status=sent (in reply to RCPT TO command))');
+    expect(await deliveryOf(line)).toMatchObject({ to: ['bob@example.net'], detail: 'bounced relay=mx.example.net[192.0.2.7]:25' });
+  });
+
+  it('a greylisting reply that contains ", to=<...>" does not change or empty the recipient', async () => {
+    const line = at('to=<alice@example.net>, relay=mx.example.net[192.0.2.7]:25, delay=2, delays=0.1/0/1/0.9, dsn=4.7.1, status=deferred (host mx.example.net[192.0.2.7] said: 450 4.7.1 greylisted, to=<> relay=evil, try again later (in reply to RCPT TO command))');
+    expect(await deliveryOf(line)).toMatchObject({ to: ['alice@example.net'], detail: 'deferred relay=mx.example.net[192.0.2.7]:25' });
+  });
+
+  it('a quoted recipient local part carrying ">, status=sent" is read whole, and the real status kept', async () => {
+    const line = at('to=<"x>, status=sent, relay=evil"@example.net>, relay=mx.example.net[192.0.2.7]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=5.1.1, status=bounced (host mx.example.net[192.0.2.7] said: 550 no such user)');
+    expect(await deliveryOf(line)).toMatchObject({ to: ['"x>, status=sent, relay=evil"@example.net'], detail: 'bounced relay=mx.example.net[192.0.2.7]:25' });
+  });
+
+  it('a SASL login name carrying ", client=..." does not move the client address', async () => {
+    const line = `Aug  3 04:12:14 mx01 postfix/submission/smtpd[21877]: ${qid}: client=unknown[198.51.100.23], sasl_method=PLAIN, sasl_username=eve@example.jp, client=evil[203.0.113.250]`;
+    const { events } = await parseLines(syslog, [line]);
+    expect(events[0]).toMatchObject({ kind: 'auth.success', ip: '198.51.100.23' });
+  });
+
+  it('property: whatever the remote side writes after status=, the recipient and the status are the real ones', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('sent', 'bounced', 'deferred', 'expired'), fc.string({ unit: 'grapheme-ascii', maxLength: 120 }), async (status, reply) => {
+        const line = at(`to=<carol@example.net>, relay=mx.example.net[192.0.2.7]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=5.0.0, status=${status} (${reply.replace(/[\r\n]/g, ' ')})`);
+        const e = await deliveryOf(line);
+        expect(e?.to).toEqual(['carol@example.net']);
+        expect(e?.detail).toBe(`${status} relay=mx.example.net[192.0.2.7]:25`);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -13,7 +13,7 @@ import type { Line } from '../ingest/line-splitter.js';
 import type { FileContext } from './format.js';
 import type { SyslogProgram } from './syslog-program.js';
 import type { Envelope } from './syslog-envelope.js';
-import { readKeyValues } from './key-values.js';
+import { POSTFIX_FIELDS, readKeyValues } from './key-values.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
 
 /** Short hex ids (`3F2A91C0E4`) or long ones (`4WbQ2x1Hk9z9sWq`, enable_long_queue_ids). */
@@ -109,7 +109,7 @@ export const postfix: SyslogProgram = {
       const tail = msg.slice(q[0].length);
 
       if (service === 'smtpd' && tail.startsWith('client=')) {
-        const kv = readKeyValues(tail);
+        const kv = readKeyValues(tail, POSTFIX_FIELDS);
         const ip = normalizeIp(kv.get('client'));
         const account = normalizeAccount(kv.get('sasl_username'));
         const m = remember(queueId);
@@ -147,7 +147,7 @@ export const postfix: SyslogProgram = {
         return;
       }
       if (tail.startsWith('from=<')) {
-        const kv = readKeyValues(tail);
+        const kv = readKeyValues(tail, POSTFIX_FIELDS);
         const m = remember(queueId);
         if (m.submitted) {
           // qmgr repeats `from=` on every delivery retry: one submission, one event.
@@ -174,7 +174,7 @@ export const postfix: SyslogProgram = {
         return;
       }
       if (tail.startsWith('to=<')) {
-        const kv = readKeyValues(tail);
+        const kv = readKeyValues(tail, POSTFIX_FIELDS);
         const m = queue.get(queueId);
         const to = normalizeAccount(kv.get('to'));
         const status = kv.get('status');
