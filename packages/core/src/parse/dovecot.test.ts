@@ -58,3 +58,24 @@ describe('dovecot', () => {
     expect(events[0]).toMatchObject({ account: 'evil', ip: '203.0.113.7' });
   });
 });
+
+// Auth-process failures name the user and client in the passdb call, which may come after the
+// auth-worker's own connection note in parentheses. Written for these tests after Dovecot's
+// formats; addresses are documentation ranges.
+describe('dovecot auth-process failures', () => {
+  const syslogFormat = formatById('syslog')!;
+  const failureOf = async (message: string) => {
+    const { events } = await parseLines(syslogFormat, [`Sep  8 07:46:30 mx01 dovecot: ${message}`]);
+    return events.find((e) => e.kind === 'auth.failure');
+  };
+  it.each([
+    ['pam behind the auth-worker connection note', 'auth-worker(4711): conn unix:auth-worker (pid=4700,uid=109): auth-worker<3>: pam(alice@example.jp,192.0.2.44): pam_authenticate() failed: Authentication failure (password mismatch?)', 'alice@example.jp', '192.0.2.44'],
+    ['sql with a session argument', 'auth-worker(4711): conn unix:auth-worker (pid=4700,uid=109): auth-worker<7>: sql(bob@example.jp,192.0.2.45,<Xy12AbCd>): Password mismatch', 'bob@example.jp', '192.0.2.45'],
+    ['ldap, IPv6 client', 'auth-worker(99): ldap(dave@example.jp,2001:db8::7): unknown user', 'dave@example.jp', '2001:db8::7'],
+    ['passwd-file in the auth process', 'auth: passwd-file(carol@example.jp,192.0.2.46): unknown user', 'carol@example.jp', '192.0.2.46'],
+    ['2.4 auth() with mechanism and session', 'auth(erin@example.jp,192.0.2.47,sasl:plain)<AbCdEf>: Info: sql: Password mismatch', 'erin@example.jp', '192.0.2.47'],
+    ['a user name carrying a fake address keeps it, and the real client stays', 'auth-worker(12): pam(eve,198.51.100.66,192.0.2.48): pam_authenticate() failed: Authentication failure', 'eve,198.51.100.66', '192.0.2.48'],
+  ])('%s', async (_name, message, account, ip) => {
+    expect(await failureOf(message)).toMatchObject({ kind: 'auth.failure', account, ip });
+  });
+});

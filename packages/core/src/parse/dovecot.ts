@@ -108,15 +108,12 @@ export const dovecot: SyslogProgram = {
         const whole = subsystem.startsWith('auth(') ? `${subsystem}: ${msg}` : msg;
         const lower = whole.toLowerCase();
         const phrase = AUTH_FAILURE_PHRASES.find(([p]) => lower.includes(p));
-        const open = whole.indexOf('(');
-        const close = open === -1 ? -1 : whole.indexOf(')', open);
-        if (!phrase || open === -1 || close === -1) {
+        const call = phrase ? driverCall(whole) : undefined;
+        if (!phrase || !call) {
           ctx.ignore(line);
           return;
         }
-        const args = whole.slice(open + 1, close).split(',');
-        const account = normalizeAccount(args[0]);
-        const ip = normalizeIp(args[1]);
+        const { account, ip } = call;
         ctx.emit(
           {
             ...base,
@@ -221,4 +218,27 @@ function readByteCounts(msg: string): { in?: number; out?: number } {
   const top = num(word('top')?.split('/')[1]);
   if (retr !== undefined || top !== undefined) return { out: (retr ?? 0) + (top ?? 0) };
   return {};
+}
+
+/**
+ * The passdb/userdb call of an auth line, `driver(user,ip[,...])` followed by `:` (or by 2.4's
+ * `<session>:`): `pam(alice@example.jp,192.0.2.44): pam_authenticate() failed`. Found by its
+ * shape, a name directly followed by its parenthesis, so the auth-worker's own
+ * `conn unix:auth-worker (pid=4700,uid=109):` before it is skipped. The client is the LAST
+ * argument that is an address: Dovecot writes it after the user name (2.4 appends the
+ * mechanism), so a user name carrying `,6.6.6.6` stays part of the name.
+ */
+const DRIVER_CALL = /(?:^|[\s:])[a-z][a-z0-9_-]*\(([^()]*)\)(?:<[^<>]*>)?:/g;
+
+function driverCall(text: string): { account: string | undefined; ip: string | undefined } | undefined {
+  for (const m of text.matchAll(DRIVER_CALL)) {
+    const args = m[1]!.split(',');
+    let at = -1;
+    for (let i = args.length - 1; i >= 1 && at === -1; i--) if (normalizeIp(args[i]!.trim()) !== undefined) at = i;
+    const name = at === -1 ? args[0] : args.slice(0, at).join(',');
+    // `pid=4700,uid=109` and the like are no user: a call must name one or an address.
+    if (at === -1 && (name === undefined || name.includes('='))) continue;
+    return { account: normalizeAccount(name), ip: at === -1 ? undefined : normalizeIp(args[at]!.trim()) };
+  }
+  return undefined;
 }
