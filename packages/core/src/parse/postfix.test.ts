@@ -105,4 +105,23 @@ describe('postfix: attacker-written text sets no field', () => {
       { numRuns: 300 },
     );
   });
+
+  it.each([
+    ['the SASL server went away', 'SASL LOGIN authentication failed: Connection lost to authentication server'],
+    ['the client asked for a mechanism the server does not offer', 'SASL CRAM-MD5 authentication failed: Invalid authentication mechanism'],
+  ])('a server or protocol fault is no credential failure: %s', async (_name, reason) => {
+    const { events } = await parseLines(syslog, [`Aug  3 04:12:10 mx01 postfix/smtpd[21877]: warning: unknown[198.51.100.23]: ${reason}`]);
+    expect(events.filter((e) => e.kind === 'auth.failure')).toEqual([]);
+  });
+
+  it('an empty SASL reason is still a credential failure', async () => {
+    const { events } = await parseLines(syslog, ['Aug  3 04:12:10 mx01 postfix/smtpd[21877]: warning: unknown[198.51.100.23]:55729: SASL PLAIN authentication failed: ']);
+    expect(events).toMatchObject([{ kind: 'auth.failure', ip: '198.51.100.23', detail: 'PLAIN' }]);
+  });
+
+  it('a SASL login name carrying ", sasl_username=victim" does not charge the failure to the victim', async () => {
+    const line = 'Aug  3 04:12:10 mx01 postfix/submission/smtpd[21877]: warning: unknown[198.51.100.23]: SASL PLAIN authentication failed: authentication failure, sasl_username=eve, sasl_username=victim@example.jp';
+    const { events } = await parseLines(syslog, [line]);
+    expect(events[0]).toMatchObject({ kind: 'auth.failure', account: 'eve, sasl_username=victim@example.jp' });
+  });
 });

@@ -32,6 +32,13 @@ interface QueuedMessage {
  */
 const MAX_OPEN_QUEUE_IDS = 200_000;
 
+/**
+ * SASL failures that say nothing of the password: the authentication server went away or
+ * failed, or the client asked for a mechanism that is not offered. Counted as ignored lines,
+ * never as failed attempts (they made brute-force and spray findings out of a server outage).
+ */
+const SASL_FAULTS = /connection lost to authentication server|invalid authentication mechanism|no (?:worthy )?mechs? (?:found|available)|temporary failure|internal (?:authentication )?error|authentication server .*(?:unavailable|not available)/i;
+
 export const postfix: SyslogProgram = {
   id: 'postfix',
   matches: (program) => program.startsWith('postfix'),
@@ -81,8 +88,16 @@ export const postfix: SyslogProgram = {
           const addrEnd = msg.indexOf(': SASL ');
           const ip = normalizeIp(msg.slice(9, addrEnd === -1 ? sasl : addrEnd));
           const mech = addrEnd === -1 ? undefined : msg.slice(addrEnd + 7, sasl);
-          const userAt = msg.lastIndexOf('sasl_username=');
-          const account = userAt === -1 ? undefined : normalizeAccount(msg.slice(userAt + 14));
+          // Postfix appends the login name after the SASL reason, which the server writes: the
+          // first `sasl_username=` is Postfix's; one inside the name is the client's text.
+          const userAt = msg.indexOf(', sasl_username=', sasl);
+          const reason = msg.slice(msg.indexOf(':', sasl) + 1, userAt === -1 ? undefined : userAt).trim();
+          if (SASL_FAULTS.test(reason)) {
+            // The server or the protocol failed, not a password: no attempt against the account.
+            ctx.ignore(line);
+            return;
+          }
+          const account = userAt === -1 ? undefined : normalizeAccount(msg.slice(userAt + 16));
           ctx.emit(
             {
               ...base,
