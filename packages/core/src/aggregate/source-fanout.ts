@@ -10,6 +10,7 @@
 import type { Login } from './login-ledger.js';
 import type { KeyTable } from './identities.js';
 import { IdColumn } from './growable-column.js';
+import { networkOf } from '../enrich/nets.js';
 
 export class SourceFanout {
   private readonly counts = new IdColumn((n) => new Uint32Array(n));
@@ -43,4 +44,38 @@ export function baselineSources(logins: readonly Login[]): Set<string> {
   const out = new Set<string>();
   for (const l of logins) if (l.phase === 'baseline' && l.ip !== undefined) out.add(l.ip);
   return out;
+}
+
+/**
+ * What an account is used to, from its baseline logins: addresses, their networks (/24, /48) and,
+ * with GeoIP, their ASNs (a phone behind a carrier's CGNAT changes address every session; its ASN
+ * stays). A login from any of them is no new source.
+ */
+export class UsualSources {
+  readonly ips = new Set<string>();
+  readonly networks = new Set<string>();
+  private readonly asns = new Set<number>();
+  /** Baseline logins that had an address. */
+  logins = 0;
+
+  constructor(
+    logins: readonly Login[],
+    private readonly asnOf: (ip: string) => number | undefined,
+  ) {
+    for (const l of logins) {
+      if (l.phase !== 'baseline' || l.ip === undefined) continue;
+      this.logins++;
+      this.ips.add(l.ip);
+      this.networks.add(networkOf(l.ip));
+      const asn = asnOf(l.ip);
+      if (asn !== undefined) this.asns.add(asn);
+    }
+  }
+
+  /** Whether `ip` is the account's address, in one of its networks, or of one of its ASNs. */
+  has(ip: string): boolean {
+    if (this.ips.has(ip) || this.networks.has(networkOf(ip))) return true;
+    const asn = this.asnOf(ip);
+    return asn !== undefined && this.asns.has(asn);
+  }
 }

@@ -11,8 +11,7 @@ import { defineDetector } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';
 import { SparseCounts } from '../aggregate/sparse-counts.js';
 import type { Login } from '../aggregate/login-ledger.js';
-import { baselineSources } from '../aggregate/source-fanout.js';
-import { networkOf } from '../enrich/nets.js';
+import { UsualSources } from '../aggregate/source-fanout.js';
 import { AccountRecords, PARTITIONS, type RecordPartition } from '../aggregate/account-spill.js';
 
 const BUCKET_MS = 10 * 60_000;
@@ -100,12 +99,7 @@ export const authBruteforce = defineDetector({
               if (l.phase !== 'window') continue;
               const sum = before(Math.floor(l.ts / BUCKET_MS));
               if (sum < o.minFailures) continue;
-              const own = baselineSources(logins);
-              const nets = new Set([...own].map(networkOf));
-              // A phone on a carrier's CGNAT changes address every session: its ASN is what stays.
-              const asnOf = (ip: string): number | undefined => ctx.geo?.lookup(ip).asn;
-              const asns = new Set([...own].map(asnOf).filter((a): a is number => a !== undefined));
-              const usual = l.ip === undefined || own.has(l.ip) || nets.has(networkOf(l.ip)) || asns.has(asnOf(l.ip) ?? -1);
+              const usual = l.ip === undefined || new UsualSources(logins, (ip) => ctx.geo?.lookup(ip).asn).has(l.ip);
               hits.set(account, { login: l, failuresBefore: sum, usual });
               break;
             }

@@ -11,6 +11,7 @@ import type { Finding } from '../finding.js';
 import { defineDetector } from './detector.js';
 import { networkOf } from '../enrich/nets.js';
 import { webmailNote } from './login-notes.js';
+import { UsualSources } from '../aggregate/source-fanout.js';
 
 export const authNewSource = defineDetector({
   id: 'auth.new-source',
@@ -29,26 +30,16 @@ export const authNewSource = defineDetector({
       finish(f) {
         const out: Finding[] = [];
         const hosts = f.logins.webmailHosts();
+        const asnOf = (ip: string): number | undefined => ctx.geo?.lookup(ip).asn;
         for (const [account, logins] of f.logins.byAccount()) {
-          const ips = new Set<string>();
-          const nets = new Set<string>();
-          const asns = new Set<number>();
-          let baselineLogins = 0;
-          for (const l of logins) {
-            if (l.phase !== 'baseline' || l.ip === undefined) continue;
-            baselineLogins++;
-            ips.add(l.ip);
-            nets.add(networkOf(l.ip));
-            const asn = ctx.geo?.lookup(l.ip).asn;
-            if (asn !== undefined) asns.add(asn);
-          }
+          const usual = new UsualSources(logins, asnOf);
+          const baselineLogins = usual.logins;
           if (baselineLogins < o.minBaselineLogins) continue;
           const reported = new Set<string>();
           for (const l of logins) {
             if (l.phase !== 'window' || l.ip === undefined || reported.has(l.ip)) continue;
-            if (ips.has(l.ip) || nets.has(networkOf(l.ip)) || ctx.trustedNets.has(l.ip) || hosts.has(l.ip)) continue;
-            const asn = ctx.geo?.lookup(l.ip).asn;
-            if (asn !== undefined && asns.has(asn)) continue;
+            if (usual.has(l.ip) || ctx.trustedNets.has(l.ip) || hosts.has(l.ip)) continue;
+            const asn = asnOf(l.ip);
             reported.add(l.ip);
             out.push({
               time: l.ts,
@@ -62,8 +53,8 @@ export const authNewSource = defineDetector({
                 network: networkOf(l.ip),
                 asn: asn ?? null,
                 baselineLogins,
-                baselineIps: ips.size,
-                baselineNetworks: nets.size,
+                baselineIps: usual.ips.size,
+                baselineNetworks: usual.networks.size,
                 via: l.via,
                 ...(l.tie && { tie: l.tie }),
               },

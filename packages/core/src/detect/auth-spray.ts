@@ -67,14 +67,13 @@ export const authSpray = defineDetector({
       finish(f) {
         const out: Finding[] = [];
         const hosts = f.logins.webmailHosts();
-        const sprayers = new Map<string, { state: SourceState; sharedAccounts: number }>();
+        const sprayers = new Map<string, { state: SourceState; sharedAccounts: number; finding: Finding }>();
         for (const [ip, s] of sources) {
           const distinct = accountCount(s);
           if (distinct < o.minAccounts || hosts.has(ip)) continue;
           const sharedWith = f.fanout.accounts(ip);
           const shared = sharedWith >= o.sharedAccounts;
-          sprayers.set(ip, { state: s, sharedAccounts: sharedWith });
-          out.push({
+          const finding: Finding = {
             time: s.first,
             rule: 'auth.spray',
             severity: shared ? 'low' : 'medium',
@@ -83,7 +82,9 @@ export const authSpray = defineDetector({
             source: s.firstSource,
             message: `${ip} failed to authenticate as ${distinct}${distinct >= keep ? '+' : ''} distinct accounts (${s.attempts} attempts)${shared ? `; ${sharedWith} accounts used that address before the window (shared)` : ''}`,
             evidence: { distinctAccounts: distinct, attempts: s.attempts, threshold: o.minAccounts, sharedAccounts: sharedWith, shared, sample: accountList(s).sort().slice(0, 10) },
-          });
+          };
+          sprayers.set(ip, { state: s, sharedAccounts: sharedWith, finding });
+          out.push(finding);
         }
         if (sprayers.size === 0) return out;
         const succeeded = new Map<string, Set<string>>();
@@ -123,7 +124,7 @@ export const authSpray = defineDetector({
         // The accounts a source only tried: up to the names it kept, one low finding each. Names
         // that never logged in anywhere in the scan (invented, or long gone) are counted on the
         // source's finding instead.
-        for (const [ip, { state, sharedAccounts: sharedWith }] of sprayers) {
+        for (const [ip, { state, sharedAccounts: sharedWith, finding }] of sprayers) {
           // From a shared address the "tried" accounts are its own users' typos: the source's
           // finding samples them; one finding each would only bury the real ones.
           if (sharedWith >= o.sharedAccounts) continue;
@@ -146,8 +147,7 @@ export const authSpray = defineDetector({
               evidence: { targeted: true, sprayAccounts: accountCount(state) },
             });
           }
-          const own = out.find((x) => x.account === null && x.ip === ip);
-          if (own) own.evidence['neverLoggedIn'] = unknown;
+          finding.evidence['neverLoggedIn'] = unknown;
         }
         return out;
       },

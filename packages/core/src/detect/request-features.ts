@@ -189,10 +189,11 @@ export function requestFeatures(target: string): RequestFeatures {
     } else if ((width = utf8At(b, i, end)) > 0) {
       code = utf8Code(b, i, width);
     } else {
-      width = legacyJapaneseAt(b, i, end) || 1;
+      const legacy = legacyJapaneseAt(b, i, end);
+      width = legacy || 1;
       // Legacy-encoded text is text; its characters are told apart by their bytes.
       code = width === 2 ? CODE_BINARY + 256 + ((c << 8) | b[i + 1]!) : CODE_BINARY + c;
-      binary = legacyJapaneseAt(b, i, end) === 0;
+      binary = legacy === 0;
     }
     if (binary) f.binaryBytes++;
     // A 0x90 not inside a valid UTF-8 character continues a sled, whatever else it could be.

@@ -90,6 +90,8 @@ export const webOverflowRequest = defineDetector({
     const justBefore = new Map<string, number>();
     const DAY_MS = 86_400_000;
     const shortestSignal = Math.min(o.runLength / 2, o.minLength);
+    /** Cheap pre-filter: most requests are short and plain, shorter than the shortest scoring run. */
+    const worthScoring = (e: MailEvent, target: string): boolean => e.truncated === true || target.length >= shortestSignal || /[%\\\x00-\x1f]/.test(target);
     const learn = (map: Map<string, LengthHistogram>, key: string, length: number): void => {
       let h = map.get(key);
       if (!h) map.set(key, (h = new LengthHistogram()));
@@ -138,12 +140,11 @@ export const webOverflowRequest = defineDetector({
             }
           }
         }
-        if (e.phase === 'baseline' && e.ts >= ctx.window.since - DAY_MS && e.ip !== undefined && (e.truncated || target.length >= shortestSignal || /[%\\\x00-\x1f]/.test(target))) {
+        if (e.phase === 'baseline' && e.ts >= ctx.window.since - DAY_MS && e.ip !== undefined && worthScoring(e, target)) {
           if (contentScore(requestFeatures(target)) >= 4) justBefore.set(e.ip, (justBefore.get(e.ip) ?? 0) + 1);
         }
         if (e.phase !== 'window') return;
-        // Cheap pre-filter: most requests are short and plain, shorter than the shortest scoring run.
-        if (target.length < shortestSignal && !e.truncated && !/[%\\\x00-\x1f]/.test(target)) return;
+        if (!worthScoring(e, target)) return;
         const features = requestFeatures(target);
         if (e.truncated) features.length = Math.max(features.length, e.length);
         if (e.truncated || features.length > o.minLength || contentScore(features) > 0) candidates.push({ event: e, features });

@@ -234,11 +234,12 @@ function driverCall(text: string): { account: string | undefined; ip: string | u
   for (const m of text.matchAll(DRIVER_CALL)) {
     const args = m[1]!.split(',');
     let at = -1;
-    for (let i = args.length - 1; i >= 1 && at === -1; i--) if (normalizeIp(args[i]!.trim()) !== undefined) at = i;
+    let ip: string | undefined;
+    for (let i = args.length - 1; i >= 1 && at === -1; i--) if ((ip = normalizeIp(args[i]!.trim())) !== undefined) at = i;
     const name = at === -1 ? args[0] : args.slice(0, at).join(',');
     // `pid=4700,uid=109` and the like are no user: a call must name one or an address.
     if (at === -1 && (name === undefined || name.includes('='))) continue;
-    return { account: normalizeAccount(name), ip: at === -1 ? undefined : normalizeIp(args[at]!.trim()) };
+    return { account: normalizeAccount(name), ip };
   }
   return undefined;
 }

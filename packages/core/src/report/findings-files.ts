@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Finding, Severity } from '../finding.js';
+import type { Finding } from '../finding.js';
 
 import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import { writeFileAtomic } from './atomic-write.js';

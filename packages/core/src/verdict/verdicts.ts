@@ -144,6 +144,7 @@ export function reachVerdicts(findings: readonly Finding[], activity: AccountAct
     const anomalies = list.filter((f) => roles.get(f) === 'anomaly' || roles.get(f) === 'corroboration');
     const attempts = list.filter((f) => roles.get(f) === 'attempt');
 
+    const suspicion = anomalies.some((f) => above(f.severity, 'info')) ? suspicionOf(anomalies) : undefined;
     let verdict: AccountVerdictKind;
     let severity: Severity;
     let reason: string;
@@ -155,9 +156,9 @@ export function reachVerdicts(findings: readonly Finding[], activity: AccountAct
       const first = attributions[0]!;
       reason = `${first.rule} attributes a login from ${first.ip ?? 'an unknown address'} to the attacker${followedBy.length ? `, followed by ${[...new Set(followedBy.map((f) => f.rule))].join(' and ')}` : ''}`;
       for (const ip of attributedIps) attackerSources.set(ip, maxSeverity(attackerSources.get(ip) ?? 'info', severity));
-    } else if (anomalies.some((f) => above(f.severity, 'info')) && (attempts.length === 0 || suspicionOf(anomalies).severity === 'medium')) {
+    } else if (suspicion && (attempts.length === 0 || suspicion.severity === 'medium')) {
       verdict = 'suspicious';
-      ({ severity, reason } = suspicionOf(anomalies));
+      ({ severity, reason } = suspicion);
     } else if (attempts.length > 0) {
       // Being on an attacker's list says nothing of the account's own behaviour; low anomalies
       // beside it stay in the chain.
