@@ -79,3 +79,48 @@ describe('dovecot auth-process failures', () => {
     expect(await failureOf(message)).toMatchObject({ kind: 'auth.failure', account, ip });
   });
 });
+
+// Shapes from other Dovecot versions and logging setups, written for these tests from Dovecot's
+// documented formats: its own log file (no host), multilog, 1.x tags, PAM, proxies, 2.4.
+describe('dovecot shapes beyond syslog 2.2/2.3', () => {
+  const syslogFormat = formatById('syslog')!;
+  const one = async (text: string) => {
+    const { events, errors } = await parseLines(syslogFormat, [text]);
+    expect(errors).toEqual([]);
+    return events;
+  };
+  it.each([
+    ['its own log file: no host, level after the subsystem', 'Aug 03 04:20:01 imap-login: Info: Login: user=<taro@example.co.jp>, method=PLAIN, rip=203.0.113.7, lip=192.0.2.10, mpid=48211, TLS, session=<k3Hq0v4f2LfLwKmH>', { kind: 'auth.success', account: 'taro@example.co.jp', ip: '203.0.113.7', host: undefined, ts: Date.UTC(2024, 7, 2, 19, 20, 1) }],
+    ['its own log file with an ISO stamp, read in --tz', '2024-08-03 04:21:33 imap-login: Info: Disconnected (auth failed, 2 attempts in 9 secs): user=<hanako@example.jp>, method=PLAIN, rip=198.51.100.23, lip=192.0.2.10, TLS', { kind: 'auth.failure', attempts: 2, ip: '198.51.100.23', ts: Date.UTC(2024, 7, 2, 19, 21, 33) }],
+    ['multilog TAI64N label', '@400000006724a1b20c8a3f14 pop3-login: Info: Login: user=<jiro@example.jp>, method=PLAIN, rip=192.0.2.60, lip=192.0.2.10, mpid=7, session=<AbCdEfGhIjKl>', { kind: 'auth.success', protocol: 'pop3', account: 'jiro@example.jp', ip: '192.0.2.60', ts: 1730453928 * 1000 + 210 }],
+    ['single-digit day with one space', 'Sep 8 07:46:30 mx01 dovecot: imap-login: Login: user=<aiko@example.jp>, method=PLAIN, rip=192.0.2.61, lip=192.0.2.10', { kind: 'auth.success', ip: '192.0.2.61', host: 'mx01' }],
+    ['1.x: the subsystem is the syslog tag', 'Aug  3 04:20:01 mx01 imap-login: Login: user=<ken@example.jp>, method=PLAIN, rip=::ffff:192.0.2.62, lip=::ffff:192.0.2.10', { kind: 'auth.success', account: 'ken@example.jp', ip: '192.0.2.62' }],
+    ['1.x/2.0 aborted login counting attempts', 'Aug  3 04:20:02 mx01 dovecot: pop3-login: Aborted login (3 authentication attempts): user=<ken@example.jp>, method=PLAIN, rip=192.0.2.63, lip=192.0.2.10', { kind: 'auth.failure', attempts: 3, ip: '192.0.2.63' }],
+    ['failure whose empty user Dovecot left out', 'Aug  3 04:20:03 mx01 dovecot: imap-login: Disconnected (auth failed, 1 attempts in 4 secs): method=PLAIN, rip=192.0.2.64, lip=192.0.2.10, TLS', { kind: 'auth.failure', account: undefined, ip: '192.0.2.64' }],
+    ['plaintext auth where it is disallowed', 'Aug  3 04:20:04 mx01 dovecot: imap-login: Disconnected (tried to use disallowed plaintext auth): user=<>, rip=192.0.2.65, lip=192.0.2.10, session=<QQQQQQQQ>', { kind: 'auth.failure', ip: '192.0.2.65', detail: 'plaintext auth disallowed' }],
+    ['2.4 level and reason code', '2024-08-03T04:20:05+09:00 mx02 dovecot[834]: imap-login: Info: Login aborted: Logged out (auth_failed): user=<mai@example.jp>, method=PLAIN, rip=192.0.2.66, lip=192.0.2.11', { kind: 'auth.failure', attempts: 1, account: 'mai@example.jp' }],
+    ['proxy login', 'Aug  3 04:20:06 mx01 dovecot: imap-login: proxy(rin@example.jp): started proxying to 10.0.0.5:143: user=<rin@example.jp>, method=PLAIN, rip=192.0.2.67, lip=192.0.2.10, session=<PrOxYsEsSiOn>', { kind: 'auth.success', account: 'rin@example.jp', ip: '192.0.2.67' }],
+    ['proxy refused by the backend', 'Aug  3 04:20:07 mx01 dovecot: imap-login: proxy(rin@example.jp): Login failed to 10.0.0.5:143: Authentication failed (dest auth failed): user=<rin@example.jp>, method=PLAIN, rip=192.0.2.68, lip=192.0.2.10', { kind: 'auth.failure', account: 'rin@example.jp', ip: '192.0.2.68', detail: 'proxy auth failed' }],
+    ['PAM via the 1.x dovecot-auth tag', 'Aug  3 04:20:08 mx01 dovecot-auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser=alice rhost=192.0.2.44  user=alice', { kind: 'auth.failure', account: 'alice', ip: '192.0.2.44' }],
+    ['PAM for an unknown user (no user=)', 'Aug  3 04:20:09 mx01 auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser=nobody9 rhost=192.0.2.45', { kind: 'auth.failure', account: 'nobody9', ip: '192.0.2.45' }],
+    ['PAM: a name carrying rhost= does not move the client', 'Aug  3 04:20:10 mx01 dovecot: auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser=eve rhost=6.6.6.6 rhost=192.0.2.46 user=eve rhost=6.6.6.6', { kind: 'auth.failure', account: 'eve rhost=6.6.6.6', ip: '192.0.2.46' }],
+    ['1.x auth(default) before the passdb call', 'Aug  3 04:20:11 mx01 dovecot: auth(default): passwd-file(sora@example.jp,192.0.2.47): unknown user', { kind: 'auth.failure', account: 'sora@example.jp', ip: '192.0.2.47' }],
+    ['ldap invalid credentials', 'Aug  3 04:20:12 mx01 dovecot: auth: ldap(yui@example.jp,192.0.2.48,<AbCd>): invalid credentials', { kind: 'auth.failure', account: 'yui@example.jp', ip: '192.0.2.48' }],
+    ['auth-worker as the tag in its own file', 'Aug 03 04:20:13 auth-worker(4711): Info: pam(mio@example.jp,192.0.2.49,<AbCd>): pam_authenticate() failed: Authentication failure (password mismatch?)', { kind: 'auth.failure', account: 'mio@example.jp', ip: '192.0.2.49' }],
+    ['logout in its own file', 'Aug 03 04:35:12 imap(taro@example.co.jp)<48211><k3Hq0v4f2LfLwKmH>: Info: Disconnected: Logged out in=1291 out=734003221', { kind: 'session.end', account: 'taro@example.co.jp', bytesOut: 734003221 }],
+  ])('%s', async (_name, text, expected) => {
+    const events = await one(text);
+    expect(events).toHaveLength(1);
+    for (const [k, v] of Object.entries(expected)) expect(events[0]?.[k as keyof (typeof events)[0]], k).toEqual(v);
+  });
+
+  it.each([
+    ['no auth attempts', 'Aug  3 04:21:38 mx01 dovecot: imap-login: Disconnected (no auth attempts in 5 secs): user=<>, rip=198.51.100.26, lip=192.0.2.10, TLS'],
+    ['no auth attempts, no host', 'Aug 03 04:21:38 imap-login: Info: Disconnected: Connection closed (no auth attempts in 0 secs): user=<>, rip=198.51.100.26, lip=192.0.2.10'],
+    ['disconnected before auth was ready', 'Aug  3 04:21:39 mx01 dovecot: pop3-login: Disconnected (disconnected before auth was ready, waited 0 secs): user=<>, rip=198.51.100.27, lip=192.0.2.10'],
+    ['a proxy that merely disconnects', 'Aug  3 04:21:40 mx01 dovecot: imap-login: proxy(rin@example.jp): disconnecting 192.0.2.67 (Disconnected by client: EOF(0s idle, in=120, out=3400))'],
+  ])('%s is no failure', async (_name, text) => {
+    const events = await one(text);
+    expect(events.filter((e) => e.kind === 'auth.failure')).toEqual([]);
+  });
+});

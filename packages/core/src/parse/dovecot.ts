@@ -37,16 +37,51 @@ const AUTH_FAILURE_PHRASES: ReadonlyArray<[string, string]> = [
   ['user not found', 'unknown user'],
   ['pam_authenticate() failed', 'pam failed'],
   ['authentication failure', 'authentication failure'],
+  ['invalid credentials', 'invalid credentials'],
 ];
+
+/**
+ * Dovecot's own process names, which are the syslog tag when Dovecot logs to its own file
+ * (`Aug 03 04:12:09 imap-login: Info: Login: ...`), through multilog, or in 1.x
+ * (`mx01 imap-login: Login: ...`): then the tag is the subsystem and the message follows it.
+ */
+const SUBSYSTEM_TAG = /^(?:imap|pop3|submission|managesieve|lmtp|auth|auth-worker)(?:-login)?(?:[(<].*)?$/;
+
+/** Levels Dovecot writes after the subsystem (2.3 with `log_path`, 2.4, the journal). */
+const LEVEL_PREFIX = /^(?:Info|Debug|Warning|Error|Fatal|Panic): /;
+
+/** `pam_unix(dovecot:auth): authentication failure; ... ruser=alice rhost=192.0.2.44 user=alice` */
+const PAM_UNIX_FAILURE = 'pam_unix(dovecot:auth): authentication failure;';
 
 export const dovecot: SyslogProgram = {
   id: 'dovecot',
-  matches: (program) => program === 'dovecot' || program.startsWith('dovecot/'),
+  matches: (program) =>
+    program === 'dovecot' || program.startsWith('dovecot/') || program === 'dovecot-auth' || SUBSYSTEM_TAG.test(program),
   create(ctx: FileContext) {
     const sessions = new Map<string, OpenSession>();
 
     return (env: Envelope, line: Line): void => {
-      let msg = env.message;
+      const tagIsSubsystem = env.program !== 'dovecot' && !env.program.startsWith('dovecot');
+      // 1.x `dovecot-auth:` is the auth process under its own tag.
+      let msg = tagIsSubsystem ? `${env.program}: ${env.message}` : env.program === 'dovecot-auth' ? `auth: ${env.message}` : env.message;
+      const pam = msg.indexOf(PAM_UNIX_FAILURE);
+      if (pam !== -1) {
+        const who = readPamUnixFailure(msg.slice(pam + PAM_UNIX_FAILURE.length));
+        ctx.emit(
+          {
+            ts: env.ts,
+            host: env.host,
+            app: 'dovecot/auth',
+            kind: 'auth.failure',
+            account: who.account,
+            ip: who.ip,
+            attempts: 1,
+            detail: 'pam_unix authentication failure',
+          },
+          line,
+        );
+        return;
+      }
       // 2.4 (and journal) lines put a level after the subsystem: `imap-login: Info: Login: ...`
       const head = msg.indexOf(': ');
       if (head === -1) {
@@ -55,12 +90,13 @@ export const dovecot: SyslogProgram = {
       }
       const subsystem = msg.slice(0, head);
       msg = msg.slice(head + 2);
-      if (msg.startsWith('Info: ')) msg = msg.slice(6);
+      const level = LEVEL_PREFIX.exec(msg);
+      if (level) msg = msg.slice(level[0].length);
       const base = { ts: env.ts, host: env.host, app: 'dovecot' };
 
       if (subsystem.endsWith('-login')) {
         const protocol = PROTOCOLS[subsystem.slice(0, -6)];
-        const tailAt = msg.indexOf('user=<');
+        const tailAt = loginTailAt(msg);
         if (tailAt === -1) {
           ctx.ignore(line);
           return;
@@ -81,7 +117,9 @@ export const dovecot: SyslogProgram = {
           localIp: localIp || undefined,
           session: session || undefined,
         };
-        if (msg.startsWith('Login: ')) {
+        // `proxy(alice): started proxying to 10.0.0.5:143`: the proxy's login (it writes no `Login:`).
+        const proxied = msg.startsWith('proxy(') && msg.includes('): started proxying to ');
+        if (msg.startsWith('Login: ') || proxied) {
           if (session) {
             if (sessions.size >= MAX_OPEN_SESSIONS) {
               const oldest = sessions.keys().next().value;
@@ -93,9 +131,9 @@ export const dovecot: SyslogProgram = {
           ctx.emit({ ...common, kind: 'auth.success', detail: method || undefined }, line);
           return;
         }
-        const failed = authFailedAttempts(msg, tailAt);
-        if (failed > 0) {
-          ctx.emit({ ...common, kind: 'auth.failure', attempts: failed }, line);
+        const failure = loginFailure(msg, tailAt);
+        if (failure) {
+          ctx.emit({ ...common, kind: 'auth.failure', attempts: failure.attempts, detail: failure.detail }, line);
           return;
         }
         ctx.ignore(line);
@@ -163,12 +201,68 @@ export const dovecot: SyslogProgram = {
   },
 };
 
-/** `(auth failed, 3 attempts in 16 secs)` → 3; `(no auth attempts ...)` and others → 0. */
-function authFailedAttempts(msg: string, before: number): number {
-  const at = msg.lastIndexOf('auth failed', before);
-  if (at === -1) return 0;
-  const m = /^auth failed, (\d+) attempts?/.exec(msg.slice(at, at + 40));
-  return m ? Number(m[1]) : 1;
+/**
+ * Where a login line's `key=value` tail starts: after the phrase's `: `, at its first key
+ * (`user=` in every version; Dovecot skips empty elements, so a tail may start at `method=` or
+ * `rip=`). The phrase is Dovecot's; the tail holds the client's text.
+ */
+function loginTailAt(msg: string): number {
+  let at = msg.indexOf(': ');
+  while (at !== -1) {
+    const k = at + 2;
+    if (msg.startsWith('user=<', k) || msg.startsWith('method=', k) || msg.startsWith('rip=', k)) return k;
+    at = msg.indexOf(': ', k);
+  }
+  return -1;
+}
+
+/**
+ * A failed login from its phrase (before the tail): `(auth failed, 3 attempts in 16 secs)` → 3;
+ * 1.x/2.0 `Aborted login (2 authentication attempts)` → 2; `(tried to use disallowed plaintext
+ * auth)` → 1; a proxy's `Authentication failed` / `dest auth failed` → 1. `(no auth attempts
+ * ...)` and every other disconnect are no failure. The plain phrase gets no detail (the attempt
+ * count says it); the others say what they were.
+ */
+function loginFailure(msg: string, tailAt: number): { attempts: number; detail: string | undefined } | undefined {
+  const phrase = msg.slice(0, tailAt);
+  const at = phrase.lastIndexOf('auth failed');
+  if (at !== -1 && !phrase.includes('no auth attempts')) {
+    const m = /^auth failed, (\d+) attempts?/.exec(phrase.slice(at, at + 40));
+    return { attempts: m ? Number(m[1]) : 1, detail: phrase.startsWith('proxy(') ? 'proxy auth failed' : undefined };
+  }
+  if (phrase.includes('(auth_failed)')) return { attempts: 1, detail: undefined };
+  const old = /\((\d+) authentication attempts?\)/.exec(phrase);
+  if (old && Number(old[1]) > 0) return { attempts: Number(old[1]), detail: undefined };
+  if (phrase.includes('tried to use disallowed plaintext auth')) return { attempts: 1, detail: 'plaintext auth disallowed' };
+  if (phrase.startsWith('proxy(') && /authentication failed/i.test(phrase)) return { attempts: 1, detail: 'proxy auth failed' };
+  return undefined;
+}
+
+/**
+ * The tail of a `pam_unix(dovecot:auth): authentication failure;` line:
+ * `logname= uid=0 euid=0 tty=dovecot ruser=alice rhost=192.0.2.44  user=alice`. Dovecot sets the
+ * PAM remote user to the login name, so `ruser=` and `user=` hold the same text, which the client
+ * chose: the split that makes both equal and leaves an address between is the true one, so a
+ * name carrying ` rhost=6.6.6.6` cannot move the client. Without `user=` (an unknown user), the
+ * last `rhost=` holds the address.
+ */
+function readPamUnixFailure(tail: string): { account: string | undefined; ip: string | undefined } {
+  const r = tail.indexOf(' ruser=');
+  if (r === -1) return { account: undefined, ip: undefined };
+  const rest = tail.slice(r + 7);
+  for (let at = rest.indexOf(' rhost='); at !== -1; at = rest.indexOf(' rhost=', at + 1)) {
+    const name = rest.slice(0, at);
+    const after = rest.slice(at + 7);
+    const userAt = after.indexOf(' user=');
+    if (userAt === -1) continue;
+    if (after.slice(userAt + 6).trim() === name.trim()) {
+      return { account: normalizeAccount(name), ip: normalizeIp(after.slice(0, userAt).trim()) };
+    }
+  }
+  const last = rest.lastIndexOf(' rhost=');
+  if (last === -1) return { account: normalizeAccount(rest), ip: undefined };
+  const hostText = rest.slice(last + 7).trim();
+  return { account: normalizeAccount(rest.slice(0, last)), ip: hostText.includes(' ') ? undefined : normalizeIp(hostText) };
 }
 
 /** `<48211><k3Hq0v4f2LfLwKmH>` → ['48211', 'k3Hq0v4f2LfLwKmH'] */
@@ -231,6 +325,9 @@ function readByteCounts(msg: string): { in?: number; out?: number } {
 const DRIVER_CALL = /(?:^|[\s:])[a-z][a-z0-9_-]*\(([^()]*)\)(?:<[^<>]*>)?:/g;
 
 function driverCall(text: string): { account: string | undefined; ip: string | undefined } | undefined {
+  // 1.x writes the auth process's own `auth(default):` before the passdb call: a call that names
+  // a client address is preferred to one that does not.
+  let withoutAddress: { account: string | undefined; ip: string | undefined } | undefined;
   for (const m of text.matchAll(DRIVER_CALL)) {
     const args = m[1]!.split(',');
     let at = -1;
@@ -239,7 +336,8 @@ function driverCall(text: string): { account: string | undefined; ip: string | u
     const name = at === -1 ? args[0] : args.slice(0, at).join(',');
     // `pid=4700,uid=109` and the like are no user: a call must name one or an address.
     if (at === -1 && (name === undefined || name.includes('='))) continue;
-    return { account: normalizeAccount(name), ip };
+    if (at !== -1) return { account: normalizeAccount(name), ip };
+    if (name !== 'default') withoutAddress ??= { account: normalizeAccount(name), ip: undefined };
   }
-  return undefined;
+  return withoutAddress;
 }

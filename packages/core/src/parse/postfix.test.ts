@@ -125,3 +125,34 @@ describe('postfix: attacker-written text sets no field', () => {
     expect(events[0]).toMatchObject({ kind: 'auth.failure', account: 'eve, sasl_username=victim@example.jp' });
   });
 });
+
+// Delivery and queue shapes beyond the defaults, written for these tests from Postfix's
+// documented logging: long queue ids of any letters, bare recipients, orig_to, qmgr's expiry.
+describe('postfix queue and delivery shapes', () => {
+  it.each([
+    ['a recipient without angle brackets', 'Aug  3 04:12:15 mx01 postfix/local[21881]: 3F2A91C0E4: to=bob@example.jp, relay=local, delay=0.2, delays=0.1/0/0/0.1, dsn=2.0.0, status=sent (delivered to mailbox)', { to: ['bob@example.jp'], detail: 'sent relay=local', queueId: '3F2A91C0E4' }],
+    ['orig_to after to', 'Aug  3 04:12:15 mx01 postfix/virtual[21882]: 3F2A91C0E5: to=<bob@example.jp>, orig_to=<sales@example.jp>, relay=virtual, delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (delivered to maildir)', { to: ['bob@example.jp'], detail: 'sent relay=virtual' }],
+    ['a long queue id with vowels and 20 characters', 'Aug  3 04:12:15 mx01 postfix/smtp[21883]: 4WbQ2x1Hk9zAeIoUaEiO: to=<carol@example.net>, relay=mx.example.net[192.0.2.55]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=2.0.0, status=sent (250 ok)', { queueId: '4WbQ2x1Hk9zAeIoUaEiO', to: ['carol@example.net'] }],
+    ['an address probe found undeliverable', 'Aug  3 04:12:16 mx01 postfix/smtp[21884]: 3F2A91C0E6: to=<nobody@example.net>, relay=mx.example.net[192.0.2.55]:25, delay=0.5, delays=0/0/0.3/0.2, dsn=5.1.1, status=undeliverable (host mx.example.net[192.0.2.55] said: 550 5.1.1 no such user)', { to: ['nobody@example.net'], detail: 'undeliverable relay=mx.example.net[192.0.2.55]:25' }],
+  ])('%s', async (_name, line, expected) => {
+    const { events, errors } = await parseLines(syslog, [line]);
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ kind: 'mail.deliver', ...expected });
+  });
+
+  it('a qmgr expiry is no submission, and a later from= of the message is still one', async () => {
+    const expired = 'Aug  8 04:12:14 mx01 postfix/qmgr[1201]: 3F2A91C0E7: from=<hanako@example.jp>, status=expired, returned to sender';
+    const { events, ignored } = await parseLines(syslog, [expired]);
+    expect(events).toEqual([]);
+    expect(ignored).toEqual([1]);
+    const both = await parseLines(syslog, [expired, 'Aug  8 04:12:15 mx01 postfix/qmgr[1201]: 3F2A91C0E7: from=<hanako@example.jp>, size=100, nrcpt=1 (queue active)']);
+    expect(both.events.map((e) => e.kind)).toEqual(['mail.submit']);
+  });
+
+  it('a word before a colon is no queue id', async () => {
+    const { events, ignored } = await parseLines(syslog, ['Aug  3 05:10:00 mx01 postfix/smtpd[1300]: statistics: to=<x@example.jp> max cache size 3']);
+    expect(events).toEqual([]);
+    expect(ignored).toEqual([1]);
+  });
+});

@@ -16,8 +16,13 @@ import type { Envelope } from './syslog-envelope.js';
 import { POSTFIX_FIELDS, readKeyValues } from './key-values.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
 
-/** Short hex ids (`3F2A91C0E4`) or long ones (`4WbQ2x1Hk9z9sWq`, enable_long_queue_ids). */
-const QUEUE_ID = /^([0-9A-F]{6,12}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}): /;
+/**
+ * Short hex ids (`3F2A91C0E4`) or long ones (`4WbQ2x1Hk9z9sWq`, enable_long_queue_ids: 10 to 20
+ * of [0-9A-Za-z]). Postfix writes long ids in base 52 without vowels; ids from other writers
+ * may carry vowels, so those are taken when they hold a digit or a capital: a word of
+ * lower-case letters (`statistics: `) is not an id.
+ */
+const QUEUE_ID = /^([0-9A-F]{6,12}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}|(?=[a-z]{0,19}[0-9A-Z])[0-9A-Za-z]{10,20}): /;
 
 interface QueuedMessage {
   account?: string;
@@ -61,7 +66,7 @@ export const postfix: SyslogProgram = {
     return (env: Envelope, line: Line): void => {
       const service = env.program.slice(env.program.lastIndexOf('/') + 1);
       const app = env.program;
-      const session = env.pid ? `${env.host}/${env.program}[${env.pid}]` : undefined;
+      const session = env.pid ? `${env.host ?? ''}/${env.program}[${env.pid}]` : undefined;
       const msg = env.message;
       const base = { ts: env.ts, host: env.host, app };
 
@@ -161,8 +166,13 @@ export const postfix: SyslogProgram = {
         ctx.ignore(line);
         return;
       }
-      if (tail.startsWith('from=<')) {
+      if (tail.startsWith('from=')) {
         const kv = readKeyValues(tail, POSTFIX_FIELDS);
+        if (kv.has('status')) {
+          // `from=<a>, status=expired, returned to sender`: qmgr gives up on a message; no submission.
+          ctx.ignore(line);
+          return;
+        }
         const m = remember(queueId);
         if (m.submitted) {
           // qmgr repeats `from=` on every delivery retry: one submission, one event.
@@ -188,7 +198,7 @@ export const postfix: SyslogProgram = {
         );
         return;
       }
-      if (tail.startsWith('to=<')) {
+      if (tail.startsWith('to=')) {
         const kv = readKeyValues(tail, POSTFIX_FIELDS);
         const m = queue.get(queueId);
         const to = normalizeAccount(kv.get('to'));

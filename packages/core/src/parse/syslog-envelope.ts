@@ -3,15 +3,21 @@
  * - BSD / RFC 3164: `Aug  3 04:12:09 mx01 postfix/smtpd[21877]: msg` (no year, no zone)
  * - rsyslog RFC 3339: `2024-08-03T04:12:09.482113+09:00 mx02 dovecot[1043]: msg`
  * - RFC 5424: `<22>1 2024-08-02T19:12:09.003Z mx02 dovecot 1043 - - msg`
- * An optional `<PRI>` prefix is accepted before the first two as well.
+ * An optional `<PRI>` prefix is accepted before the first two as well. Also read:
+ * - a zone-less `2024-08-03 04:12:09` (Dovecot's `log_timestamp`, some collectors), in `--tz`;
+ * - a daemontools/multilog TAI64N label: `@400000006724a1b20c8a3f14 imap-login: Info: ...`;
+ * - no host: a program's own log file (`Aug 03 04:12:09 imap-login: Info: Login: ...`) or a
+ *   multilog line puts the program tag right after the time. A host never ends in `:`, so a
+ *   first word that does is the tag, and `host` is empty.
  */
 import type { ZoneClock } from '../time/zone.js';
-import { readBsdTimestamp, readRfc3339 } from '../time/timestamps.js';
+import { readBsdTimestamp, readIsoLocalTime, readRfc3339, readTai64n } from '../time/timestamps.js';
 
 export interface Envelope {
   /** UTC epoch ms; NaN when the year could not be resolved. */
   ts: number;
-  host: string;
+  /** Undefined when the line names none (a program's own log file, multilog). */
+  host: string | undefined;
   /** Program tag without pid: `postfix/submission/smtpd`, `dovecot`. */
   program: string;
   pid?: string;
@@ -40,25 +46,39 @@ export function readEnvelope(s: string, time: EnvelopeClock): Envelope | undefin
     i += 2;
   }
   const c = s.charCodeAt(i);
-  if (c >= 48 && c <= 57) {
-    const r = readRfc3339(s, i);
+  if (c === 64) {
+    const r = readTai64n(s, i);
     if (!r) return undefined;
     ts = r.ms;
     i = r.end;
+  } else if (c >= 48 && c <= 57) {
+    const r = readRfc3339(s, i);
+    if (r) {
+      ts = r.ms;
+      i = r.end;
+    } else {
+      const w = readIsoLocalTime(s, i);
+      if (!w) return undefined;
+      ts = time.clock.toUtc(w.year, w.month, w.day, w.hour, w.minute, w.second, w.ms);
+      i = w.end;
+    }
   } else {
     const w = readBsdTimestamp(s, i);
     if (!w) return undefined;
     const year = time.year(w.month, w.day);
-    ts = time.clock.toUtc(year, w.month, w.day, w.hour, w.minute, w.second);
+    ts = time.clock.toUtc(year, w.month, w.day, w.hour, w.minute, w.second, w.ms);
     i = w.end;
   }
   if (s.charCodeAt(i) !== 32) return undefined;
   i++;
   const hostEnd = s.indexOf(' ', i);
   if (hostEnd <= i) return undefined;
-  const host = s.slice(i, hostEnd);
-  i = hostEnd + 1;
-  if (rfc5424) return read5424Tail(s, i, ts, host);
+  let host: string | undefined;
+  if (rfc5424 || s.charCodeAt(hostEnd - 1) !== 58) {
+    host = s.slice(i, hostEnd);
+    i = hostEnd + 1;
+  }
+  if (rfc5424) return read5424Tail(s, i, ts, host ?? '');
 
   // `program[pid]: ` or `program: `
   const colon = s.indexOf(': ', i);

@@ -6,28 +6,18 @@ import type { FileContext, LineParser, LogFormat } from './format.js';
 import type { SyslogProgram } from './syslog-program.js';
 import { readEnvelope, type EnvelopeClock } from './syslog-envelope.js';
 import { inferYear } from '../time/year-inference.js';
-import { readBsdTimestamp, readRfc3339 } from '../time/timestamps.js';
+import { ZoneClock } from '../time/zone.js';
+
+/** Sniffing asks only whether an envelope reads; the year and zone do not matter to that. */
+const SNIFF_TIME: EnvelopeClock = { clock: new ZoneClock('UTC'), year: () => 2000 };
 
 export function createSyslogFormat(programs: readonly SyslogProgram[]): LogFormat {
   return {
     id: 'syslog',
-    title: 'syslog (BSD, RFC 3339 or RFC 5424) with Postfix and Dovecot messages',
+    title: 'syslog (BSD, RFC 3339, RFC 5424, multilog TAI64N) with Postfix and Dovecot messages',
     sniff(text: string): boolean {
-      let i = 0;
-      if (text.charCodeAt(0) === 60) {
-        const close = text.indexOf('>');
-        if (close < 1 || close > 4) return false;
-        i = close + 1;
-        if (text.startsWith('1 ', i)) i += 2;
-      }
-      const stamp = readRfc3339(text, i)?.end ?? readBsdTimestamp(text, i)?.end;
-      if (stamp === undefined || text.charCodeAt(stamp) !== 32) return false;
-      // host, then a program tag ending in `:` (rules out Exim's `date time id <= ...`)
-      const host = text.indexOf(' ', stamp + 1);
-      if (host === -1) return false;
-      const next = text.indexOf(' ', host + 1);
-      const tag = next === -1 ? text.slice(host + 1) : text.slice(host + 1, next);
-      return tag.endsWith(':') || /^\S+ \S+ \S+ [-\[]/.test(text.slice(host + 1, host + 200));
+      // The same reader as the parser: a line is syslog when its envelope reads.
+      return readEnvelope(text, SNIFF_TIME) !== undefined;
     },
     createParser(ctx: FileContext): LineParser {
       const handlers = programs.map((p) => ({ program: p, handle: p.create(ctx) }));
