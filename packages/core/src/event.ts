@@ -49,6 +49,11 @@ export interface MailEvent {
   bytesOut?: number;
   userAgent?: string;
   referer?: string;
+  /**
+   * Access logs: the X-Forwarded-For chain as logged (normalized addresses, client side first)
+   * when the log has one; `ip` is then the address the nearest proxy saw (see access-log.ts).
+   */
+  forwardedFor?: string[];
   queueId?: string;
   /** Ties lines of one connection: Dovecot `session=`, Postfix smtpd process. */
   session?: string;

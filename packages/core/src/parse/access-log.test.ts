@@ -35,6 +35,35 @@ describe('access-log', () => {
   it('reports lines that are not access-log lines', async () => {
     const { events, errors } = await parseLines(access, ['hello world', '198.51.100.1 - - [not a time] "GET / HTTP/1.1" 200 1']);
     expect(events).toEqual([]);
-    expect(errors.map((e) => e.reason)).toEqual(['no client address', 'unreadable [time] field']);
+    expect(errors.map((e) => e.reason)).toEqual(['no [time] field', 'unreadable [time] field']);
+  });
+});
+
+// Layouts other than plain combined, written for these tests after the Apache and nginx log
+// format documentation: a virtual host first, forwarded chains, host names, no ident, nginx tails.
+describe('access-log variants', () => {
+  const t = '[03/Aug/2024:04:19:58 +0900] "POST /am_bin/amlogin/login_auth HTTP/1.1" 302 512';
+  it.each([
+    ['vhost_combined: virtual host and port first', `webmail.example.jp:443 203.0.113.7 - - ${t} "-" "Mozilla/5.0"`, { host: 'webmail.example.jp', ip: '203.0.113.7', status: 302 }],
+    ['virtual host without a port', `webmail.example.jp 203.0.113.8 - - ${t} "-" "-"`, { host: 'webmail.example.jp', ip: '203.0.113.8' }],
+    ['no ident field', `203.0.113.9 - ${t} "-" "-"`, { ip: '203.0.113.9', account: undefined, bytesOut: 512 }],
+    ['X-Forwarded-For list as the client: the proxy-side public address', `203.0.113.10, 10.0.0.1 - - ${t} "-" "-"`, { ip: '203.0.113.10', forwardedFor: ['203.0.113.10', '10.0.0.1'] }],
+    ['a forged left entry does not become the client', `198.51.100.99, 203.0.113.11, 10.0.0.1 - - ${t} "-" "-"`, { ip: '203.0.113.11', forwardedFor: ['198.51.100.99', '203.0.113.11', '10.0.0.1'] }],
+    ['a host name instead of an address', `client-44.example.net - - ${t} "-" "-"`, { ip: undefined, detail: 'client host client-44.example.net', status: 302 }],
+    ['nginx main: header after the agent, behind a private proxy', `10.0.0.5 - - ${t} "-" "Mozilla/5.0" "203.0.113.12, 10.0.0.4"`, { ip: '203.0.113.12', forwardedFor: ['203.0.113.12', '10.0.0.4'], userAgent: 'Mozilla/5.0' }],
+    ['nginx main: a header from a public client is data, not the client', `203.0.113.13 - - ${t} "-" "curl/8" "198.51.100.200"`, { ip: '203.0.113.13', forwardedFor: ['198.51.100.200'] }],
+    ['nginx main: an absent header', `203.0.113.14 - - ${t} "-" "curl/8" "-"`, { ip: '203.0.113.14', forwardedFor: undefined }],
+    ['nginx $request_length $request_time', `203.0.113.15 - - ${t} "-" "curl/8" 1048576 0.532`, { bytesIn: 1048576, bytesOut: 512 }],
+  ])('%s', async (_name, line, expected) => {
+    const { events, errors } = await parseLines(access, [line]);
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(1);
+    for (const [k, v] of Object.entries(expected)) expect(events[0]?.[k as keyof (typeof events)[0]], k).toEqual(v);
+  });
+
+  it('sniffs each variant as an access log', () => {
+    for (const line of [`webmail.example.jp:443 203.0.113.7 - - ${t} "-" "-"`, `203.0.113.10, 10.0.0.1 - - ${t} "-" "-"`, `client-44.example.net - - ${t} "-" "-"`, `203.0.113.9 - ${t} "-" "-"`]) {
+      expect(access.sniff(line), line).toBe(true);
+    }
   });
 });

@@ -26,6 +26,7 @@ export function shapeEvent(p: ParsedEvent, phase: MailEvent['phase'], source: Ma
     bytesOut: undefined,
     userAgent: undefined,
     referer: undefined,
+    forwardedFor: undefined,
     queueId: undefined,
     session: undefined,
     attempts: undefined,

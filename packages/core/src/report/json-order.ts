@@ -32,7 +32,7 @@ export function eventToJson(e: MailEvent): string {
     `${field(',"account":', e.account)}${field(',"ip":', e.ip)}${field(',"localIp":', e.localIp)}` +
     `${field(',"method":', e.method)}${field(',"path":', e.path)}${field(',"status":', e.status)}` +
     `${field(',"bytesIn":', e.bytesIn)}${field(',"bytesOut":', e.bytesOut)}${field(',"userAgent":', e.userAgent)}` +
-    `${field(',"referer":', e.referer)}${field(',"queueId":', e.queueId)}${field(',"session":', e.session)}` +
+    `${field(',"referer":', e.referer)}${field(',"forwardedFor":', e.forwardedFor)}${field(',"queueId":', e.queueId)}${field(',"session":', e.session)}` +
     `${field(',"attempts":', e.attempts)}${field(',"detail":', e.detail)}${field(',"from":', e.from)}${field(',"to":', e.to)}` +
     `${field(',"messageId":', e.messageId)}${field(',"receivedIps":', e.receivedIps)}${field(',"authResults":', e.authResults)}` +
     `${field(',"truncated":', e.truncated)}${field(',"length":', e.length)}}`
