@@ -15,6 +15,7 @@ import type { SyslogProgram } from './syslog-program.js';
 import type { Envelope } from './syslog-envelope.js';
 import { POSTFIX_FIELDS, readKeyValues } from './key-values.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
+import { QueuedMessages } from './queued-messages.js';
 
 /**
  * Short hex ids (`3F2A91C0E4`) or long ones (`4WbQ2x1Hk9z9sWq`, enable_long_queue_ids: 10 to 20
@@ -23,19 +24,6 @@ import { normalizeAccount, normalizeIp } from './normalize.js';
  * lower-case letters (`statistics: `) is not an id.
  */
 const QUEUE_ID = /^([0-9A-F]{6,12}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}|(?=[a-z]{0,19}[0-9A-Z])[0-9A-Za-z]{10,20}): /;
-
-interface QueuedMessage {
-  account?: string;
-  ip?: string;
-  messageId?: string;
-  submitted?: boolean;
-}
-
-/**
- * Queue entries are dropped on `removed`; this bound only matters for a file whose `removed`
- * lines are missing (cut by rotation), so that such a file cannot grow the map without limit.
- */
-const MAX_OPEN_QUEUE_IDS = 200_000;
 
 /**
  * SASL failures that say nothing of the password: the authentication server went away or
@@ -48,20 +36,7 @@ export const postfix: SyslogProgram = {
   id: 'postfix',
   matches: (program) => program.startsWith('postfix'),
   create(ctx: FileContext) {
-    const queue = new Map<string, QueuedMessage>();
-
-    const remember = (id: string): QueuedMessage => {
-      let m = queue.get(id);
-      if (!m) {
-        if (queue.size >= MAX_OPEN_QUEUE_IDS) {
-          const oldest = queue.keys().next().value;
-          if (oldest !== undefined) queue.delete(oldest);
-        }
-        m = {};
-        queue.set(id, m);
-      }
-      return m;
-    };
+    const queue = new QueuedMessages();
 
     return (env: Envelope, line: Line): void => {
       const service = env.program.slice(env.program.lastIndexOf('/') + 1);
@@ -132,7 +107,7 @@ export const postfix: SyslogProgram = {
         const kv = readKeyValues(tail, POSTFIX_FIELDS);
         const ip = normalizeIp(kv.get('client'));
         const account = normalizeAccount(kv.get('sasl_username'));
-        const m = remember(queueId);
+        const m = queue.remember(queueId);
         if (ip) m.ip = ip;
         if (account) {
           m.account = account;
@@ -157,12 +132,12 @@ export const postfix: SyslogProgram = {
       }
       if (tail.startsWith('message-id=')) {
         const id = tail.slice(11).trim();
-        if (id) remember(queueId).messageId = id;
+        if (id) queue.remember(queueId).messageId = id;
         ctx.ignore(line);
         return;
       }
       if (tail === 'removed') {
-        queue.delete(queueId);
+        queue.forget(queueId);
         ctx.ignore(line);
         return;
       }
@@ -173,7 +148,7 @@ export const postfix: SyslogProgram = {
           ctx.ignore(line);
           return;
         }
-        const m = remember(queueId);
+        const m = queue.remember(queueId);
         if (m.submitted) {
           // qmgr repeats `from=` on every delivery retry: one submission, one event.
           ctx.ignore(line);

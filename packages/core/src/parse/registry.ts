@@ -7,10 +7,12 @@ import type { SyslogProgram } from './syslog-program.js';
 import { createSyslogFormat } from './syslog.js';
 import { postfix } from './postfix.js';
 import { dovecot } from './dovecot.js';
+import { sendmail } from './sendmail.js';
+import { courier } from './courier.js';
 import { accessLog } from './access-log.js';
 import { mailHeaders } from './mail-headers.js';
 
-export const SYSLOG_PROGRAMS: readonly SyslogProgram[] = [postfix, dovecot];
+export const SYSLOG_PROGRAMS: readonly SyslogProgram[] = [postfix, dovecot, sendmail, courier];
 
 export const FORMATS: readonly LogFormat[] = [createSyslogFormat(SYSLOG_PROGRAMS), accessLog, mailHeaders];
 
