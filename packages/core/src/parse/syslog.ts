@@ -14,7 +14,7 @@ const SNIFF_TIME: EnvelopeClock = { clock: new ZoneClock('UTC'), year: () => 200
 export function createSyslogFormat(programs: readonly SyslogProgram[]): LogFormat {
   return {
     id: 'syslog',
-    title: 'syslog (BSD, RFC 3339, RFC 5424, multilog TAI64N) with Postfix and Dovecot messages',
+    title: 'syslog (BSD, RFC 3339, RFC 5424, multilog TAI64N, or a program\'s own file) with Postfix, Dovecot, Sendmail, Courier and Exim messages',
     sniff(text: string): boolean {
       // The same reader as the parser: a line is syslog when its envelope reads.
       return readEnvelope(text, SNIFF_TIME) !== undefined;
