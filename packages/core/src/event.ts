@@ -11,6 +11,7 @@ export type EventKind =
   | 'mail.submit'
   | 'mail.deliver'
   | 'http.request'
+  | 'http.error'
   | 'header';
 
 export type Protocol = 'smtp' | 'imap' | 'pop3' | 'submission' | 'managesieve' | 'lmtp' | 'http' | 'mail';
@@ -83,4 +84,5 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'mail.deliver',
   'http.request',
   'header',
+  'http.error',
 ];

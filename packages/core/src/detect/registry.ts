@@ -6,6 +6,7 @@
 import type { Detector } from './detector.js';
 import { webOverflowRequest } from './web-overflow-request.js';
 import { webOverflowPost } from './web-overflow-post.js';
+import { webHandlerCrash } from './web-handler-crash.js';
 import { authIocSource } from './auth-ioc-source.js';
 import { authSpray } from './auth-spray.js';
 import { authBruteforce } from './auth-bruteforce.js';
@@ -18,6 +19,7 @@ import { headerFlaggedOrigin } from './header-flagged-origin.js';
 export const DETECTORS: readonly Detector[] = [
   webOverflowRequest,
   webOverflowPost,
+  webHandlerCrash,
   authIocSource,
   authSpray,
   authBruteforce,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byRule, detect, request, DAY, HOUR } from '../../../../test/helpers/detection.js';
+import { byRule, detect, ev, request, DAY, HOUR } from '../../../../test/helpers/detection.js';
 
 const ATTACKER = '203.0.113.66';
 
@@ -70,5 +70,48 @@ describe('web.overflow-post', () => {
   it('reports a storm of 413 answers from one source', () => {
     const storm = Array.from({ length: 25 }, (_, i) => request(HOUR + i * 1000, ATTACKER, '/am_bin/amlogin/login_auth', { method: 'POST', status: 413 }));
     expect(byRule(detect(storm).findings, 'web.overflow-post')).toMatchObject([{ severity: 'medium', ip: ATTACKER, evidence: { rejected: 25 } }]);
+  });
+});
+
+describe('web.handler-crash', () => {
+  const crash = (offset: number, ip: string | undefined, detail = 'script died') =>
+    ev(offset, { kind: 'http.error', app: 'httpd', protocol: 'http', ...(ip && { ip }), detail, source: { file: 'web/error_log', line: 0 } });
+  const plainLong = `/am_bin/am_main.cgi/mail_search?q=${'abcdefghij'.repeat(900)}`;
+  const sled = `/am_bin/amlogin/login_auth?id=${'%90'.repeat(400)}`;
+  const crashFinding = (events: ReturnType<typeof ev>[]) => byRule(detect(events).findings, 'web.handler-crash');
+
+  it('a crash right after a request built to overflow is critical, charged to its sender', () => {
+    expect(crashFinding([request(HOUR, ATTACKER, sled, { status: 500 }), crash(HOUR + 1000, ATTACKER)])).toMatchObject([
+      { severity: 'critical', ip: ATTACKER, evidence: { tiedCrashes: 1, strongestTiedRequest: 'critical' } },
+    ]);
+  });
+
+  it('one crash after a long plain request is medium; an address that keeps crashing the handler is high', () => {
+    const once = crashFinding([request(HOUR, ATTACKER, plainLong, { status: 502 }), crash(HOUR + 2000, ATTACKER)]);
+    expect(once.map((f) => f.severity)).toEqual(['medium']);
+    const repeated = crashFinding([
+      request(HOUR, ATTACKER, plainLong, { status: 502 }),
+      crash(HOUR + 2000, ATTACKER),
+      request(2 * HOUR, ATTACKER, plainLong, { status: 502 }),
+      crash(2 * HOUR + 2000, ATTACKER),
+    ]);
+    expect(repeated.map((f) => [f.severity, f.evidence.tiedCrashes])).toEqual([['high', 2]]);
+  });
+
+  it('a crash naming no client is charged to the one address whose flagged request came just before it', () => {
+    const f = crashFinding([request(HOUR, ATTACKER, sled, { status: 500 }), crash(HOUR + 3000, undefined, 'handler crash: Segmentation fault (11)')]);
+    expect(f).toMatchObject([{ severity: 'critical', ip: ATTACKER }]);
+  });
+
+  it('a crash from another address, or long after the request, ties to nothing and stays low', () => {
+    const f = crashFinding([request(HOUR, ATTACKER, sled, { status: 500 }), crash(HOUR + 1000, '198.51.100.77'), crash(HOUR + 600_000, ATTACKER)]);
+    expect(f.map((x) => [x.ip, x.severity, x.evidence.tiedCrashes])).toEqual([
+      ['198.51.100.77', 'low', 0],
+      [ATTACKER, 'low', 0],
+    ]);
+  });
+
+  it('an error that is the server refusing a request (URI too long) is no crash', () => {
+    expect(crashFinding([request(HOUR, ATTACKER, sled, { status: 414 }), crash(HOUR + 1000, ATTACKER, 'uri too long')])).toEqual([]);
   });
 });

@@ -11,12 +11,13 @@ import { sendmail } from './sendmail.js';
 import { courier } from './courier.js';
 import { eximMainlog, eximSyslog } from './exim.js';
 import { roundcubeLog, roundcubeSyslog } from './roundcube.js';
+import { webErrorLog } from './web-error-log.js';
 import { accessLog } from './access-log.js';
 import { mailHeaders } from './mail-headers.js';
 
 export const SYSLOG_PROGRAMS: readonly SyslogProgram[] = [postfix, dovecot, sendmail, courier, eximSyslog, roundcubeSyslog];
 
-export const FORMATS: readonly LogFormat[] = [eximMainlog, roundcubeLog, createSyslogFormat(SYSLOG_PROGRAMS), accessLog, mailHeaders];
+export const FORMATS: readonly LogFormat[] = [eximMainlog, roundcubeLog, createSyslogFormat(SYSLOG_PROGRAMS), accessLog, webErrorLog, mailHeaders];
 
 export function formatById(id: string): LogFormat | undefined {
   return FORMATS.find((f) => f.id === id);

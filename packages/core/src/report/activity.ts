@@ -29,6 +29,7 @@ export const ACTIVITY_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
   'session.end',
   'mail.submit',
   'http.request',
+  'http.error',
   'header',
 ]);
 

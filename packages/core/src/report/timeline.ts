@@ -31,6 +31,7 @@ export const TIMESTAMP_DESC: Record<TimelineEntry['type'], string> = {
   'mail.submit': 'Submission time',
   'mail.deliver': 'Delivery time',
   'http.request': 'Request time',
+  'http.error': 'Web server error time',
   header: 'Date of stored mail',
 };
 
@@ -68,6 +69,10 @@ export function describeEvent(e: MailEvent): string {
       const status = e.status === undefined ? '' : ` → ${e.status}`;
       const user = e.account ? ` as ${who}` : '';
       return `${e.method ?? '-'} ${target}${from}${user}${status}${e.length > 1024 ? `, line ${n(e.length)} bytes` : ''}`;
+    }
+    case 'http.error': {
+      const target = e.path === undefined ? '' : ` on ${e.path.length > MAX_PATH ? `${e.path.slice(0, MAX_PATH)}… (${n(e.path.length)} chars)` : e.path}`;
+      return `web server: ${e.detail ?? 'error'}${target}${from}`;
     }
     case 'header':
       return `stored mail${e.messageId ? ` ${e.messageId}` : ''}${e.from ? ` from ${e.from}` : ''}${e.to?.length ? ` to ${e.to.join(', ')}` : ''}${e.ip ? `, originating IP ${e.ip}` : ''}`;
