@@ -13,12 +13,18 @@
  * mailbox and sends a burst of mail from another. Benign noise: typos, a traveller's one new
  * IP, a long search URL, and a vulnerability scanner's overflow probe on 2024-07-30, before the
  * cutoff, which must stay baseline.
+ *
+ * Added later, with their own random stream so that the files above keep their bytes:
+ * webmail01's Apache error log, where the CGI died on the attacker's requests answered 500; and
+ * mx03, an Exim host for example.ne.jp, whose users submit mail with SMTP AUTH, and where on
+ * 2024-08-05 the attacker's address sprays SMTP AUTH over 14 names (six real accounts among them)
+ * without getting in: those six are targeted, not compromised.
  */
 import { mkdir, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createRng } from './lib/rng.mjs';
 import { gzip, zstd } from './lib/compress.mjs';
-import { bsdStamp, rfc3339Stamp, postfix, dovecot, accessLine, QUEUE_ALPHABET, SESSION_ALPHABET } from './lib/log-lines.mjs';
+import { bsdStamp, rfc3339Stamp, wall, postfix, dovecot, accessLine, QUEUE_ALPHABET, SESSION_ALPHABET } from './lib/log-lines.mjs';
 
 const out = path.resolve(process.argv[2] ?? 'samples');
 const rng = createRng(20240803);
@@ -225,6 +231,67 @@ const headers = {
     '',
   ],
 };
+
+// ---- Added later: their own random stream, so that every file above keeps its bytes. ----
+const more = createRng(20240805);
+const pad2 = (n) => String(n).padStart(2, '0');
+const isoLocal = (ms) => {
+  const w = wall(ms);
+  return `${w.y}-${pad2(w.mo + 1)}-${pad2(w.d)} ${pad2(w.h)}:${pad2(w.mi)}:${pad2(w.s)}`;
+};
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Apache 2.4's default error-log time, `[Sat Aug 03 04:05:07.412345 2024]`, in JST. */
+const apacheErrorStamp = (ms) => {
+  const w = wall(ms);
+  const weekday = WEEKDAYS[new Date(Date.UTC(w.y, w.mo, w.d)).getUTCDay()];
+  return `[${weekday} ${MONTH_NAMES[w.mo]} ${pad2(w.d)} ${pad2(w.h)}:${pad2(w.mi)}:${pad2(w.s)}.${String(more.int(0, 999_999)).padStart(6, '0')} ${w.y}]`;
+};
+
+// webmail01's error log: startups after rotation, a few refusals, and the CGI dying on the
+// attacker's requests that were answered 500 (the access log has the requests).
+{
+  const errorLog = (t, text) => add('webmail01/error_log', t, `${apacheErrorStamp(t)} ${text}`);
+  for (let day = JST(2024, 7, 28); day < JST(2024, 8, 7); day += DAY) {
+    errorLog(day + 3_000, `[mpm_event:notice] [pid 812:tid 140331] AH00489: Apache/2.4.62 (Unix) configured -- resuming normal operations`);
+    for (let k = 0; k < 3; k++) {
+      const t = day + more.int(1 * 3600, 23 * 3600) * 1000;
+      errorLog(t, `[authz_core:error] [pid ${more.int(900, 9000)}:tid ${more.int(140000, 149999)}] [client 198.51.100.${more.int(200, 249)}:${more.int(30000, 65000)}] AH01630: client denied by server configuration: /var/www/html/.env`);
+    }
+  }
+  const died = (t, script) =>
+    errorLog(t, `[cgid:error] [pid ${more.int(900, 9000)}:tid ${more.int(140000, 149999)}] [client ${ATTACKER}:${more.int(30000, 65000)}] End of script output before headers: ${script}`);
+  died(JST(2024, 8, 3, 4, 5, 7), 'login_auth');
+  died(JST(2024, 8, 3, 4, 9, 56), 'am_main.cgi');
+  died(JST(2024, 8, 3, 4, 14, 42), 'login_auth');
+}
+
+// mx03: an Exim host for example.ne.jp. Its users submit mail with SMTP AUTH from home.
+{
+  const EXIM_LIP = '192.0.2.12';
+  const neUsers = ['aoi', 'haru', 'kei', 'nana', 'riku', 'shun'].map((n, i) => ({ name: `${n}@example.ne.jp`, home: `198.51.100.${60 + i}` }));
+  const eximFile = (ms) => (ms < JST(2024, 8, 4) ? 'mx03/exim/mainlog.1.gz' : 'mx03/exim/mainlog');
+  const exim = (ms, text) => add(eximFile(ms), ms, `${isoLocal(ms)} ${text}`);
+  const messageId = () => `${more.id('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 6)}-${more.id('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 6)}-${more.id('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 2)}`;
+  for (let day = JST(2024, 7, 28); day < JST(2024, 8, 7); day += DAY) {
+    for (const u of neUsers) {
+      if (!more.chance(0.7)) continue;
+      const t = day + more.int(8 * 3600, 21 * 3600) * 1000;
+      const id = messageId();
+      const to = `friend${more.int(1, 9)}@example.net`;
+      exim(t, `${id} <= ${u.name} H=(pc-${u.name.split('@')[0]}) [${u.home}]:${more.int(40000, 65000)} I=[${EXIM_LIP}]:587 P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_plain:${u.name} S=${more.int(2000, 80000)} id=${id}@example.ne.jp`);
+      exim(t + 1000, `${id} => ${to} R=dnslookup T=remote_smtp H=mx.example.net [192.0.2.55] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C="250 2.0.0 Ok: queued"`);
+      exim(t + 1000, `${id} Completed`);
+      // An occasional mistyped password, from home.
+      if (more.chance(0.05)) exim(t - 30_000, `dovecot_plain authenticator failed for (pc-${u.name.split('@')[0]}) [${u.home}]:${more.int(40000, 65000)} I=[${EXIM_LIP}]:587: 535 Incorrect authentication data (set_id=${u.name})`);
+    }
+  }
+  // 2024-08-05 03:10 JST: the attacker's address sprays SMTP AUTH, real names and guessed ones.
+  const guesses = ['admin', 'info', 'sales', 'support', 'office', 'contact', 'webmaster', 'test'].map((n) => `${n}@example.ne.jp`);
+  [...neUsers.map((u) => u.name), ...guesses].forEach((name, k) => {
+    exim(JST(2024, 8, 5, 3, 10, 0) + k * 9_000, `dovecot_login authenticator failed for (User) [${ATTACKER}]:${more.int(40000, 65000)} I=[${EXIM_LIP}]:587: 535 Incorrect authentication data (set_id=${name})`);
+  });
+}
 
 await rm(out, { recursive: true, force: true });
 for (const [name, entries] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -34,6 +34,14 @@ describe('samples', () => {
     for (const a of accounts.filter((x) => x.verdict === 'compromised')) expect(a.chain[0]).toMatchObject({ rule: 'auth.ioc-source', role: 'attribution', ip: '203.0.113.66' });
     expect(await readFile(path.join(out, 'pivot', 'ips.txt'), 'utf8')).toBe('203.0.113.66\n');
     expect((await readFile(path.join(out, 'pivot', 'accounts.txt'), 'utf8')).trim().split('\n')).toEqual(['hanako@example.jp', 'jiro@example.co.jp', 'taro@example.co.jp', 'yuki@example.jp']);
+    // The error log: the CGI died right after three of those requests (Apache error_log beside the access log).
+    expect(findings.filter((f) => f.rule === 'web.handler-crash').map((f) => [f.ip, f.severity, f.evidence['tiedCrashes']])).toEqual([['203.0.113.66', 'critical', 3]]);
+    // mx03 (Exim): the same address sprayed SMTP AUTH over 14 names; the six real accounts are targeted, not compromised,
+    // and the eight guessed names are counted, not listed.
+    expect(accounts.filter((a) => a.verdict === 'targeted').map((a) => a.account).sort()).toEqual(
+      ['aoi', 'haru', 'kei', 'nana', 'riku', 'shun'].map((n) => `${n}@example.ne.jp`),
+    );
+    expect(accounts.some((a) => a.account === 'admin@example.ne.jp')).toBe(false);
   });
 
   it('with a date-only --since, reads it as midnight in --tz and tells the same story', async () => {

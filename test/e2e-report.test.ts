@@ -12,7 +12,10 @@ import { CHROMIUM, launchChromium } from './helpers/chromium.js';
 import { captureIo } from './helpers/cli-io.js';
 
 const ATTACKER = '203.0.113.66';
+/** The four accounts the attacker got into. */
 const TOUCHED = ['hanako@example.jp', 'jiro@example.co.jp', 'taro@example.co.jp', 'yuki@example.jp'];
+/** The six real example.ne.jp accounts its SMTP AUTH spray tried on mx03 (targeted). */
+const SPRAYED = ['aoi', 'haru', 'kei', 'nana', 'riku', 'shun'].map((n) => `${n}@example.ne.jp`);
 
 let work: string;
 let out: string;
@@ -173,7 +176,7 @@ describe('mxray explain', () => {
     const x = JSON.parse(ip.chunks.stdout) as { kind: string; verdict: { severity: string; accounts: string[] }; findings: unknown[] };
     expect(x.kind).toBe('ip');
     expect(x.verdict.severity).toBe('critical');
-    expect(x.verdict.accounts).toEqual(TOUCHED);
+    expect(x.verdict.accounts).toEqual([...TOUCHED, ...SPRAYED].sort());
     expect(x.findings).toHaveLength(findingLines.filter((f) => f.ip === ATTACKER).length);
 
     const none = captureIo();

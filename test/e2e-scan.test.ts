@@ -129,9 +129,9 @@ describe('CLI', () => {
     const out = path.join(work, 'bin-out');
     const { stdout } = await run(process.execPath, [path.join(REPO, 'packages/cli/bin/mxray.mjs'), 'scan', 'samples', '--out', out], { cwd: REPO });
     expect(stdout).toMatch(/scan complete/);
-    expect(stdout).toMatch(/files\s+11 scanned, 0 with errors/);
+    expect(stdout).toMatch(/files\s+14 scanned, 0 with errors/);
     const manifest = await readManifest(out);
-    expect(manifest.inputs).toHaveLength(11);
+    expect(manifest.inputs).toHaveLength(14);
     expect(manifest.startedAt).toBe(new Date(1722643200 * 1000).toISOString());
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readApacheTime, readBsdTimestamp, readRfc3339 } from './timestamps.js';
+import { readApacheTime, readBsdTimestamp, readIsoLocalTime, readRfc3339, readTai64n } from './timestamps.js';
 import { ZoneClock } from './zone.js';
 import { parseInstant } from './window.js';
 
@@ -11,6 +11,19 @@ describe('timestamps', () => {
     expect(readBsdTimestamp('Aug 03 04:12:09 x')).toMatchObject({ day: 3 });
     expect(readBsdTimestamp('Foo  3 04:12:09 x')).toBeUndefined();
     expect(readBsdTimestamp('Aug  3 24:12:09 x')).toBeUndefined();
+  });
+
+  it('reads the other stamps mail hosts write, and refuses a stamp cut short', () => {
+    expect(readBsdTimestamp('Sep 8 07:46:30 mx01')).toMatchObject({ month: 9, day: 8, hour: 7, minute: 46, second: 30, end: 14 });
+    expect(readBsdTimestamp('Aug  3 04:12:09.250 x')).toMatchObject({ second: 9, ms: 250, end: 19 });
+    expect(readIsoLocalTime('2024-08-03 04:12:09 imap-login:')).toMatchObject({ year: 2024, month: 8, day: 3, hour: 4, ms: 0, end: 19 });
+    expect(readIsoLocalTime('2024-08-03T04:12:09.5 x')).toMatchObject({ ms: 500, end: 21 });
+    expect(readIsoLocalTime('2024-08-03T04:12:09+09:00')).toBeUndefined();
+    expect(readTai64n('@400000006724a1b20c8a3f14 x')).toEqual({ ms: 1730453928210, end: 25 });
+    expect(readTai64n('@500000006724a1b20c8a3f14 x')).toBeUndefined();
+    for (const cut of ['2024-08-03 04:21:', '2024-08-03 04:21:5', 'Aug  3 04:21:', 'Sep 8 07:46:3', '@400000006724a1b2']) {
+      expect([readIsoLocalTime(cut), readBsdTimestamp(cut), readRfc3339(cut), readTai64n(cut)], cut).toEqual([undefined, undefined, undefined, undefined]);
+    }
   });
 
   it('reads RFC 3339 exactly, with fraction and zone', () => {

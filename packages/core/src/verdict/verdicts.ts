@@ -109,6 +109,15 @@ export const IP_VERDICTS: readonly IpVerdictKind[] = ['attacker', 'suspicious', 
 const familyOf = (f: Finding): string => FAMILY[f.rule] ?? f.rule;
 const isAttribution = (f: Finding): boolean => f.evidence['attributed'] === true;
 const isAttempt = (f: Finding): boolean => f.evidence['targeted'] === true;
+/** `5 overflow-style request(s) at high or above, 1 handler crash finding after them` */
+function exploitReason(exploit: readonly Finding[]): string {
+  if (exploit.length === 0) return '';
+  const crashes = exploit.filter((f) => f.rule === 'web.handler-crash').length;
+  const requests = exploit.length - crashes;
+  const parts = [requests ? `${requests} overflow-style request(s) at high or above` : '', crashes ? (requests ? 'handler crashes right after them' : 'handler crashes right after overflow-style requests') : ''].filter(Boolean);
+  return parts.join(', ');
+}
+
 const isExploit = (f: Finding): boolean => f.rule.startsWith('web.') && severityRank(f.severity) >= severityRank('high');
 const above = (s: Severity, floor: Severity): boolean => severityRank(s) > severityRank(floor);
 const capAt = (s: Severity, cap: Severity): Severity => (severityRank(s) > severityRank(cap) ? cap : s);
@@ -201,7 +210,7 @@ export function reachVerdicts(findings: readonly Finding[], activity: AccountAct
       verdict = 'attacker';
       severity = exploit.some((f) => f.severity === 'critical') || compromise === 'critical' ? 'critical' : 'high';
       const why = [
-        exploit.length ? `${exploit.length} overflow-style request(s) at high or above` : '',
+        exploitReason(exploit),
         ioc ? 'on the IOC list' : '',
         compromise !== undefined ? 'source of attributed account access' : '',
         sprayer ? `failed over ${String(sprayer.evidence['distinctAccounts'])} accounts` : '',
