@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FORMATS, readKeyValues, normalizeIp, redactSecrets } from '../index.js';
+import { FORMATS, detectFormat, readKeyValues, normalizeIp, redactSecrets } from '../index.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
-import { accessLines, dovecotLines, postfixLines, headerDump } from '../../../../test/fixtures/lines.js';
+import { accessLines, dovecotLines, postfixLines, headerDump, otherFormatLines } from '../../../../test/fixtures/lines.js';
 
-const realLines: string[] = [...Object.values(postfixLines), ...Object.values(dovecotLines), ...Object.values(accessLines), ...headerDump];
+const realLines: string[] = [
+  ...Object.values(postfixLines),
+  ...Object.values(dovecotLines),
+  ...Object.values(accessLines),
+  ...Object.values(otherFormatLines),
+  ...headerDump,
+];
 
 /** A real line with random edits: the shapes attackers and broken disks produce. */
 const mutatedLine = fc
@@ -28,6 +34,16 @@ describe('parsers under arbitrary input', () => {
       );
     });
   }
+
+  it('every shape in the fixtures is read by the format chosen for it, without a parse error', async () => {
+    for (const line of Object.values(otherFormatLines)) {
+      const format = detectFormat([line]);
+      expect(format, line).toBeDefined();
+      const { events, errors } = await parseLines(format!, [line]);
+      expect(errors, line).toEqual([]);
+      expect(events.length, line).toBeGreaterThan(0);
+    }
+  });
 
   it('key=value reader, IP normalizer and redactor never throw', () => {
     fc.assert(
