@@ -50,8 +50,11 @@ const SUBSYSTEM_TAG = /^(?:imap|pop3|submission|managesieve|lmtp|auth|auth-worke
 /** Levels Dovecot writes after the subsystem (2.3 with `log_path`, 2.4, the journal). */
 const LEVEL_PREFIX = /^(?:Info|Debug|Warning|Error|Fatal|Panic): /;
 
-/** `pam_unix(dovecot:auth): authentication failure; ... ruser=alice rhost=192.0.2.44 user=alice` */
-const PAM_UNIX_FAILURE = 'pam_unix(dovecot:auth): authentication failure;';
+/**
+ * `pam_unix(dovecot:auth): authentication failure; ... ruser=alice rhost=192.0.2.44 user=alice`,
+ * and the same from other PAM modules (`pam_sss`, `pam_ldap`).
+ */
+const PAM_FAILURE = /pam_[a-z0-9]+\(dovecot:auth\): authentication failure;/;
 
 export const dovecot: SyslogProgram = {
   id: 'dovecot',
@@ -64,9 +67,11 @@ export const dovecot: SyslogProgram = {
       const tagIsSubsystem = env.program !== 'dovecot' && !env.program.startsWith('dovecot');
       // 1.x `dovecot-auth:` is the auth process under its own tag.
       let msg = tagIsSubsystem ? `${env.program}: ${env.message}` : env.program === 'dovecot-auth' ? `auth: ${env.message}` : env.message;
-      const pam = msg.indexOf(PAM_UNIX_FAILURE);
-      if (pam !== -1) {
-        const who = readPamUnixFailure(msg.slice(pam + PAM_UNIX_FAILURE.length));
+      // The journal can repeat the tag inside the message: `dovecot[442]: dovecot: auth(default): ...`
+      if (msg.startsWith('dovecot: ')) msg = msg.slice(9);
+      const pam = PAM_FAILURE.exec(msg.slice(0, 200));
+      if (pam) {
+        const who = readPamUnixFailure(msg.slice(pam.index + pam[0].length));
         ctx.emit(
           {
             ts: env.ts,
@@ -233,7 +238,8 @@ function loginFailure(msg: string, tailAt: number): { attempts: number; detail: 
   if (phrase.includes('(auth_failed)')) return { attempts: 1, detail: undefined };
   const old = /\((\d+) authentication attempts?\)/.exec(phrase);
   if (old && Number(old[1]) > 0) return { attempts: Number(old[1]), detail: undefined };
-  if (phrase.includes('tried to use disallowed plaintext auth')) return { attempts: 1, detail: 'plaintext auth disallowed' };
+  // `tried to use disallowed plaintext auth` (2.x), `tried to use disabled plaintext auth` (1.x)
+  if (/tried to use (?:disallowed|disabled) \S+ auth/.test(phrase)) return { attempts: 1, detail: 'plaintext auth disallowed' };
   if (phrase.startsWith('proxy(') && /authentication failed/i.test(phrase)) return { attempts: 1, detail: 'proxy auth failed' };
   return undefined;
 }

@@ -6,6 +6,7 @@
  *   Successful login for alice@example.jp (ID: 7) from 192.0.2.44 in session 4gq9ebpd8h
  *   Failed login for alice@example.jp from 192.0.2.44 in session 4gq9ebpd8h (error: 0)
  *   IMAP Error: Login failed for alice@example.jp against localhost from 192.0.2.44. AUTHENTICATE PLAIN: ... in /var/www/.../rcube_imap.php on line 211 (POST /?_task=login&_action=login)
+ *   (older: `FAILED login for alice from 192.0.2.44`; `Login failed for alice from 192.0.2.44[. response]`)
  *
  * These give the client's own address for a webmail login, which the IMAP server only sees as
  * the webmail host's. The user name is the client's text and comes first, so the address is read
@@ -25,7 +26,8 @@ import { normalizeAccount, normalizeIp } from './normalize.js';
 /** `03-Aug-2024 04:12:09 +0900` (Roundcube's default `log_date_format`, `d-M-Y H:i:s O`). */
 const STAMP = /^\[(\d{2})-([A-Z][a-z]{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?: ([+-])(\d{2}):?(\d{2}))?\]:? ?/;
 
-const ERROR_FAILURE = / against \S+ from ([0-9A-Fa-f:.]+)\. /g;
+/** ` [against HOST] from ADDR` ending in `. ` (an IMAP response follows) or at the end (old versions write none). */
+const ERROR_FAILURE = /(?: against \S+)? from ([0-9A-Fa-f:.]*[0-9A-Fa-f])(\. |\.?$)/g;
 
 /** Failed logins remembered per session, so that the errors line and the userlogins line of one failure count once. */
 const MAX_REMEMBERED = 10_000;
@@ -50,7 +52,8 @@ function createRoundcubeHandler(ctx: FileContext): (ts: number, host: string | u
     }
     const base = { ts, host, app: 'roundcube', protocol: 'http' as const };
     const success = msg.startsWith('Successful login for ');
-    if (success || msg.startsWith('Failed login for ')) {
+    // `FAILED login for` in Roundcube before 1.0.
+    if (success || msg.startsWith('Failed login for ') || msg.startsWith('FAILED login for ')) {
       const sessionAt = msg.lastIndexOf(' in session ');
       const fromAt = sessionAt === -1 ? msg.lastIndexOf(' from ') : msg.lastIndexOf(' from ', sessionAt);
       if (fromAt === -1) {
@@ -79,10 +82,13 @@ function createRoundcubeHandler(ctx: FileContext): (ts: number, host: string | u
     }
     const failedAt = msg.indexOf('Login failed for ');
     if (msg.startsWith('IMAP Error: ') && failedAt !== -1) {
+      // The PHP location ends Roundcube's own text; the request after it is the client's.
       const location = msg.lastIndexOf(' in /');
       const head = location === -1 ? msg : msg.slice(0, location);
+      // The last address Roundcube wrote: a user name carrying ` from ADDR. ` comes before it. With
+      // an IMAP response (which may echo the name), the address ends in `. `, never at the end.
       let match: RegExpMatchArray | undefined;
-      for (const m of head.matchAll(ERROR_FAILURE)) match = m;
+      for (const m of head.matchAll(ERROR_FAILURE)) if (m[2] === '. ' || location === -1) match = m;
       const ip = match ? normalizeIp(match[1]) : undefined;
       const account = normalizeAccount(head.slice(failedAt + 17, match?.index));
       if (tag !== undefined && !remember(`${tag} ${account ?? ''}`)) {

@@ -47,7 +47,8 @@ function relayAddress(relay: string | undefined): string | undefined {
 
 export const sendmail: SyslogProgram = {
   id: 'sendmail',
-  matches: (program) => program === 'sendmail' || program === 'sm-mta' || program.startsWith('sm-msp'),
+  // `sm-mta`, `sm-msp-queue`, and daemon names set with `-L` (`sm-acceptingconnections`).
+  matches: (program) => program === 'sendmail' || program.startsWith('sm-'),
   create(ctx: FileContext) {
     const queue = new QueuedMessages();
     return (env: Envelope, line: Line): void => {

@@ -6,12 +6,15 @@
  * An optional `<PRI>` prefix is accepted before the first two as well. Also read:
  * - a zone-less `2024-08-03 04:12:09` (Dovecot's `log_timestamp`, some collectors), in `--tz`;
  * - a daemontools/multilog TAI64N label: `@400000006724a1b20c8a3f14 imap-login: Info: ...`;
+ * - journalctl's `-o short-unix` (`1722625929.123456 mx01 dovecot[834]: ...`) and `-o short-full`
+ *   (`Sat 2024-08-03 04:12:09 JST mx01 dovecot[834]: ...`; a zone name other than UTC/GMT is read
+ *   as `--tz`, since abbreviations are ambiguous);
  * - no host: a program's own log file (`Aug 03 04:12:09 imap-login: Info: Login: ...`) or a
  *   multilog line puts the program tag right after the time. A host never ends in `:`, so a
  *   first word that does is the tag, and `host` is empty.
  */
 import type { ZoneClock } from '../time/zone.js';
-import { readBsdTimestamp, readIsoLocalTime, readRfc3339, readTai64n } from '../time/timestamps.js';
+import { readBsdTimestamp, readEpochSeconds, readIsoLocalTime, readRfc3339, readTai64n } from '../time/timestamps.js';
 
 export interface Envelope {
   /** UTC epoch ms; NaN when the year could not be resolved. */
@@ -29,6 +32,8 @@ export interface EnvelopeClock {
   /** Year for a zone-less month/day. */
   year(month: number, day: number): number;
 }
+
+const FULL_WEEKDAY = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) $/;
 
 function skipPri(s: string): number {
   if (s.charCodeAt(0) !== 60) return 0;
@@ -52,7 +57,7 @@ export function readEnvelope(s: string, time: EnvelopeClock): Envelope | undefin
     ts = r.ms;
     i = r.end;
   } else if (c >= 48 && c <= 57) {
-    const r = readRfc3339(s, i);
+    const r = readRfc3339(s, i) ?? readEpochSeconds(s, i);
     if (r) {
       ts = r.ms;
       i = r.end;
@@ -62,6 +67,16 @@ export function readEnvelope(s: string, time: EnvelopeClock): Envelope | undefin
       ts = time.clock.toUtc(w.year, w.month, w.day, w.hour, w.minute, w.second, w.ms);
       i = w.end;
     }
+  } else if (FULL_WEEKDAY.test(s.slice(i, i + 4))) {
+    // `Sat 2024-08-03 04:12:09 JST`
+    const w = readIsoLocalTime(s, i + 4);
+    if (!w || s.charCodeAt(w.end) !== 32) return undefined;
+    const zoneEnd = s.indexOf(' ', w.end + 1);
+    if (zoneEnd === -1 || zoneEnd - w.end > 7) return undefined;
+    const zone = s.slice(w.end + 1, zoneEnd);
+    const utc = zone === 'UTC' || zone === 'GMT';
+    ts = utc ? Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.ms) : time.clock.toUtc(w.year, w.month, w.day, w.hour, w.minute, w.second, w.ms);
+    i = zoneEnd;
   } else {
     const w = readBsdTimestamp(s, i);
     if (!w) return undefined;

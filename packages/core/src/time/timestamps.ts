@@ -103,6 +103,24 @@ export function readIsoLocalTime(s: string, at = 0): (WallTime & { year: number 
 }
 
 /**
+ * journalctl's `-o short-unix` stamp, `1722625929.123456`: UTC epoch ms and the index after it.
+ * Nine or ten digits of seconds (2001 to 2286), so a bare number in another format is not taken.
+ */
+export function readEpochSeconds(s: string, at = 0): { ms: number; end: number } | undefined {
+  let i = at;
+  while (i < s.length && i - at < 11) {
+    const c = s.charCodeAt(i);
+    if (!(c >= 48 && c <= 57)) break;
+    i++;
+  }
+  const digitCount = i - at;
+  if ((digitCount !== 9 && digitCount !== 10) || s.charCodeAt(i) !== 46) return undefined;
+  const fraction = readFraction(s, i);
+  if (fraction.end === i) return undefined;
+  return { ms: Number(s.slice(at, i)) * 1000 + fraction.ms, end: fraction.end };
+}
+
+/**
  * A daemontools/multilog TAI64N label, `@400000006724a1b20c8a3f14`, at `at`: UTC epoch ms and the
  * index after it. The label counts TAI seconds from 2^62; like `tai64nlocal`, it is taken as
  * UTC + 10 s (leap seconds since 1972 are not applied).
