@@ -152,8 +152,9 @@ export const accessLog: LogFormat = {
           ctx.parseError(line, 'no [time] field');
           return;
         }
+        // A `-` client (a forwarded-for header that was absent) still makes a request event, without `ip`.
         const client = readClient(s.slice(0, open - 1));
-        if (!client || (client.ip === undefined && client.name === undefined)) {
+        if (!client) {
           ctx.parseError(line, 'no client address');
           return;
         }

@@ -35,6 +35,8 @@ describe('timestamps', () => {
 
   it('reads Apache times exactly', () => {
     expect(readApacheTime('03/Aug/2024:04:12:09 +0900]')).toBe(Date.UTC(2024, 7, 2, 19, 12, 9));
+    expect(readApacheTime('03/Aug/2024:04:12:09.250 +0900]')).toBe(Date.UTC(2024, 7, 2, 19, 12, 9, 250));
+    expect(readApacheTime('03/Aug/2024:04:12:09 +09')).toBeUndefined();
   });
 
   it('converts wall time in a zone, including DST', () => {

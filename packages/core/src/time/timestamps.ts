@@ -190,7 +190,10 @@ export function readRfc3339(s: string, at = 0): { ms: number; end: number } | un
   return undefined;
 }
 
-/** Apache/nginx `03/Aug/2024:04:12:09 +0900` (inside the brackets); exact. */
+/**
+ * Apache/nginx `03/Aug/2024:04:12:09 +0900` (inside the brackets); exact. A fraction after the
+ * seconds (`04:12:09.123`, Apache's `%{msec_frac}t`) is read too.
+ */
 export function readApacheTime(s: string, at = 0): number | undefined {
   const day = digits(s, at, 2);
   const month = MONTHS[s.slice(at + 3, at + 6)];
@@ -198,10 +201,13 @@ export function readApacheTime(s: string, at = 0): number | undefined {
   if (day < 1 || month === undefined || year < 0 || s.charCodeAt(at + 11) !== 58) return undefined;
   const t = readClock(s, at + 12);
   if (!t) return undefined;
-  const sign = s.charCodeAt(at + 21);
-  const oh = digits(s, at + 22, 2);
-  const om = digits(s, at + 24, 2);
+  const fraction = readFraction(s, at + 20);
+  const z = fraction.end + 1;
+  if (s.charCodeAt(fraction.end) !== 32) return undefined;
+  const sign = s.charCodeAt(z);
+  const oh = digits(s, z + 1, 2);
+  const om = digits(s, z + 3, 2);
   if ((sign !== 43 && sign !== 45) || oh < 0 || om < 0) return undefined;
   const offset = (oh * 60 + om) * 60_000 * (sign === 43 ? 1 : -1);
-  return Date.UTC(year, month - 1, day, t.hour, t.minute, t.second) - offset;
+  return Date.UTC(year, month - 1, day, t.hour, t.minute, t.second, fraction.ms) - offset;
 }
