@@ -5,6 +5,10 @@
  *   LOGIN FAILED, [method=PLAIN, ]user=alice@example.jp, ip=[::ffff:192.0.2.44]
  *   LOGOUT, user=alice@example.jp, ip=[::ffff:192.0.2.44], headers=0, body=0, rcvd=190, sent=81234, time=25
  *
+ *   courieresmtpd: error,relay=::ffff:192.0.2.44,msg="535 Authentication failed.",cmd: <client's text>
+ *     (an SMTP AUTH failure: Courier names no user; the command, which holds the client's
+ *     credentials, is never read)
+ *
  * The user name is the client's text and comes before `ip=`, which Courier writes after it: the
  * LAST `, ip=[` is Courier's, so a name carrying `, ip=[6.6.6.6]` cannot move the client.
  */
@@ -15,9 +19,12 @@ import type { SyslogProgram } from './syslog-program.js';
 import type { Envelope } from './syslog-envelope.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
 
-const PROGRAM = /^(?:courier-?)?(imap|pop3)d(?:-ssl)?$|^courier(imap|pop3)login$/;
+const PROGRAM = /^(?:courier-?)?(imap|pop3)d(?:-ssl)?$|^courier(imap|pop3)login$|^courier(esmtp)d(?:-msa)?$/;
 
-const PROTOCOL: Record<string, Protocol> = { imap: 'imap', pop3: 'pop3' };
+const PROTOCOL: Record<string, Protocol> = { imap: 'imap', pop3: 'pop3', esmtp: 'smtp' };
+
+/** Courier's own leading fields of an SMTP error: the relay, an optional ident, then the reply. */
+const SMTP_AUTH_FAILURE = /^error,relay=([^,]+),(?:ident=[^,"]*,)?msg="535 /;
 
 /** `user=X, ip=[Y]...` → the name and the address, split at the last `, ip=[`. */
 function readUserAndIp(fields: string): { account: string | undefined; ip: string | undefined; after: string } {
@@ -44,9 +51,14 @@ export const courier: SyslogProgram = {
   create(ctx: FileContext) {
     return (env: Envelope, line: Line): void => {
       const names = PROGRAM.exec(env.program);
-      const protocol = PROTOCOL[names?.[1] ?? names?.[2] ?? ''];
+      const protocol = PROTOCOL[names?.[1] ?? names?.[2] ?? names?.[3] ?? ''];
       const msg = env.message;
       const base = { ts: env.ts, host: env.host, app: env.program, protocol };
+      const smtpAuth = protocol === 'smtp' ? SMTP_AUTH_FAILURE.exec(msg) : null;
+      if (smtpAuth) {
+        ctx.emit({ ...base, kind: 'auth.failure', account: undefined, ip: normalizeIp(smtpAuth[1]), attempts: 1 }, line);
+        return;
+      }
       if (msg.startsWith('LOGIN FAILED, ')) {
         const fields = msg.slice(14);
         const method = /^method=([A-Za-z0-9-]+), /.exec(fields)?.[1];
