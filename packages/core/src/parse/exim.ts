@@ -15,9 +15,8 @@
  * name is cut at the last ` (set_id=` and the client is the last `[address]` before the SMTP code.
  */
 import type { Line } from '../ingest/line-splitter.js';
-import type { FileContext, LineParser, LogFormat } from './format.js';
-import type { SyslogProgram } from './syslog-program.js';
-import type { Envelope } from './syslog-envelope.js';
+import type { FileContext } from './format.js';
+import { ownFileFormat, syslogProgramOf, type MessageHandler } from './own-file-format.js';
 import { readIsoLocalTime } from '../time/timestamps.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
 import { QueuedMessages } from './queued-messages.js';
@@ -33,7 +32,7 @@ const FAILURE_CLIENT = /\[([^\]\s]+)\](?::\d+)?(?: I=\[[^\]\s]+\](?::\d+)?)?: (?
 type Emit = FileContext['emit'];
 
 /** One message handler for both the mainlog and syslog forms: it keeps the per-file message table. */
-function createEximHandler(ctx: FileContext, app: string): (ts: number, host: string | undefined, message: string, line: Line) => void {
+function createEximHandler(ctx: FileContext, app: string): MessageHandler {
   const messages = new QueuedMessages();
   const emit: Emit = ctx.emit.bind(ctx);
   return (ts, host, message, line) => {
@@ -195,7 +194,7 @@ function readMainlogTime(s: string, ctx: FileContext): { ts: number; end: number
 
 const SNIFF_REST = /^(?:\[\d+\] )?(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4} |\S+ authenticator failed for |H=|SMTP |Start queue run|End queue run|exim |TLS error|no host name found|no IP address found|rejected )/;
 
-export const eximMainlog: LogFormat = {
+export const eximMainlog = ownFileFormat({
   id: 'exim',
   title: 'Exim mainlog (arrivals, deliveries, authenticator failures)',
   sniff(text: string): boolean {
@@ -205,30 +204,9 @@ export const eximMainlog: LogFormat = {
     if (/^[+-]\d{4} /.test(rest)) rest = rest.slice(6);
     return SNIFF_REST.test(rest);
   },
-  createParser(ctx: FileContext): LineParser {
-    const handle = createEximHandler(ctx, 'exim');
-    return {
-      line(text, line) {
-        if (text.length === 0) {
-          ctx.ignore(line);
-          return;
-        }
-        const t = readMainlogTime(text, ctx);
-        if (!t) {
-          ctx.parseError(line, 'no Exim timestamp');
-          return;
-        }
-        handle(t.ts, undefined, text.slice(t.end), line);
-      },
-    };
-  },
-};
+  readStamp: readMainlogTime,
+  unstamped: { error: 'no Exim timestamp' },
+  createHandler: (ctx) => createEximHandler(ctx, 'exim'),
+});
 
-export const eximSyslog: SyslogProgram = {
-  id: 'exim',
-  matches: (program) => program === 'exim' || program === 'exim4',
-  create(ctx: FileContext) {
-    const handle = createEximHandler(ctx, 'exim');
-    return (env: Envelope, line: Line): void => handle(env.ts, env.host, env.message, line);
-  },
-};
+export const eximSyslog = syslogProgramOf('exim', ['exim', 'exim4'], (ctx) => createEximHandler(ctx, 'exim'));

@@ -17,9 +17,8 @@
  * (syslog) the second is recognised by its session and ignored; across two files both count.
  */
 import type { Line } from '../ingest/line-splitter.js';
-import type { FileContext, LineParser, LogFormat } from './format.js';
-import type { SyslogProgram } from './syslog-program.js';
-import type { Envelope } from './syslog-envelope.js';
+import type { FileContext } from './format.js';
+import { ownFileFormat, syslogProgramOf, type MessageHandler } from './own-file-format.js';
 import { monthNumber } from '../time/timestamps.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
 
@@ -32,7 +31,7 @@ const ERROR_FAILURE = /(?: against \S+)? from ([0-9A-Fa-f:.]*[0-9A-Fa-f])(\. |\.
 /** Failed logins remembered per session, so that the errors line and the userlogins line of one failure count once. */
 const MAX_REMEMBERED = 10_000;
 
-function createRoundcubeHandler(ctx: FileContext): (ts: number, host: string | undefined, message: string, line: Line) => void {
+function createRoundcubeHandler(ctx: FileContext): MessageHandler {
   const failedSessions = new Set<string>();
   const remember = (key: string): boolean => {
     if (failedSessions.has(key)) return false;
@@ -113,37 +112,14 @@ function readStamp(s: string, ctx: FileContext): { ts: number; end: number } | u
   return { ts: Date.UTC(year, month - 1, day, hour, minute, second) - offset, end: m[0].length };
 }
 
-export const roundcubeLog: LogFormat = {
+export const roundcubeLog = ownFileFormat({
   id: 'roundcube',
   title: 'Roundcube userlogins and errors logs (logins, failed logins, IMAP login failures)',
-  sniff(text: string): boolean {
-    return STAMP.test(text);
-  },
-  createParser(ctx: FileContext): LineParser {
-    const handle = createRoundcubeHandler(ctx);
-    return {
-      line(text, line) {
-        if (text.length === 0) {
-          ctx.ignore(line);
-          return;
-        }
-        const t = readStamp(text, ctx);
-        if (!t) {
-          // PHP warnings and stack traces continue an errors-log entry on their own lines.
-          ctx.ignore(line);
-          return;
-        }
-        handle(t.ts, undefined, text.slice(t.end), line);
-      },
-    };
-  },
-};
+  sniff: (text) => STAMP.test(text),
+  readStamp,
+  // PHP warnings and stack traces continue an errors-log entry on their own lines.
+  unstamped: 'continuation',
+  createHandler: createRoundcubeHandler,
+});
 
-export const roundcubeSyslog: SyslogProgram = {
-  id: 'roundcube',
-  matches: (program) => program === 'roundcube' || program === 'roundcubemail',
-  create(ctx: FileContext) {
-    const handle = createRoundcubeHandler(ctx);
-    return (env: Envelope, line: Line): void => handle(env.ts, env.host, env.message, line);
-  },
-};
+export const roundcubeSyslog = syslogProgramOf('roundcube', ['roundcube', 'roundcubemail'], createRoundcubeHandler);

@@ -162,20 +162,9 @@ export function readRfc3339(s: string, at = 0): { ms: number; end: number } | un
   if (month < 1 || month > 12 || day < 1 || day > 31 || (sep !== 84 && sep !== 116 && sep !== 32)) return undefined;
   const t = readClock(s, at + 11);
   if (!t) return undefined;
-  let i = at + 19;
-  let ms = 0;
-  if (s.charCodeAt(i) === 46) {
-    i++;
-    let scale = 100;
-    while (i < s.length) {
-      const c = s.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) break;
-      ms += c * scale;
-      scale /= 10;
-      i++;
-    }
-    ms = Math.floor(ms);
-  }
+  const fraction = readFraction(s, at + 19);
+  const i = fraction.end;
+  const ms = fraction.ms;
   const local = Date.UTC(year, month - 1, day, t.hour, t.minute, t.second, ms);
   const z = s.charCodeAt(i);
   if (z === 90 || z === 122) return { ms: local, end: i + 1 };
