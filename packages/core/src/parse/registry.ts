@@ -12,10 +12,11 @@ import { courier } from './courier.js';
 import { eximMainlog, eximSyslog } from './exim.js';
 import { roundcubeLog, roundcubeSyslog } from './roundcube.js';
 import { webErrorLog } from './web-error-log.js';
+import { kernelCrash } from './kernel-crash.js';
 import { accessLog } from './access-log.js';
 import { mailHeaders } from './mail-headers.js';
 
-export const SYSLOG_PROGRAMS: readonly SyslogProgram[] = [postfix, dovecot, sendmail, courier, eximSyslog, roundcubeSyslog];
+export const SYSLOG_PROGRAMS: readonly SyslogProgram[] = [postfix, dovecot, sendmail, courier, eximSyslog, roundcubeSyslog, kernelCrash];
 
 export const FORMATS: readonly LogFormat[] = [eximMainlog, roundcubeLog, createSyslogFormat(SYSLOG_PROGRAMS), accessLog, webErrorLog, mailHeaders];
 
