@@ -92,12 +92,26 @@ describe('CLI interruption', () => {
     const out = path.join(work, 'cli');
     const argv = ['scan', evidence, '--out', out, '-j', '1', '--no-progress'];
     const a = captureIo();
-    const running = main(argv, a.io);
-    // The scan takes far longer than this (loading the enrichment databases alone does).
-    setTimeout(() => process.emit('SIGINT', 'SIGINT'), 20);
+    // Interrupt at the first progress report: files are being read, and none can be skipped by chance.
+    let interrupted = false;
+    const running = main(argv, {
+      ...a.io,
+      onProgress: (p) => {
+        if (interrupted || p.bytesRead === 0) return;
+        interrupted = true;
+        process.emit('SIGINT', 'SIGINT');
+      },
+    });
     expect(await running).toBe(4);
+    expect(interrupted).toBe(true);
     expect(a.chunks.stderr).toMatch(/SIGINT: stopping/);
     expect(a.chunks.stdout).toMatch(/scan INCOMPLETE/);
+    // The summary counts what was read: files read whole, cut, not started; bytes of whole files only.
+    const files = /files\s+(\d+) found: (\d+) read whole \(\d+ with errors\), (\d+) cut mid-read, (\d+) not started/.exec(a.chunks.stdout);
+    expect(files, a.chunks.stdout).not.toBeNull();
+    const [found, whole, cut, notStarted] = files!.slice(1).map(Number) as [number, number, number, number];
+    expect(whole + cut + notStarted).toBe(found);
+    expect(whole).toBeLessThan(found);
     expect((await manifestOf(out)).complete).toBe(false);
     expect(process.listenerCount('SIGINT')).toBe(0);
 

@@ -21,6 +21,7 @@ import {
   scanToDirectory,
   severityRank,
   assessEvidence,
+  type ScanProgress,
   type Severity,
 } from '@mxray/core';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -29,6 +30,8 @@ import { createProgress } from './progress.js';
 export interface CliIo {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** Observes scan progress (for programs that embed the CLI; tests interrupt at a known point with it). */
+  onProgress?: (progress: ScanProgress) => void;
 }
 
 function integer(name: string, min: number, max: number) {
@@ -186,7 +189,10 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           maxLineBytes: flags.maxLineBytes,
           events: flags.events ?? false,
           force: flags.force ?? false,
-          onProgress: (p) => progress.update(p),
+          onProgress: (p) => {
+            progress.update(p);
+            io.onProgress?.(p);
+          },
           detection: {
             trustedNets: await expandLists(flags.trustedNets),
             ioc,

@@ -43,9 +43,22 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
   lines.push(`mxray ${manifest.tool.version} — scan ${manifest.complete ? 'complete' : 'INCOMPLETE'}`);
   const tz = manifest.window.tz;
   lines.push(`  window     ${bothZones(manifest.window.since, tz)} → ${manifest.window.until ? bothZones(manifest.window.until, tz) : 'end of data'}`);
-  lines.push(
-    `  files      ${n(t.files)} scanned, ${n(t.filesWithErrors)} with errors, ${n(t.skipped)} skipped; ${mib(t.bytes)} read, ${mib(t.decodedBytes)} decoded`,
-  );
+  if (manifest.complete) {
+    lines.push(
+      `  files      ${n(t.files)} scanned, ${n(t.filesWithErrors)} with errors, ${n(t.skipped)} skipped; ${mib(t.bytes)} read, ${mib(t.decodedBytes)} decoded`,
+    );
+  } else {
+    // Interrupted: count only what was read. A file cut mid-read has no hash and an unknown share read.
+    const notScanned = manifest.inputs.filter((i) => i.error?.startsWith('not scanned'));
+    const cut = manifest.inputs.filter((i) => i.error?.startsWith('interrupted'));
+    const whole = manifest.inputs.filter((i) => !i.error?.startsWith('not scanned') && !i.error?.startsWith('interrupted'));
+    const errors = whole.filter((i) => i.error !== undefined).length;
+    const wholeBytes = whole.reduce((sum, i) => sum + i.bytes, 0);
+    lines.push(
+      `  files      ${n(t.files)} found: ${n(whole.length)} read whole (${n(errors)} with errors), ${n(cut.length)} cut mid-read, ${n(notScanned.length)} not started, ${n(t.skipped)} skipped`,
+    );
+    lines.push(`             ${mib(wholeBytes)} of ${mib(t.bytes)} read whole, plus part of the cut files; ${mib(t.decodedBytes)} decoded`);
+  }
   lines.push(
     `  lines      ${n(t.lines)} (${n(t.parseErrors)} parse errors, ${n(t.overlongLines)} overlong, ${n(t.invalidUtf8Lines)} invalid UTF-8)`,
   );

@@ -10,7 +10,7 @@ import { EventsJsonlWriter } from '../report/events-jsonl.js';
 import { buildManifest, eventShapingArgs, manifestArgs, reproducibleNow, type Manifest } from '../report/manifest.js';
 import { readManifest } from '../report/scan-outputs.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
-import { scan, type ScanHooks, type ScanResult } from './scan.js';
+import { scan, type ScanHooks, type ScanProgress, type ScanResult } from './scan.js';
 import { resolveScanOptions, type ScanOptions } from './options.js';
 import { createDetection, type DetectionSettings } from './detection.js';
 import { SpillArea, SPILL_PREFIX } from '../aggregate/account-spill.js';
@@ -115,9 +115,15 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   const checkpoints = options.checkpoints === false && !options.resume ? undefined : new CheckpointStore(out);
   await checkpoints?.start();
   let result: ScanResult;
+  let lastProgress: ScanProgress = { phase: 'reading', files: 0, filesDone: 0, bytes: 0, bytesRead: 0, lines: 0, decodedBytes: 0 };
   try {
     result = await scan({ ...options, limits: resolved.limits, identities: resolved.identities }, {
-      ...(options.onProgress && { onProgress: options.onProgress }),
+      ...(options.onProgress && {
+        onProgress: (p: ScanProgress) => {
+          lastProgress = p;
+          options.onProgress!(p);
+        },
+      }),
       serializesEvents: true,
       writesEventLines: events !== undefined,
       onEvents: async (batch, index) => {
@@ -139,12 +145,15 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
     throw error;
   }
   let finished: ReturnType<typeof detection.finish>;
+  const phase = (next: ScanProgress['phase']): void => options.onProgress?.({ ...lastProgress, phase: next });
+  phase('detecting');
   try {
     finished = detection.finish();
   } finally {
     spill.dispose();
   }
   const { findings, accounts, ips } = finished;
+  phase('writing');
   const written: string[] = [];
   // What the output files show (--min-level); the manifest and the result keep everything.
   const floor = severityRank(options.minLevel ?? 'info');

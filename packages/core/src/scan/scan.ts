@@ -14,10 +14,16 @@ import { INTERRUPTED, NOT_SCANNED, newFileReport, type FileReport } from '../ing
 import type { CheckpointStore } from './checkpoints.js';
 
 export interface ScanProgress {
+  /** What the scan is doing: reading files, then (scanToDirectory) finishing detection, then writing outputs. */
+  phase: 'reading' | 'detecting' | 'writing';
   files: number;
   filesDone: number;
+  /** Raw (compressed) bytes of every file, and how many have been read so far. */
   bytes: number;
   bytesRead: number;
+  /** Lines and decoded bytes of the files done (counted when each file ends). */
+  lines: number;
+  decodedBytes: number;
 }
 
 export interface ScanHooks {
@@ -54,10 +60,13 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
   const { files, skipped } = await discover(resolved.paths, resolved.cwd);
   await hooks.onDiscovered?.(files, skipped);
   const progress: ScanProgress = {
+    phase: 'reading',
     files: files.length,
     filesDone: 0,
     bytes: files.reduce((a, f) => a + f.size, 0),
     bytesRead: 0,
+    lines: 0,
+    decodedBytes: 0,
   };
   const onRead = hooks.onProgress
     ? (n: number): void => {
@@ -137,6 +146,8 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
 
   async function finishFile(report: FileReport, index: number): Promise<FileReport> {
     progress.filesDone++;
+    progress.lines += report.lines;
+    progress.decodedBytes += report.decodedBytes;
     hooks.onProgress?.(progress);
     await hooks.onFileDone?.(report, index);
     return report;
