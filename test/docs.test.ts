@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DETECTORS, rulesMarkdown } from '@mxray/core';
+import { CONFIG_SCHEMA, DETECTORS, rulesMarkdown } from '@mxray/core';
 import { REPO } from './helpers/corpus.js';
 
 describe('docs/rules.md', () => {
@@ -15,5 +15,12 @@ describe('docs/rules.md', () => {
       expect(d.description.length, d.id).toBeGreaterThan(40);
       expect(d.falsePositives.length, d.id).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('docs/config.md', () => {
+  it('documents every key of the config schema', async () => {
+    const doc = await readFile(path.join(REPO, 'docs', 'config.md'), 'utf8');
+    for (const key of Object.keys(CONFIG_SCHEMA.properties).filter((k) => k !== '$schema')) expect(doc, key).toContain(`\`${key}\``);
   });
 });

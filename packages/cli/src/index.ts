@@ -21,9 +21,12 @@ import {
   scanToDirectory,
   severityRank,
   assessEvidence,
+  readConfigFile,
+  type ConfigFile,
   type ScanProgress,
   type Severity,
 } from '@mxray/core';
+import { stat } from 'node:fs/promises';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { createProgress } from './progress.js';
 
@@ -75,6 +78,61 @@ interface ScanFlags {
   spillMemory: number;
   minLevel: Severity;
   strict?: boolean;
+  csv?: boolean;
+  disable: string[];
+  config?: string;
+  color: boolean;
+  quiet?: boolean;
+}
+
+/** Flags a config file may set (the rest, such as paths and --out, belong to one command line). */
+const CONFIG_FLAGS = [
+  'since', 'until', 'tz', 'format', 'year', 'concurrency', 'workers', 'maxLineBytes', 'events', 'trustedNets', 'ioc',
+  'webmailHosts', 'rule', 'disable', 'geo', 'geoip', 'report', 'csv', 'timeline', 'timelineEvents', 'minLevel', 'failOn',
+  'maxKeys', 'spillMemory', 'spillDir', 'checkpoints', 'strict', 'color',
+] as const satisfies ReadonlyArray<keyof ConfigFile>;
+
+/** Where no `--config` is given, this file in the working directory is read when it exists. */
+const DEFAULT_CONFIG = 'mxray.config.json';
+
+/**
+ * Settings from the config file under the flags the command line did not set: a flag typed on the
+ * command line wins, a list from the file is extended by the command line's.
+ */
+async function applyConfig(command: Command, flags: ScanFlags, io: CliIo): Promise<void> {
+  let file = flags.config;
+  if (file === undefined) {
+    if (!(await stat(DEFAULT_CONFIG).then((s) => s.isFile(), () => false))) return;
+    file = DEFAULT_CONFIG;
+    io.stderr.write(`mxray: reading settings from ./${DEFAULT_CONFIG}\n`);
+  }
+  const config = await readConfigFile(file);
+  const target = flags as unknown as Record<string, unknown>;
+  for (const key of CONFIG_FLAGS) {
+    const value = config[key];
+    if (value === undefined) continue;
+    if (key === 'rule') {
+      // `{ "auth.spray.minAccounts": 20 }` → `auth.spray.minAccounts=20`, before the command line's.
+      target['rule'] = [...Object.entries(value as Record<string, number>).map(([k, v]) => `${k}=${v}`), ...flags.rule];
+    } else if (Array.isArray(value)) {
+      target[key] = [...value, ...((target[key] as string[] | undefined) ?? [])];
+    } else if (command.getOptionValueSource(key) !== 'cli') {
+      target[key] = value;
+    }
+  }
+}
+
+/** `--disable web.overflow-post,auth.spray` → the detectors to run; an unknown id is a usage error. */
+function enabledDetectors(disabled: readonly string[]): typeof DETECTORS {
+  const unknown = disabled.filter((id) => !DETECTORS.some((d) => d.id === id));
+  if (unknown.length) throw new InvalidOptionError(`--disable: no rule ${unknown.map((u) => JSON.stringify(u)).join(', ')} (mxray rules lists them)`);
+  return DETECTORS.filter((d) => !disabled.includes(d.id));
+}
+
+/** Colour on stdout: a terminal, --color not turned off, and no NO_COLOR (https://no-color.org). */
+function useColor(flags: { color: boolean }, stream: NodeJS.WriteStream): boolean {
+  const noColor = process.env['NO_COLOR'];
+  return flags.color && stream.isTTY === true && (noColor === undefined || noColor === '');
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -108,8 +166,9 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-    })
-    .showHelpAfterError();
+      // One prefix for every error: `mxray: error: ...` (commander writes `error: ...`).
+      outputError: (s, write) => write(`mxray: ${s}`),
+    });
 
   program
     .command('scan')
@@ -157,8 +216,15 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
         .default('info'),
     )
     .option('--strict', 'exit 5 when any input file could not be read completely (corrupt, truncated, unreadable)')
-    .action(async (paths: string[], flags: ScanFlags) => {
-      const progress = createProgress(io.stderr, flags.progress);
+    .option('--csv', 'also write findings.csv, accounts.csv and ips.csv (the JSONL files\' columns)')
+    .option('--disable <rules>', 'rules not to run (comma list; repeatable; see `mxray rules`)', collect, [])
+    .option('--config <file>', `settings file (JSON, see docs/config.md); default ./${DEFAULT_CONFIG} when it exists; flags win`)
+    .option('--no-color', 'no colour in the summary (also NO_COLOR=1; colour is only used on a terminal)')
+    .option('-q, --quiet', 'print no progress and no summary (errors and --json output still print)')
+    .action(async (paths: string[], flags: ScanFlags, command: Command) => {
+      await applyConfig(command, flags, io);
+      const detectors = enabledDetectors(flags.disable);
+      const progress = createProgress(io.stderr, flags.progress && !flags.quiet);
       // First Ctrl-C: stop reading and write what is done; second: leave at once.
       const controller = new AbortController();
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -198,21 +264,20 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
             ioc,
             webmailHosts: await expandLists(flags.webmailHosts),
             ruleOptions: ruleOptions(flags.rule),
+            detectors,
             geo: { packaged: flags.geo, files: flags.geoip },
             spill: { memoryBytes: flags.spillMemory * 1024 * 1024, ...(flags.spillDir !== undefined && { dir: flags.spillDir }) },
           },
           report: flags.report,
+          csv: flags.csv ?? false,
           timeline: flags.timeline,
           timelineEvents: flags.timelineEvents ?? false,
           minLevel: flags.minLevel,
         });
         progress.stop();
-        if (resumed > 0) io.stderr.write(`mxray: ${resumed} file(s) taken from checkpoints, not read again\n`);
-        io.stdout.write(
-          flags.json
-            ? `${JSON.stringify(summaryJson(manifest, outputs, accounts, ips, { minLevel: flags.minLevel }), null, 2)}\n`
-            : formatTerminalSummary(manifest, outputs, { accounts, ips, minLevel: flags.minLevel }),
-        );
+        if (resumed > 0 && !flags.quiet) io.stderr.write(`mxray: ${resumed} file(s) taken from checkpoints, not read again\n`);
+        if (flags.json) io.stdout.write(`${JSON.stringify(summaryJson(manifest, outputs, accounts, ips, { minLevel: flags.minLevel }), null, 2)}\n`);
+        else if (!flags.quiet) io.stdout.write(formatTerminalSummary(manifest, outputs, { accounts, ips, minLevel: flags.minLevel, color: useColor(flags, io.stdout) }));
         const failOn = flags.failOn;
         if (failOn !== 'none' && findings.some((f) => severityRank(f.severity) >= severityRank(failOn))) code = EXIT.findings;
         const evidence = assessEvidence(manifest);
@@ -277,11 +342,16 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end with exit code 0 through the same path.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      // A usage error is one line (written above) and the usage, not the whole help.
+      const command = program.commands.find((c) => c.name() === argv[0]);
+      const usage = command ? `mxray ${command.name()} ${command.usage()}` : `mxray ${program.usage()}`;
+      io.stderr.write(`usage: ${usage}\n(mxray ${command ? `${command.name()} ` : ''}--help lists the options)\n`);
+      return EXIT.usage;
     }
     code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`mxray: ${escapeForTerminal(message)}\n`);
+    io.stderr.write(`mxray: error: ${escapeForTerminal(message)}\n`);
     if (code === EXIT.fatal && error instanceof Error && error.stack && process.env.MXRAY_DEBUG) {
       io.stderr.write(`${error.stack}\n`);
     }

@@ -48,7 +48,7 @@ export { readBsdTimestamp, readRfc3339, readApacheTime } from './time/timestamps
 export { ScanSummaryBuilder, type ScanSummary } from './aggregate/scan-summary.js';
 export { buildManifest, reproducibleNow, type Manifest, type ManifestArgs, type DetectionSummary, type ManifestScan, type ManifestOptions, type ActivityStats } from './report/manifest.js';
 export { eventToJson } from './report/json-order.js';
-export { formatTerminalSummary, escapeForTerminal, bothZones, type SummaryVerdicts } from './report/terminal-summary.js';
+export { formatTerminalSummary, escapeForTerminal, bothZones, paintSeverity, type SummaryVerdicts } from './report/terminal-summary.js';
 export { assessEvidence, type EvidenceAssessment } from './report/evidence-check.js';
 
 // Detection
@@ -125,3 +125,4 @@ export {
 export { explainEntity, formatExplanation, type Explanation } from './report/explain.js';
 export { readManifest, readFindings, readAccountVerdicts, readIpVerdicts, readJsonl } from './report/scan-outputs.js';
 export { summaryJson, severityTable, type ScanSummaryJson, type SeverityCounts } from './report/summary-json.js';
+export { readConfigFile, CONFIG_SCHEMA, type ConfigFile } from './scan/config-file.js';

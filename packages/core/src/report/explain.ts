@@ -25,11 +25,24 @@ export interface Explanation {
   eventsFrom: string | null;
   /** The scan's window, for context. */
   window: { since: string; until: string | null; tz: string };
+  /**
+   * Whether the scan saw it at all: `yes` (flagged, or in events.jsonl), `no` (events.jsonl, which
+   * holds every event, never names it), `unknown` (no events.jsonl: the scan was run without
+   * --events, and an unflagged account leaves no trace in the outputs).
+   */
+  seen: 'yes' | 'no' | 'unknown';
 }
+
+/** `010.000.000.001`: dotted digits that are no address as written. */
+const DOTTED_WITH_LEADING_ZEROS = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 export async function explainEntity(dir: string, query: string): Promise<Explanation> {
   const manifest = await readManifest(dir);
   const ip = normalizeIp(query);
+  if (ip === undefined && DOTTED_WITH_LEADING_ZEROS.test(query.trim())) {
+    const decimal = query.trim().split('.').map((p) => String(Number(p))).join('.');
+    throw new InvalidOptionError(`${JSON.stringify(query)} has leading zeros, which some tools read as octal: write the address as ${decimal} if that is what you mean`);
+  }
   const kind = ip !== undefined ? 'ip' : 'account';
   const entity = ip ?? normalizeAccount(query);
   if (entity === undefined || entity === '') throw new InvalidOptionError(`not an account or IP address: ${JSON.stringify(query)}`);
@@ -48,7 +61,8 @@ export async function explainEntity(dir: string, query: string): Promise<Explana
     }
   }
   const timeline = [...findings.map(findingEntry), ...events.map(eventEntry)].sort(compareEntries);
-  return { kind, entity, ...(verdict && { verdict }), findings, timeline, eventsFrom, window: manifest.window };
+  const seen = verdict !== undefined || findings.length > 0 || events.length > 0 ? 'yes' : eventsFrom === 'events.jsonl' ? 'no' : 'unknown';
+  return { kind, entity, ...(verdict && { verdict }), findings, timeline, eventsFrom, window: manifest.window, seen };
 }
 
 const n = (v: number): string => v.toLocaleString('en-US');
@@ -58,7 +72,13 @@ export function formatExplanation(x: Explanation, limit = 200): string {
   const t = escapeForTerminal;
   const lines: string[] = [];
   const v = x.verdict;
-  lines.push(v ? `${x.kind} ${t(x.entity)} — ${v.verdict}, ${v.severity}` : `${x.kind} ${t(x.entity)} — not flagged`);
+  const unflagged =
+    x.seen === 'no'
+      ? 'never seen: no line of the scanned logs names it (events.jsonl holds every event)'
+      : x.seen === 'yes'
+        ? 'seen, not flagged'
+        : 'not flagged (whether it was seen at all needs a scan with --events: without events.jsonl an unflagged name leaves no trace)';
+  lines.push(v ? `${x.kind} ${t(x.entity)} — ${v.verdict}, ${v.severity}` : `${x.kind} ${t(x.entity)} — ${unflagged}`);
   if (v) lines.push(`  verdict  ${t(v.reason)}`);
   lines.push(`  window   ${bothZones(x.window.since, x.window.tz)} → ${x.window.until ? bothZones(x.window.until, x.window.tz) : 'end of data'}`);
   if (v && 'account' in v) {

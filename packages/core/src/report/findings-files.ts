@@ -8,6 +8,32 @@ import type { Finding } from '../finding.js';
 
 import type { AccountVerdict, IpVerdict } from '../verdict/verdicts.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { stringify } from 'csv-stringify/sync';
+import { neutralizeFormula } from './timeline-export.js';
+
+/** The CSV columns: the JSONL keys, in their order (nested values become JSON text in their cell). */
+export const FINDING_COLUMNS = ['time', 'rule', 'severity', 'account', 'ip', 'source', 'message', 'evidence'] as const;
+export const ACCOUNT_COLUMNS = ['account', 'verdict', 'severity', 'reason', 'firstSeen', 'lastSeen', 'rules', 'ips', 'counts', 'chain'] as const;
+export const IP_COLUMNS = ['ip', 'verdict', 'severity', 'reason', 'rules', 'accounts', 'firstSeen', 'lastSeen', 'findings', 'sharedAccounts', 'chain', 'asn', 'asnOrg', 'country'] as const;
+
+/**
+ * JSONL lines as CSV with the same columns: strings as they are (a cell a spreadsheet would run as
+ * a formula gets an apostrophe), numbers and booleans as text, null or absent empty, arrays and
+ * objects as JSON.
+ */
+export function jsonlAsCsv(jsonLines: readonly string[], columns: readonly string[]): string {
+  const rows = jsonLines.map((text) => {
+    const o = JSON.parse(text) as Record<string, unknown>;
+    return columns.map((c) => {
+      const v = o[c];
+      if (v === undefined || v === null) return '';
+      if (typeof v === 'string') return neutralizeFormula(v);
+      if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+      return JSON.stringify(v);
+    });
+  });
+  return stringify([[...columns], ...rows], { record_delimiter: '\n' });
+}
 
 export function findingToJson(f: Finding): string {
   return JSON.stringify({
@@ -68,6 +94,7 @@ export async function writeFindingFiles(
   findings: readonly Finding[],
   accounts: readonly AccountVerdict[],
   ips: readonly IpVerdict[],
+  { csv = false }: { csv?: boolean } = {},
 ): Promise<string[]> {
   const files = {
     findings: path.join(out, 'findings.jsonl'),
@@ -76,11 +103,20 @@ export async function writeFindingFiles(
     pivotIps: path.join(out, 'pivot', 'ips.txt'),
     pivotAccounts: path.join(out, 'pivot', 'accounts.txt'),
   };
-  await writeFileAtomic(files.findings, lines(findings.map(findingToJson)));
-  await writeFileAtomic(files.accounts, lines(accounts.map(accountToJson)));
-  await writeFileAtomic(files.ips, lines(ips.map(ipToJson)));
+  const json = { findings: findings.map(findingToJson), accounts: accounts.map(accountToJson), ips: ips.map(ipToJson) };
+  await writeFileAtomic(files.findings, lines(json.findings));
+  await writeFileAtomic(files.accounts, lines(json.accounts));
+  await writeFileAtomic(files.ips, lines(json.ips));
+  const csvFiles: string[] = [];
+  if (csv) {
+    for (const [name, columns] of [['findings', FINDING_COLUMNS], ['accounts', ACCOUNT_COLUMNS], ['ips', IP_COLUMNS]] as const) {
+      const file = path.join(out, `${name}.csv`);
+      await writeFileAtomic(file, jsonlAsCsv(json[name], columns));
+      csvFiles.push(file);
+    }
+  }
   await mkdir(path.join(out, 'pivot'), { recursive: true });
   await writeFileAtomic(files.pivotIps, lines(ips.filter((v) => v.verdict === 'attacker').map((v) => v.ip).sort()));
   await writeFileAtomic(files.pivotAccounts, lines(accounts.filter((a) => a.verdict === 'compromised').map((a) => a.account).sort()));
-  return Object.values(files);
+  return [...Object.values(files), ...csvFiles];
 }

@@ -8,6 +8,7 @@ import { SEVERITIES, severityRank, type Severity } from '../finding.js';
 import { severityTable } from './summary-json.js';
 import { formatInZone } from '../time/zone.js';
 import { assessEvidence } from './evidence-check.js';
+import { styleText } from 'node:util';
 
 /** Replaces C0/C1 controls and DEL with visible escapes (`\x1b`). */
 export function escapeForTerminal(text: string): string {
@@ -25,6 +26,23 @@ export interface SummaryVerdicts {
   ips: readonly IpVerdict[];
   /** List only accounts and IPs at or above this severity (`--min-level`); counts stay whole. */
   minLevel?: Severity;
+  /** Severities in colour (a terminal without NO_COLOR); plain text otherwise. */
+  color?: boolean;
+}
+
+/** How each severity looks on a colour terminal, as hunting tools show them. */
+const SEVERITY_STYLE: Record<Severity, Parameters<typeof styleText>[0]> = {
+  critical: ['bold', 'red'],
+  high: 'red',
+  medium: 'yellow',
+  low: 'cyan',
+  info: 'gray',
+};
+
+/** `severity` padded to `width`, in its colour when `color` (the padding stays outside the escapes). */
+export function paintSeverity(severity: Severity, width: number, color: boolean): string {
+  const pad = ' '.repeat(Math.max(width - severity.length, 0));
+  return color ? `${styleText(SEVERITY_STYLE[severity], severity, { validateStream: false })}${pad}` : `${severity}${pad}`;
 }
 
 /** `2024-08-02T15:00:00.000Z` as `2024-08-03T00:00:00+09:00 Asia/Tokyo (2024-08-02T15:00:00Z UTC)`. */
@@ -101,7 +119,7 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
       lines.push(`             ${'severity'.padEnd(9)}${'findings'.padStart(9)}${'accounts'.padStart(10)}${'IPs'.padStart(8)}`);
       for (const s of [...SEVERITIES].reverse()) {
         const row = table[s];
-        lines.push(`             ${s.padEnd(9)}${n(row.findings).padStart(9)}${n(row.accounts).padStart(10)}${n(row.ips).padStart(8)}`);
+        lines.push(`             ${paintSeverity(s, 9, verdicts.color === true)}${n(row.findings).padStart(9)}${n(row.accounts).padStart(10)}${n(row.ips).padStart(8)}`);
       }
     } else {
       lines.push(`             ${[...SEVERITIES].reverse().map((s) => `${s} ${n(d.bySeverity[s])}`).join(', ')}`);
@@ -123,7 +141,7 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
 }
 
 /** The reset list and the block list first, then what needs a look; each entry says why. */
-function verdictLines({ accounts, ips, minLevel = 'info' }: SummaryVerdicts): string[] {
+function verdictLines({ accounts, ips, minLevel = 'info', color = false }: SummaryVerdicts): string[] {
   const lines: string[] = [];
   const count = <T extends { verdict: string }>(list: readonly T[], kinds: readonly string[]): string =>
     kinds.map((k) => `${n(list.filter((x) => x.verdict === k).length)} ${k}`).join(', ');
@@ -136,7 +154,7 @@ function verdictLines({ accounts, ips, minLevel = 'info' }: SummaryVerdicts): st
     if (all.length === 0) return;
     const hidden = all.length - listed.length;
     lines.push(`  ${title}: ${n(all.length)}${listed.length > TOP ? ` (first ${TOP})` : ''}${hidden ? ` (${n(hidden)} below --min-level ${minLevel})` : ''}`);
-    for (const x of listed.slice(0, TOP)) lines.push(`    ${x.severity.padEnd(8)} ${line(x)}`);
+    for (const x of listed.slice(0, TOP)) lines.push(`    ${paintSeverity(x.severity, 8, color)} ${line(x)}`);
   };
   const accountLine = (a: AccountVerdict): string =>
     `${escapeForTerminal(a.account)}  from ${a.ips.slice(0, 3).map(escapeForTerminal).join(', ') || '-'}  ${escapeForTerminal(a.reason)}`;

@@ -33,6 +33,9 @@ export const OUTPUT_NAMES = [
   'findings.jsonl',
   'accounts.jsonl',
   'ips.jsonl',
+  'findings.csv',
+  'accounts.csv',
+  'ips.csv',
   'activity.jsonl',
   '.activity-parts',
   'report.html',
@@ -51,6 +54,8 @@ export interface ScanToDirectoryOptions extends ScanOptions {
   detection?: DetectionSettings;
   /** Write `report.html` (default true). */
   report?: boolean;
+  /** Also write findings.csv, accounts.csv and ips.csv, with the JSONL files' columns. */
+  csv?: boolean;
   /** Timeline exports for Timesketch and the like: paths ending in `.csv` or `.jsonl`. */
   timeline?: readonly string[];
   /** Put the window events of flagged accounts and IPs in the timeline exports, not only findings. */
@@ -169,7 +174,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   let spooled: Awaited<ReturnType<ActivitySpool['finish']>>;
   try {
     if (events) written.push(await events.finish(result.inputs.length));
-    written.push(...(await writeFindingFiles(out, shown.findings, shown.accounts, shown.ips)));
+    written.push(...(await writeFindingFiles(out, shown.findings, shown.accounts, shown.ips, { csv: options.csv === true })));
     spooled = await activity.finish(result.inputs.length, flagged);
   } catch (error) {
     // A failed write leaves no spool behind in --out (the manifest, written last, is absent).
@@ -279,7 +284,29 @@ async function removeStaleSpills(out: string): Promise<void> {
   for (const name of await readdir(out)) if (name.startsWith(SPILL_PREFIX)) await rm(path.join(out, name), { recursive: true, force: true });
 }
 
+/** Kernel and device file systems: writing outputs there loops or fails in odd ways, so it is refused at once. */
+const PSEUDO_FILE_SYSTEMS = ['/proc', '/sys', '/dev'];
+
+/** `out` must be a directory (or not exist yet) on a real file system. */
+export async function refuseUnusableOut(out: string): Promise<void> {
+  let existing = path.resolve(out);
+  for (;;) {
+    const st = await stat(existing).catch(() => undefined);
+    if (st) {
+      if (existing === path.resolve(out) && !st.isDirectory()) throw new InvalidOptionError(`--out ${out} exists and is not a directory`);
+      break;
+    }
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  const real = await realpath(existing).catch(() => existing);
+  const pseudo = PSEUDO_FILE_SYSTEMS.find((root) => real === root || real.startsWith(`${root}/`));
+  if (pseudo !== undefined) throw new InvalidOptionError(`--out ${out} is under ${pseudo}, a kernel file system: choose a directory on disk`);
+}
+
 async function prepareOutDir(out: string, inputs: readonly string[], cwd: string, force: boolean): Promise<void> {
+  await refuseUnusableOut(out);
   await refuseInsideInputs(out, inputs, cwd, `--out ${out}`);
   try {
     await mkdir(out, { recursive: true });
