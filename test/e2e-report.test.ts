@@ -161,7 +161,7 @@ describe('mxray explain', () => {
     const { chunks, io } = captureIo();
     expect(await main(['explain', out, 'Taro@Example.CO.JP'], io)).toBe(0);
     const text = chunks.stdout;
-    expect(text).toMatch(/^account taro@example\.co\.jp — compromised, critical\n  verdict  auth\.ioc-source attributes a login from 203\.0\.113\.66/m);
+    expect(text).toMatch(/^account taro@example\.co\.jp — compromised, critical\n {2}verdict {2}auth\.ioc-source attributes a login from 203\.0\.113\.66/m);
     for (const rule of ['auth.ioc-source', 'auth.new-source', 'access.mass-download']) expect(text).toContain(rule);
     // The timeline has the attacker's login and the download's logout with its bytes, in order.
     const login = text.indexOf(`imap login as taro@example.co.jp from ${ATTACKER}`);

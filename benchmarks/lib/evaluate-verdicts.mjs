@@ -53,7 +53,10 @@ export async function evaluateVerdicts(outDir, truth) {
     else if (a.verdict === 'suspicious' && RANK[a.severity] >= RANK.medium) count(`suspicious medium: ${a.reason.replace(/ \(.*$/, '')}`);
   }
   const lookalikes = Object.fromEntries(
-    Object.entries(truth.benignLookalikes ?? {}).map(([kind, list]) => [kind, list.map((a) => `${byAccount.get(a)?.verdict ?? 'clean'}/${byAccount.get(a)?.severity ?? 'info'}`).reduce((m, v) => ({ ...m, [v]: (m[v] ?? 0) + 1 }), {})]),
+    Object.entries(truth.benignLookalikes ?? {}).map(([kind, list]) => [kind, list.map((a) => `${byAccount.get(a)?.verdict ?? 'clean'}/${byAccount.get(a)?.severity ?? 'info'}`).reduce((m, v) => {
+  m[v] = (m[v] ?? 0) + 1;
+  return m;
+}, {})]),
   );
   const cutoff = Date.parse(truth.cutoff);
   return {

@@ -74,7 +74,7 @@ async function floorOfFile(file, zstd, hash) {
         const key = m[1];
         const n = counts.get(key);
         // A fresh key is copied (flattened) once, so the Map does not keep the line alive.
-        if (n === undefined) counts.set((' ' + key).slice(1), 1);
+        if (n === undefined) counts.set((` ${key}`).slice(1), 1);
         else counts.set(key, n + 1);
       }
       lines++;

@@ -265,7 +265,9 @@ export async function generateRealistic({ out, accounts = 20000, baselineDays = 
           const t = t0 + j * 90_000;
           web('webmail02', t, access('webmail02', { ip: E2, ms: t, method: 'GET', path: p, status: j ? 0 : 500, bytes: 0, ua: 'curl/8.5.0' }), 'overflow');
         });
-        cast.e2Near.forEach((u, j) => session(u, t0 + (10 + j * 7) * 60_000, E2, rng.int(200_000, 3_000_000)));
+        cast.e2Near.forEach((u, j) => {
+          session(u, t0 + (10 + j * 7) * 60_000, E2, rng.int(200_000, 3_000_000));
+        });
         // S: stuffing over hundreds of accounts (and names that do not exist), a few successes.
         const s0 = jstHour(day, 13);
         [...stuffVictims.map((u) => u.name), ...fakeVictims].forEach((name, j) => {
@@ -283,7 +285,9 @@ export async function generateRealistic({ out, accounts = 20000, baselineDays = 
       cast.e2Exfil.forEach((u, j) => {
         if (2 + (j % Math.max(1, windowDays - 2)) === d) session(u, day + rng.int(1 * 3600, 23 * 3600) * 1000, E2, rng.int(400_000_000, 1_200_000_000));
       });
-      if (d === 3) cast.e2Quiet.forEach((u) => session(u, jstHour(day, 15), E2, rng.int(100_000, 400_000)));
+      if (d === 3) cast.e2Quiet.forEach((u) => {
+        session(u, jstHour(day, 15), E2, rng.int(100_000, 400_000));
+      });
       // Travellers: hotel Wi-Fi abroad on a laptop, the phone roaming on its home carrier.
       if (d >= 1 && d <= 3) {
         cast.travellers.forEach((u, j) => {
@@ -294,7 +298,9 @@ export async function generateRealistic({ out, accounts = 20000, baselineDays = 
       }
       // A new device syncs the whole mailbox from a new address; newsletters; a phone with an old password.
       if (d === 2) {
-        cast.newDevice.forEach((u) => session(u, jstHour(day, 21), `${u.isp[0]}.${u.isp[1]}.250.${rng.int(1, 250)}`, rng.int(700_000_000, 1_500_000_000)));
+        cast.newDevice.forEach((u) => {
+          session(u, jstHour(day, 21), `${u.isp[0]}.${u.isp[1]}.250.${rng.int(1, 250)}`, rng.int(700_000_000, 1_500_000_000));
+        });
         cast.newsletter.forEach((u) => {
           for (let m = 0; m < 45; m++) submitMail(u, jstHour(day, 10) + m * 30_000, u.company?.nat ?? home(u), `member${m}@list${m % 20}.example.org`);
         });

@@ -5,7 +5,7 @@ import { createProgress, progressFields } from './progress.js';
 /** A terminal-like stream that keeps what is written, and a clock the test moves. */
 function terminal() {
   const out: string[] = [];
-  const stream = { isTTY: true, columns: 400, write: (s: string) => (out.push(s), true), cursorTo() {}, clearLine() {}, moveCursor() {}, on() {}, removeListener() {} } as unknown as NodeJS.WriteStream;
+  const stream = { isTTY: true, columns: 400, write: (s: string) => out.push(s) > 0, cursorTo() {}, clearLine() {}, moveCursor() {}, on() {}, removeListener() {} } as unknown as NodeJS.WriteStream;
   return { out, stream };
 }
 const at = (p: Partial<ScanProgress>): ScanProgress => ({ phase: 'reading', files: 4, filesDone: 0, bytes: 100 * 1048576, bytesRead: 0, lines: 0, decodedBytes: 0, ...p });

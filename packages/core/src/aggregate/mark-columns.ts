@@ -5,7 +5,7 @@
 import { cmp, type Mark } from '../finding.js';
 import { IdColumn } from './growable-column.js';
 import type { KeyTable } from './identities.js';
-import { Interner } from './interner.js';
+import type { Interner } from './interner.js';
 
 export class MarkColumns {
   private readonly ts = new IdColumn((n) => new Float64Array(n));

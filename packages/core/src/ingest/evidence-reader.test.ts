@@ -31,7 +31,7 @@ async function read(name: string, data: Buffer) {
   return { out: Buffer.concat(chunks), result: reader.result };
 }
 
-const text = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`).join('\n') + '\n');
+const text = Buffer.from(`${Array.from({ length: 40_000 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`).join('\n')}\n`);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'mxray-reader-'));
@@ -122,7 +122,7 @@ describe('zstd: node:zlib where the runtime has it, zstd-codec otherwise', () =>
       else process.env.MXRAY_ZSTD = before;
     }
   }
-  const lines = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `Aug  4 10:00:${String(i % 60).padStart(2, '0')} mx01 dovecot: imap-login: Login: user=<u${i}@example.jp>, rip=192.0.2.${i % 250}`).join('\n') + '\n');
+  const lines = Buffer.from(`${Array.from({ length: 40_000 }, (_, i) => `Aug  4 10:00:${String(i % 60).padStart(2, '0')} mx01 dovecot: imap-login: Login: user=<u${i}@example.jp>, rip=192.0.2.${i % 250}`).join('\n')}\n`);
 
   it('MXRAY_ZSTD=codec forces the fallback', () => {
     expect(zstdDecoderKind({ MXRAY_ZSTD: 'codec' })).toBe('zstd-codec');

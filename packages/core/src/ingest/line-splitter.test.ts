@@ -45,7 +45,7 @@ describe('LineSplitter', () => {
   });
 
   it('gives the same lines fed whole or one byte at a time', () => {
-    const data = Buffer.from('Aug  3 x\r\n\nyy\n' + 'Z'.repeat(3000) + '\nlast');
+    const data = Buffer.from(`Aug  3 x\r\n\nyy\n${'Z'.repeat(3000)}\nlast`);
     const bytes = [...data].map((b) => Buffer.from([b]));
     expect(split(bytes)).toEqual(split([data]));
   });

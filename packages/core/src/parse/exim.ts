@@ -64,7 +64,7 @@ function createEximHandler(ctx: FileContext, app: string): MessageHandler {
       const m = messages.get(id);
       const to = normalizeAccount(firstWord(rest).replace(/:$/, ''));
       // `H=mx.example.net [192.0.2.55]:25`, cut after the address: a bounce's remote reply follows.
-      const relay = fieldAfter(rest, ' H=')?.replace(/^([^\[]*\[[^\]]*\](?::\d+)?).*$/, '$1');
+      const relay = fieldAfter(rest, ' H=')?.replace(/^([^[]*\[[^\]]*\](?::\d+)?).*$/, '$1');
       emit(
         {
           ts,
@@ -181,7 +181,7 @@ function readAuthFailure(msg: string, failedAt: number, base: { ts: number; host
 function readMainlogTime(s: string, ctx: FileContext): { ts: number; end: number } | undefined {
   const w = readIsoLocalTime(s, 0);
   if (!w || s.charCodeAt(w.end) !== 32) return undefined;
-  let i = w.end + 1;
+  const i = w.end + 1;
   const sign = s.charCodeAt(i);
   if ((sign === 43 || sign === 45) && /^\d{4} /.test(s.slice(i + 1, i + 6))) {
     const oh = Number(s.slice(i + 1, i + 3));

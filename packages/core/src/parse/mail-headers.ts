@@ -6,7 +6,7 @@
  * repeated single header (`From`, `Date`) keeps only the last. So time comes from the raw header
  * lines (falling back to the newest `Received:` stamp), and duplicates are reported in `detail`.
  */
-import { simpleParser, type AddressObject } from 'mailparser';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { Line } from '../ingest/line-splitter.js';
 import type { FileContext, LineParser, LogFormat, ParsedEvent } from './format.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
@@ -94,7 +94,7 @@ export const mailHeaders: LogFormat = {
 
 async function parseBlock(ctx: FileContext, block: Block): Promise<void> {
   const raw = `${block.lines.join('\r\n')}\r\n\r\n`;
-  let parsed;
+  let parsed: ParsedMail;
   try {
     parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
   } catch (error) {

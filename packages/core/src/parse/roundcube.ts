@@ -1,22 +1,4 @@
-/**
- * Roundcube, the other common webmail: its `userlogins` log and the login failures of its `errors`
- * log, in its own files (`[03-Aug-2024 04:12:09 +0900]: <sess> message`, with or without the
- * `<sess>` tag) or through syslog (`roundcube: message`).
- *
- *   Successful login for alice@example.jp (ID: 7) from 192.0.2.44 in session 4gq9ebpd8h
- *   Failed login for alice@example.jp from 192.0.2.44 in session 4gq9ebpd8h (error: 0)
- *   IMAP Error: Login failed for alice@example.jp against localhost from 192.0.2.44. AUTHENTICATE PLAIN: ... in /var/www/.../rcube_imap.php on line 211 (POST /?_task=login&_action=login)
- *   (older: `FAILED login for alice from 192.0.2.44`; `Login failed for alice from 192.0.2.44[. response]`)
- *
- * These give the client's own address for a webmail login, which the IMAP server only sees as
- * the webmail host's. The user name is the client's text and comes first, so the address is read
- * from the last ` from ADDR in session ` (userlogins) or the last ` against HOST from ADDR. ` before
- * the PHP location (errors; the request after it is the client's text too).
- *
- * Known overlap: with both logs kept, one failed webmail login is written to each. In one file
- * (syslog) the second is recognised by its session and ignored; across two files both count.
- */
-import type { Line } from '../ingest/line-splitter.js';
+
 import type { FileContext } from './format.js';
 import { ownFileFormat, syslogProgramOf, type MessageHandler } from './own-file-format.js';
 import { monthNumber } from '../time/timestamps.js';

@@ -116,8 +116,8 @@ class EntityIds {
     ips: readonly IpVerdict[],
     readonly drill: { accounts: ReadonlySet<string>; ips: ReadonlySet<string> },
   ) {
-    accounts.forEach((a, i) => drill.accounts.has(a.account) && this.accounts.set(a.account, `account-${i + 1}`));
-    ips.forEach((v, i) => drill.ips.has(v.ip) && this.ips.set(v.ip, `ip-${i + 1}`));
+    for (const [i, a] of accounts.entries()) if (drill.accounts.has(a.account)) this.accounts.set(a.account, `account-${i + 1}`);
+    for (const [i, v] of ips.entries()) if (drill.ips.has(v.ip)) this.ips.set(v.ip, `ip-${i + 1}`);
   }
   account(name: string | null): string | undefined {
     return name === null ? undefined : this.accounts.get(name);
