@@ -26,7 +26,7 @@ import {
   resolveScanOptions,
   EvidenceReader,
   zstdDecoderKind,
-} from '@mxray/core';
+} from '@mxray/core/internal';
 import { writeArchive } from './lib/archive.mjs';
 import { zstd } from './lib/compress.mjs';
 import { listFiles, round } from './lib/files.mjs';

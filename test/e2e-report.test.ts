@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
-import { renderHtmlReport, scanToDirectory, TIMELINE_COLUMNS, type Finding, type Manifest } from '@mxray/core';
+import { renderHtmlReport, scanToDirectory, TIMELINE_COLUMNS, type Finding, type Manifest } from '@mxray/core/internal';
 import { main } from '@mxray/cli';
 import { SAMPLES } from './helpers/corpus.js';
 import { CHROMIUM, launchChromium } from './helpers/chromium.js';

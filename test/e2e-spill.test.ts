@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { scanToDirectory, SpillArea } from '@mxray/core';
+import { scanToDirectory, SpillArea } from '@mxray/core/internal';
 import { writeEvidence } from './helpers/corpus.js';
 import { outputHashes } from './helpers/output-hashes.js';
 import { closeWorkspace, openWorkspace } from './helpers/workspace.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { OrderedPartsWriter } from '@mxray/core';
+import { OrderedPartsWriter } from '@mxray/core/internal';
 import { main } from '@mxray/cli';
 import { SAMPLES } from './helpers/corpus.js';
 import { captureIo } from './helpers/cli-io.js';

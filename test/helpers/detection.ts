@@ -10,7 +10,7 @@ import {
   type Finding,
   type MailEvent,
   type GeoLookup,
-} from '@mxray/core';
+} from '@mxray/core/internal';
 
 export const SINCE = parseInstant(DEFAULT_SINCE, 'since');
 export const HOUR = 3_600_000;

@@ -6,7 +6,7 @@ import {
   type Line,
   type LogFormat,
   type ParsedEvent,
-} from '@mxray/core';
+} from '@mxray/core/internal';
 
 export interface ParseOutcome {
   events: Array<ParsedEvent & { line: number }>;

@@ -1,78 +1,18 @@
 /**
  * @mxray/core — streaming mail-log forensics.
  *
- * Explicit exports only: what is listed here is the public API; everything else may change.
+ * The public API, chosen on purpose and held by a test (test/public-api.test.ts): scan to a
+ * directory, stream events, stream findings and verdicts without a directory, define a detector,
+ * the formats, the types, and what the `mxray` command uses to print and explain. Everything
+ * else is internal (`@mxray/core/internal`, no promise of stability).
  */
 
-// Model
+// The model: events, findings, verdicts
 export type { MailEvent, EventKind, EventSource, Phase, Protocol } from './event.js';
 export { EVENT_KINDS } from './event.js';
-export { MxrayError, InvalidOptionError, isUsageError, type MxrayErrorCode } from './errors.js';
-export { TOOL_NAME, TOOL_VERSION } from './version.js';
-
-// Scanning
-export { scan, scanEvents, type ScanHooks, type ScanResult, type ScanProgress } from './scan/scan.js';
-export {
-  scanToDirectory,
-  OUTPUT_NAMES,
-  type ScanToDirectoryOptions,
-  type ScanToDirectoryResult,
-} from './scan/scan-to-directory.js';
-export { resolveScanOptions, DEFAULT_TZ, DEFAULT_WORKERS, type ScanOptions, type ResolvedScanOptions } from './scan/options.js';
-export type { FileReport, ParseErrorSample } from './ingest/file-report.js';
-export { scanFileEvents } from './scan/scan-file.js';
-
-// Ingest
-export { discover, type DiscoveredFile, type SkippedEntry, type Discovery } from './ingest/discover.js';
-export { EvidenceReader, type ReadResult } from './ingest/evidence-reader.js';
-export { LineSplitter, DEFAULT_MAX_LINE_BYTES, type Line, type LineHandler } from './ingest/line-splitter.js';
-export { sniffCompression, type Compression } from './ingest/sniff.js';
-export { ZstdFrameWalker, ZstdFrameError, MAX_ZSTD_WINDOW, MAX_NATIVE_ZSTD_WINDOW } from './ingest/zstd-frames.js';
-export { zstdDecoderKind, type ZstdDecoderKind } from './ingest/zstd-decoder.js';
-
-// Parse
-export type { LogFormat, LineParser, FileContext, ParsedEvent } from './parse/format.js';
-export type { SyslogProgram } from './parse/syslog-program.js';
-export { FORMATS, SYSLOG_PROGRAMS, formatById, detectFormat } from './parse/registry.js';
-export { normalizeIp, normalizeAccount } from './parse/normalize.js';
-export { redactSecrets, REDACTED } from './parse/redact.js';
-export { readKeyValues } from './parse/key-values.js';
-
-// Time
-export { DEFAULT_SINCE, phaseOf, parseInstant, type TimeWindow } from './time/window.js';
-export { ZoneClock } from './time/zone.js';
-export { inferYear, chooseYearAnchor, rotationDateFromName, type YearAnchor, type YearRule } from './time/year-inference.js';
-export { readBsdTimestamp, readRfc3339, readApacheTime } from './time/timestamps.js';
-
-// Aggregate and report
-export { ScanSummaryBuilder, type ScanSummary } from './aggregate/scan-summary.js';
-export { buildManifest, reproducibleNow, type Manifest, type ManifestArgs, type DetectionSummary, type ManifestScan, type ManifestOptions, type ActivityStats } from './report/manifest.js';
-export { eventToJson } from './report/json-order.js';
-export { formatTerminalSummary, escapeForTerminal, bothZones, paintSeverity, type SummaryVerdicts } from './report/terminal-summary.js';
-export { assessEvidence, type EvidenceAssessment } from './report/evidence-check.js';
-
-// Detection
 export type { Finding, Severity } from './finding.js';
-export { SEVERITIES, severityRank, maxSeverity, isSeverity, compareFindings } from './finding.js';
-export type { Detector, DetectorInstance, FinishContext, OptionSpec, OptionValues } from './detect/detector.js';
-export { defineDetector } from './detect/detector.js';
-export { DETECTORS, detectorById } from './detect/registry.js';
-export { DetectionEngine, type DetectionEngineOptions, type DetectionResult } from './detect/engine.js';
+export { SEVERITIES, severityRank, compareFindings } from './finding.js';
 export {
-  createDetectionContext,
-  DEFAULT_CGI_PATTERNS,
-  DEFAULT_LOGIN_PATTERNS,
-  type DetectionContext,
-  type DetectionContextOptions,
-} from './detect/context.js';
-export { NetList, parseCidr, networkOf } from './enrich/nets.js';
-export { requestFeatures, type RequestFeatures } from './detect/request-features.js';
-export { createDetection, type Detection, type DetectionSettings } from './scan/detection.js';
-export { SpillArea, AccountRecords, PARTITIONS, DEFAULT_SPILL_MEMORY, type SpillOptions, type RecordPartition } from './aggregate/account-spill.js';
-export { LoginLedger, type Login, type TieConfidence, type LedgerOptions } from './aggregate/login-ledger.js';
-export { AccountActivity, type ActivityCounts } from './aggregate/account-activity.js';
-export {
-  reachVerdicts,
   ACCOUNT_VERDICTS,
   IP_VERDICTS,
   type AccountVerdict,
@@ -82,47 +22,37 @@ export {
   type EvidenceLink,
   type EvidenceRole,
 } from './verdict/verdicts.js';
-export { SourceFanout } from './aggregate/source-fanout.js';
-export { findingToJson, accountToJson, ipToJson, writeFindingFiles } from './report/findings-files.js';
-export { readListFile } from './report/list-file.js';
-export { loadGeo, type GeoLookup, type GeoInfo, type GeoOptions } from './enrich/geo.js';
-export { isSpecialPurpose } from './enrich/special-ranges.js';
-export { rulesMarkdown } from './report/rules-markdown.js';
+export { MxrayError, InvalidOptionError, isUsageError, type MxrayErrorCode } from './errors.js';
+export { TOOL_NAME, TOOL_VERSION } from './version.js';
 
-// Reports: HTML, timelines, drill-down
-export { EventVolume, type VolumeBucket } from './aggregate/event-volume.js';
-export { ActivitySpool, readActivity, selectActivity, ACTIVITY_KINDS, DEFAULT_ACTIVITY_CAP } from './report/activity.js';
-export { OrderedPartsWriter, type LineFilter } from './report/ordered-parts.js';
-export {
-  renderHtmlReport,
-  drillDownEntities,
-  DEFAULT_REPORT_LIMITS,
-  SEVERITY_COLORS,
-  type HtmlReportInput,
-  type ReportLimits,
-} from './report/html/report.js';
-export { escapeHtml } from './report/html/escape.js';
-export { timeBuckets, type TimeBucket } from './report/html/charts.js';
-export {
-  describeEvent,
-  eventEntry,
-  findingEntry,
-  compareEntries,
-  TIMESTAMP_DESC,
-  type TimelineEntry,
-} from './report/timeline.js';
-export {
-  writeTimeline,
-  timelineCsv,
-  timelineJsonl,
-  timelineRow,
-  timelineFormatOf,
-  neutralizeFormula,
-  TIMELINE_COLUMNS,
-  type TimelineFormat,
-  type TimelineRow,
-} from './report/timeline-export.js';
-export { explainEntity, formatExplanation, type Explanation } from './report/explain.js';
-export { readManifest, readFindings, readAccountVerdicts, readIpVerdicts, readJsonl } from './report/scan-outputs.js';
-export { summaryJson, severityTable, type ScanSummaryJson, type SeverityCounts } from './report/summary-json.js';
+// Scanning: to a directory, as events, as findings and verdicts
+export { scanToDirectory, type ScanToDirectoryOptions, type ScanToDirectoryResult } from './scan/scan-to-directory.js';
+export { scan, scanEvents, type ScanHooks, type ScanResult, type ScanProgress } from './scan/scan.js';
+export { investigate, type Investigation, type InvestigationItem, type InvestigateOptions } from './scan/investigate.js';
+export { DEFAULT_TZ, DEFAULT_WORKERS, type ScanOptions } from './scan/options.js';
+export { DEFAULT_SINCE } from './time/window.js';
+export type { DetectionSettings } from './scan/detection.js';
+export type { Manifest } from './report/manifest.js';
+export type { FileReport } from './ingest/file-report.js';
 export { readConfigFile, CONFIG_SCHEMA, type ConfigFile } from './scan/config-file.js';
+
+// Detectors: the built-in ones, and your own
+export { defineDetector, type Detector, type DetectorInstance, type FinishContext, type OptionSpec, type OptionValues } from './detect/detector.js';
+export { DETECTORS, detectorById } from './detect/registry.js';
+
+// Formats: the built-in ones, and your own
+export type { LogFormat, LineParser, FileContext, ParsedEvent } from './parse/format.js';
+export type { SyslogProgram } from './parse/syslog-program.js';
+export type { Line } from './ingest/line-splitter.js';
+export { FORMATS, formatById, detectFormat } from './parse/registry.js';
+
+// After a scan: read its outputs, explain one entity, judge the evidence
+export { readManifest, readFindings, readAccountVerdicts, readIpVerdicts } from './report/scan-outputs.js';
+export { explainEntity, formatExplanation, type Explanation } from './report/explain.js';
+export { assessEvidence, type EvidenceAssessment } from './report/evidence-check.js';
+
+// What `mxray` prints: the summary (text and JSON), rule docs, terminal-safe text, list files
+export { formatTerminalSummary, escapeForTerminal, type SummaryVerdicts } from './report/terminal-summary.js';
+export { summaryJson, type ScanSummaryJson } from './report/summary-json.js';
+export { rulesMarkdown } from './report/rules-markdown.js';
+export { readListFile } from './report/list-file.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatById } from '../index.js';
+import { formatById } from '../internal.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 
 // Courier IMAP/POP3 lines written for these tests after Courier's log shapes; documentation ranges.

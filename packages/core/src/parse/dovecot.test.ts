@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatById, REDACTED } from '../index.js';
+import { formatById, REDACTED } from '../internal.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 import { dovecotLines as L } from '../../../../test/fixtures/lines.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { detectFormat, formatById } from '../index.js';
+import { detectFormat, formatById } from '../internal.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 
 // Exim lines written for these tests after Exim's documented log line shapes; documentation ranges.

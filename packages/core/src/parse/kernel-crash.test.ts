@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatById } from '../index.js';
+import { formatById } from '../internal.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 
 // Kernel fault lines written for these tests after the Linux kernel's segfault and traps shapes.

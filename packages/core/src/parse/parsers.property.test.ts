@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FORMATS, detectFormat, readKeyValues, normalizeIp, redactSecrets } from '../index.js';
+import { FORMATS, detectFormat, readKeyValues, normalizeIp, redactSecrets } from '../internal.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 import { accessLines, dovecotLines, postfixLines, headerDump, otherFormatLines } from '../../../../test/fixtures/lines.js';
 

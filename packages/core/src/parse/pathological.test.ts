@@ -4,7 +4,7 @@
  * pattern would not finish; these finish and account for every line.
  */
 import { describe, expect, it } from 'vitest';
-import { FORMATS } from '../index.js';
+import { FORMATS } from '../internal.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 
 const N = 1 << 20;

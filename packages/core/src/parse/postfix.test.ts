@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatById } from '../index.js';
+import { formatById } from '../internal.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 import { postfixLines as L } from '../../../../test/fixtures/lines.js';
 

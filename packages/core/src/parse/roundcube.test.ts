@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat, formatById } from '../index.js';
+import { detectFormat, formatById } from '../internal.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 
 // Roundcube log lines written for these tests after Roundcube's userlogins and errors shapes;

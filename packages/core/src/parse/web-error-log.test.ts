@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { detectFormat, formatById } from '../index.js';
+import { detectFormat, formatById } from '../internal.js';
 import { parseLines } from '../../../../test/helpers/parse-lines.js';
 
 // Error-log lines written for these tests after the Apache 2.2/2.4 and nginx error-log shapes;
