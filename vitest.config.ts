@@ -14,6 +14,7 @@ const SLOW = [
   'test/e2e-verdicts.test.ts',
   'test/fuzz-pipeline.test.ts',
   'test/packaging.test.ts',
+  'test/api-docs.test.ts',
 ];
 
 export default defineConfig({
