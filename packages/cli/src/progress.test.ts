@@ -18,7 +18,9 @@ describe('progress display', () => {
       rate: '2.0',
       filesDone: 1,
       lines: '1.5M',
+      linesRate: '150.0k',
       decoded: '80.0',
+      decodedRate: '8.0',
       etaText: '40s',
     });
     expect(progressFields(at({ bytesRead: 1048576 }), 0.01)).toMatchObject({ rate: '-', etaText: '-' });

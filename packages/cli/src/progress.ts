@@ -33,7 +33,10 @@ export function progressFields(p: ScanProgress, seconds: number): Record<string,
     filesDone: p.filesDone,
     files: p.files,
     lines: compact(p.lines),
+    // Lines and decoded bytes are counted as files end, so their rates move in steps.
+    linesRate: known ? compact(Math.round(p.lines / seconds)) : '-',
     decoded: (p.decodedBytes / MiB).toFixed(1),
+    decodedRate: known ? (p.decodedBytes / MiB / seconds).toFixed(1) : '-',
     etaText: known ? `${Math.ceil(left / rate)}s` : '-',
   };
 }
@@ -43,7 +46,7 @@ export function createProgress(stream: NodeJS.WriteStream, enabled: boolean, now
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: '{phase} [{bar}] {percentage}% | {mib}/{totalMib} MiB read, {rate} MiB/s | files {filesDone}/{files} | {lines} lines, {decoded} MiB decoded | ETA {etaText}',
+      format: '{phase} [{bar}] {percentage}% | {mib}/{totalMib} MiB read, {rate} MiB/s | files {filesDone}/{files} | {lines} lines ({linesRate}/s), {decoded} MiB decoded ({decodedRate} MiB/s) | ETA {etaText}',
       hideCursor: true,
       clearOnComplete: true,
       fps: 5,
