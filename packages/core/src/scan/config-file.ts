@@ -8,16 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import { InvalidOptionError } from '../errors.js';
 import { SEVERITIES } from '../finding.js';
+import type { ScanOptions } from './options.js';
 
-export interface ConfigFile {
-  since?: string;
-  until?: string;
-  tz?: string;
-  format?: string;
-  year?: number;
-  concurrency?: number;
-  workers?: number;
-  maxLineBytes?: number;
+/** The scan options a file may set (their meaning is ScanOptions'), and the CLI's own settings. */
+export interface ConfigFile extends Partial<Pick<ScanOptions, 'since' | 'until' | 'tz' | 'format' | 'year' | 'concurrency' | 'workers' | 'maxLineBytes'>> {
   events?: boolean;
   trustedNets?: string[];
   ioc?: string[];

@@ -28,7 +28,7 @@ export interface ScanOptions {
   until?: string;
   /** IANA zone for timestamps that carry none (BSD syslog). Default Asia/Tokyo. */
   tz?: string;
-  /** Force one format for every file instead of detecting it (`syslog`, `access-log`, `mail-headers`). */
+  /** Force one format for every file instead of detecting it: a `FORMATS` id (`syslog`, `exim`, `access-log`, ...). */
   format?: string;
   /** Year for zone-less syslog timestamps, overriding file name and mtime. */
   year?: number;
