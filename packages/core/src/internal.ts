@@ -122,3 +122,5 @@ export {
 } from './report/timeline-export.js';
 export { readJsonl } from './report/scan-outputs.js';
 export { severityTable, type SeverityCounts } from './report/summary-json.js';
+export { scanBatches, type BatchHooks } from './scan/scan.js';
+export { EventBatch, type CompactBatch, type StoredMember } from './report/event-batch.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MailEvent } from '../event.js';
 import { ActivitySpool, readActivity, selectActivity } from './activity.js';
-import { batchLine, gzippedBatchLine, noteStoredMember } from './event-batch.js';
+import { EventBatch } from './event-batch.js';
 import { eventToJson } from './json-order.js';
 import { Identities } from '../aggregate/identities.js';
 
@@ -35,15 +35,15 @@ describe('ActivitySpool', () => {
       const spool = new ActivitySpool(dir);
       await spool.start();
       // File 1 finishes first; file 0 must still come first in the output.
-      await spool.write(1, [ev(10, 'bad@example.jp', '203.0.113.66'), ev(11, 'ok@example.jp', '198.51.100.1')]);
+      await spool.write(1, new EventBatch('maillog', [ev(10, 'bad@example.jp', '203.0.113.66'), ev(11, 'ok@example.jp', '198.51.100.1')]));
       await spool.fileDone(1);
-      await spool.write(0, [
+      await spool.write(0, new EventBatch('maillog', [
         ev(0, 'bad@example.jp', '198.51.100.2', 'baseline'),
         ev(1, 'bad@example.jp', '198.51.100.2'),
         ev(2, 'bad@example.jp', '198.51.100.2', 'window', 'mail.deliver'),
         ev(3, 'ok@example.jp', '203.0.113.66'),
         ev(4, 'bad@example.jp', '198.51.100.3'),
-      ]);
+      ]));
       await spool.fileDone(0);
       const { path: file, stats } = await spool.finish(2, { accounts: new Set(['bad@example.jp']), ips: new Set(['203.0.113.66']) }, 2);
       const lines = (await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as MailEvent);
@@ -68,13 +68,13 @@ describe('ActivitySpool on disk', () => {
       const spool = new ActivitySpool(dir);
       await spool.start();
       const batch = Array.from({ length: 5000 }, (_, i) => ev(i, `user${i % 700}@c${i % 9}.example.jp`, `198.51.100.${i % 250}`));
-      await spool.write(0, batch);
+      await spool.write(0, new EventBatch('maillog', batch));
       await spool.fileDone(0);
       const parts = path.join(dir, '.activity-parts');
       const [part] = await readdir(parts);
       const spooled = (await stat(path.join(parts, part!))).size;
       // As plain JSON the spool took 1.4 times the decoded logs (a 100 GB archive, 140 GB of scratch).
-      expect(spooled).toBeLessThan(batchLine('maillog', batch).length / 2);
+      expect(spooled).toBeLessThan(new EventBatch('maillog', batch).line().length / 2);
       const everyone = { accounts: new Set(batch.map((e) => e.account!)), ips: new Set<string>() };
       const { path: file, stats } = await spool.finish(1, everyone, 10_000);
       expect(stats.events).toBe(batch.length);
@@ -89,14 +89,16 @@ describe('ActivitySpool and checkpoints', () => {
     await inTempDir('mxray-activity-', async (dir) => {
       const batch = Array.from({ length: 300 }, (_, i) => ev(i, `user${i % 7}@example.jp`, `198.51.100.${i % 5}`));
       // A checkpoint-like events file: another member first, so the batch's offset is not 0.
-      const before = gzippedBatchLine('other', [ev(0, 'x@example.jp', '192.0.2.1')]);
-      const member = gzippedBatchLine('maillog', batch);
+      const before = new EventBatch('other', [ev(0, 'x@example.jp', '192.0.2.1')]).gzipped();
+      const held = new EventBatch('maillog', batch);
+      const member = held.gzipped();
       const store = path.join(dir, 'events.gz');
       await writeFile(store, Buffer.concat([before, member]));
-      noteStoredMember(batch, { path: store, offset: before.byteLength, length: member.byteLength });
+      // What a checkpoint writer notes on the batch it stored, for the next writer to see.
+      held.stored = { path: store, offset: before.byteLength, length: member.byteLength };
       const spool = new ActivitySpool(dir);
       await spool.start();
-      await spool.write(0, batch);
+      await spool.write(0, held);
       await spool.fileDone(0);
       const parts = path.join(dir, '.activity-parts');
       const spooled = await readFile(path.join(parts, (await readdir(parts))[0]!), 'utf8');
@@ -116,7 +118,7 @@ describe('selectActivity', () => {
       const spool = new ActivitySpool(dir);
       await spool.start();
       const batch = Array.from({ length: 40 }, (_, i) => ev(i, `a${i % 3}@example.jp`, `198.51.100.${i % 4}`));
-      await spool.write(0, batch);
+      await spool.write(0, new EventBatch('maillog', batch));
       await spool.fileDone(0);
       const wide = { accounts: new Set(['a0@example.jp', 'a1@example.jp', 'a2@example.jp']), ips: new Set(['198.51.100.1', '198.51.100.3']) };
       const narrow = { accounts: new Set(['a1@example.jp']), ips: new Set(['198.51.100.3']) };
@@ -153,7 +155,7 @@ describe('ActivitySpool batch skipping', () => {
           const out = path.join(dir, `${outputs.length}`);
           const spool = new ActivitySpool(out, ids);
           await spool.start();
-          for (const batch of batches) await spool.write(0, batch);
+          for (const batch of batches) await spool.write(0, new EventBatch('maillog', batch));
           await spool.fileDone(0);
           const { path: file } = await spool.finish(1, flagged, 3);
           outputs.push(await readFile(file, 'utf8'));

@@ -16,7 +16,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { EventKind, MailEvent } from '../event.js';
 import { eventToJson } from './json-order.js';
-import { eventsOfBatchLine, gzippedBatchLine, storedMemberOf } from './event-batch.js';
+import { eventsOfBatchLine, type EventBatch } from './event-batch.js';
 import { Identities } from '../aggregate/identities.js';
 import { DEFAULT_MAX_KEYS } from '../aggregate/bounded-map.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
@@ -67,11 +67,11 @@ export class ActivitySpool {
    * Spools a batch that holds any window activity, in its compact form (which flagged entities it
    * matters for is known only at the end, and few of its events will be written).
    */
-  write(index: number, events: readonly MailEvent[]): Promise<void> {
+  write(index: number, batch: EventBatch): Promise<void> {
     const accounts: number[] = [];
     const ips: number[] = [];
     let unnumbered = false;
-    for (const e of events) {
+    for (const e of batch.events) {
       if (!isActivity(e)) continue;
       const account = e.account === undefined ? -2 : this.identities.accounts.find(e.account);
       const ip = e.ip === undefined ? -2 : this.identities.ips.find(e.ip);
@@ -81,7 +81,7 @@ export class ActivitySpool {
     }
     if (!unnumbered && accounts.length === 0 && ips.length === 0) return Promise.resolve();
     const ids = unnumbered ? '*' : `${accounts.join(',')};${ips.join(',')}`;
-    const stored = storedMemberOf(events);
+    const stored = batch.stored;
     if (stored) {
       let store = this.storeIds.get(stored.path);
       if (store === undefined) {
@@ -91,7 +91,7 @@ export class ActivitySpool {
       }
       return this.parts.write(index, `${ids}\t@${store},${stored.offset},${stored.length}\n`);
     }
-    const member = gzippedBatchLine(events[0]!.source.file, events);
+    const member = batch.gzipped();
     const base64 = Buffer.from(member.buffer, member.byteOffset, member.byteLength).toString('base64');
     return this.parts.write(index, `${ids}\t${base64}\n`);
   }

@@ -9,15 +9,12 @@
 import { constants, gzipSync } from 'node:zlib';
 import type { MailEvent } from '../event.js';
 import { eventFromSparse, sparseEvent, type SparseEvent } from '../parse/event-shape.js';
+import { eventToJson } from './json-order.js';
 
 export interface CompactBatch {
   /** `JSON.stringify` of the batch's sparse events. */
   json: string;
   lines: Float64Array;
-  /** `batchLine` and a newline as one gzip member (a checkpoint's events file is a series of them). */
-  gzipped?: Uint8Array;
-  /** Where that member was written (a checkpoint), for a later reader to find it there. */
-  stored?: StoredMember;
 }
 
 /** A gzip member in a file: `length` bytes at `offset` of `path`. */
@@ -27,31 +24,65 @@ export interface StoredMember {
   length: number;
 }
 
-const compact = new WeakMap<readonly MailEvent[], CompactBatch>();
-
-/** The compact form a worker made for this batch (`compactBatch` then returns it). */
-export function adoptCompactBatch(events: readonly MailEvent[], batch: CompactBatch): void {
-  compact.set(events, batch);
+/** Forms of a batch a worker thread already made, handed to the batch that carries them. */
+export interface MadeForms {
+  compact?: CompactBatch;
+  /** The events' output lines (events.jsonl). */
+  lines?: string[];
+  /** `line()` and a newline as one gzip member. */
+  gzipped?: Uint8Array;
 }
 
-/** The batch's compact form: the worker's, or made here once however many writers ask. */
-export function compactBatch(events: readonly MailEvent[]): CompactBatch {
-  let batch = compact.get(events);
-  if (!batch) {
-    batch = { json: JSON.stringify(events.map(sparseEvent)), lines: Float64Array.from(events, (e) => e.source.line) };
-    compact.set(events, batch);
+/**
+ * One file's batch of events, and the forms its writers make of it: the compact form (threads,
+ * checkpoints, the activity spool), the output lines (events.jsonl), the gzip member
+ * (checkpoints). Each is made once, or adopted from the worker that made it, and the batch itself
+ * travels from writer to writer, so that what one writer did (a checkpoint that stored the
+ * member) is there for the next (the spool points at it instead of keeping a copy).
+ */
+export class EventBatch {
+  private compactForm: CompactBatch | undefined;
+  private madeOutputLines: string[] | undefined;
+  private gzippedMember: Uint8Array | undefined;
+  /** Where a checkpoint wrote this batch's gzip member, once it has. */
+  stored: StoredMember | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly events: readonly MailEvent[],
+    made: MadeForms = {},
+  ) {
+    this.compactForm = made.compact;
+    this.madeOutputLines = made.lines;
+    this.gzippedMember = made.gzipped;
   }
-  return batch;
-}
 
-/** Records where the batch's gzip member (`gzippedBatchLine`) was written. */
-export function noteStoredMember(events: readonly MailEvent[], at: StoredMember): void {
-  compactBatch(events).stored = at;
-}
+  /** The compact form: sparse events as JSON, line numbers beside them. */
+  compact(): CompactBatch {
+    this.compactForm ??= { json: JSON.stringify(this.events.map(sparseEvent)), lines: Float64Array.from(this.events, (e) => e.source.line) };
+    return this.compactForm;
+  }
 
-/** Where the batch's gzip member was written, if it was. */
-export function storedMemberOf(events: readonly MailEvent[]): StoredMember | undefined {
-  return compact.get(events)?.stored;
+  /** Each event's events.jsonl line. */
+  outputLines(): string[] {
+    this.madeOutputLines ??= this.events.map(eventToJson);
+    return this.madeOutputLines;
+  }
+
+  /** One line of a spool or checkpoint: `{"f":file,"l":[line numbers],"e":[sparse events]}`. */
+  line(): string {
+    const b = this.compact();
+    return `{"f":${JSON.stringify(this.file)},"l":${JSON.stringify(Array.from(b.lines))},"e":${b.json}}`;
+  }
+
+  /**
+   * `line()` and a newline, gzip-compressed (level 1: a checkpoint is temporary, but it holds as
+   * many events as the logs hold lines).
+   */
+  gzipped(): Uint8Array {
+    this.gzippedMember ??= gzipSync(`${this.line()}\n`, { level: constants.Z_BEST_SPEED });
+    return this.gzippedMember;
+  }
 }
 
 /** Events rebuilt from a compact batch of `file`. */
@@ -63,27 +94,11 @@ function rebuild(sparse: readonly SparseEvent[], lines: ArrayLike<number>, file:
   return sparse.map((s, i) => eventFromSparse(s, file, lines[i]!));
 }
 
-/** One line of a spool or checkpoint: `{"f":file,"l":[line numbers],"e":[sparse events]}`. */
-export function batchLine(file: string, events: readonly MailEvent[]): string {
-  const b = compactBatch(events);
-  return `{"f":${JSON.stringify(file)},"l":${JSON.stringify(Array.from(b.lines))},"e":${b.json}}`;
-}
-
-/** The events of a `batchLine`; throws on a line that is not one. */
+/** The events of a batch's `line()`; throws on a line that is not one. */
 export function eventsOfBatchLine(line: string): MailEvent[] {
   const b = JSON.parse(line) as { f?: unknown; l?: unknown; e?: unknown };
   if (typeof b.f !== 'string' || !Array.isArray(b.l) || !Array.isArray(b.e) || b.l.length !== b.e.length) {
     throw new Error('not a batch of events');
   }
   return rebuild(b.e as SparseEvent[], b.l as number[], b.f);
-}
-
-/**
- * `batchLine` and a newline, gzip-compressed (level 1: a checkpoint is temporary, but it holds
- * as many events as the logs hold lines): the worker's, or made here once.
- */
-export function gzippedBatchLine(file: string, events: readonly MailEvent[]): Uint8Array {
-  const b = compactBatch(events);
-  b.gzipped ??= gzipSync(`${batchLine(file, events)}\n`, { level: constants.Z_BEST_SPEED });
-  return b.gzipped;
 }

@@ -1,6 +1,6 @@
 /** events.jsonl: every normalized event, in input order whatever the concurrency. */
-import type { MailEvent } from '../event.js';
-import { batchToJson, jsonlText } from './json-order.js';
+import type { EventBatch } from './event-batch.js';
+import { jsonlText } from './json-order.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
 
 export class EventsJsonlWriter {
@@ -14,8 +14,8 @@ export class EventsJsonlWriter {
     return this.parts.start();
   }
 
-  write(index: number, events: readonly MailEvent[]): Promise<void> {
-    const text = jsonlText(batchToJson(events));
+  write(index: number, batch: EventBatch): Promise<void> {
+    const text = jsonlText(batch.outputLines());
     return this.parts.write(index, text);
   }
 

@@ -46,21 +46,8 @@ function field(prefix: string, v: unknown): string {
   return prefix + JSON.stringify(v);
 }
 
-const batches = new WeakMap<readonly MailEvent[], string[]>();
-
-/** Lines a worker thread already serialized for this batch (`batchToJson` then returns them). */
-export function adoptBatchJson(events: readonly MailEvent[], lines: string[]): void {
-  batches.set(events, lines);
-}
-
 /** Lines as JSONL text, each newline-terminated; joined once (`+=` built a rope to flatten later). */
 export function jsonlText(lines: readonly string[]): string {
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
-/** The lines of a batch, serialized once for every writer that asks for the same batch. */
-export function batchToJson(events: readonly MailEvent[]): string[] {
-  let lines = batches.get(events);
-  if (!lines) batches.set(events, (lines = events.map(eventToJson)));
-  return lines;
-}

@@ -17,7 +17,7 @@ import type { MailEvent } from '../event.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { MxrayError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
-import { eventsOfBatchLine, gzippedBatchLine, noteStoredMember } from '../report/event-batch.js';
+import { eventsOfBatchLine, type EventBatch } from '../report/event-batch.js';
 import type { FileReport } from '../ingest/file-report.js';
 
 export const CHECKPOINT_DIR = '.checkpoints';
@@ -67,13 +67,13 @@ export class CheckpointWriter {
     }
   }
 
-  async write(events: readonly MailEvent[]): Promise<void> {
+  async write(batch: EventBatch): Promise<void> {
     this.check();
-    if (events.length === 0) return;
+    if (batch.events.length === 0) return;
     this.members++;
-    const member = gzippedBatchLine(this.file.path, events);
+    const member = batch.gzipped();
     // The activity spool reads flagged batches back from here instead of keeping a second copy.
-    noteStoredMember(events, { path: this.path, offset: this.bytes, length: member.byteLength });
+    batch.stored = { path: this.path, offset: this.bytes, length: member.byteLength };
     this.bytes += member.byteLength;
     if (!this.sink.write(member)) await Promise.race([once(this.sink, 'drain'), this.closed]);
     this.check();

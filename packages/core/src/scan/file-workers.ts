@@ -8,7 +8,7 @@
  * see `sparseEvent`; JSON.stringify + JSON.parse cost two thirds of a structured clone), their
  * line numbers in a transferred typed array and, when the scan writes events.jsonl, their output
  * lines made on the worker. The JSON is kept with the batch, for checkpoints and the activity
- * spool to store as it is (`compactBatch`). Events are reshaped and their
+ * spool to store as it is (the `EventBatch` carries it). Events are reshaped and their
  * account and IP strings pooled here, on arrival, so the scan still has one event shape and one
  * copy of each string. A worker always ends a file with a `done` message or an error; nothing
  * else ends the loop.
@@ -20,12 +20,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import Tinypool from 'tinypool';
-import type { MailEvent } from '../event.js';
 import { MxrayError } from '../errors.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
-import { adoptBatchJson } from '../report/json-order.js';
 import type { FileReport } from '../ingest/file-report.js';
-import { adoptCompactBatch, eventsFromCompact } from '../report/event-batch.js';
+import { EventBatch, eventsFromCompact } from '../report/event-batch.js';
 import { Wakeup } from './wakeup.js';
 import type { ResolvedScanOptions } from './options.js';
 import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from './parse-worker.js';
@@ -36,13 +34,13 @@ export class FileWorkers {
   constructor(
     threads: number,
     private readonly options: ResolvedScanOptions,
-    /** What else the workers make of each batch: output lines (`adoptBatchJson`), a checkpoint member. */
+    /** What else the workers make of each batch: output lines, a checkpoint member (carried by the `EventBatch`). */
     private readonly extras: { json: boolean; checkpoint: boolean },
   ) {
     this.pool = new Tinypool({ filename: workerScript(), minThreads: threads, maxThreads: threads });
   }
 
-  async *scanFile(file: DiscoveredFile, onRead?: (bytes: number) => void): AsyncGenerator<MailEvent[], FileReport, undefined> {
+  async *scanFile(file: DiscoveredFile, onRead?: (bytes: number) => void): AsyncGenerator<EventBatch, FileReport, undefined> {
     const o = this.options;
     const settings: WorkerFileSettings = {
       window: o.window,
@@ -81,14 +79,16 @@ export class FileWorkers {
         if (message.type === 'done') return message.report;
         const { lineNumbers } = message;
         const events = eventsFromCompact(message.json, lineNumbers, file.path);
-        adoptCompactBatch(events, { json: message.json, lines: lineNumbers, ...(message.gzipped && { gzipped: message.gzipped }) });
         const strings = o.identities;
         for (const e of events) {
           if (e.account !== undefined) e.account = strings.account(e.account);
           if (e.ip !== undefined) e.ip = strings.ip(e.ip, true);
         }
-        if (message.lines) adoptBatchJson(events, message.lines);
-        yield events;
+        yield new EventBatch(file.path, events, {
+          compact: { json: message.json, lines: lineNumbers },
+          ...(message.lines && { lines: message.lines }),
+          ...(message.gzipped && { gzipped: message.gzipped }),
+        });
         port1.postMessage('ack' satisfies MainMessage);
       }
     } finally {

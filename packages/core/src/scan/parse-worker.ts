@@ -10,8 +10,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { formatById } from '../parse/registry.js';
-import { compactBatch, gzippedBatchLine } from '../report/event-batch.js';
-import { batchToJson } from '../report/json-order.js';
+import { EventBatch } from '../report/event-batch.js';
 import { ZoneClock } from '../time/zone.js';
 import type { TimeWindow } from '../time/window.js';
 import type { FileReport } from '../ingest/file-report.js';
@@ -27,7 +26,7 @@ export interface WorkerFileSettings {
   maxLineBytes: number;
   /** Also send each event's output line (events.jsonl needs them). */
   json: boolean;
-  /** Also send each batch as a checkpoint's gzip member (`gzippedBatchLine`). */
+  /** Also send each batch as a checkpoint's gzip member (`EventBatch.gzipped`). */
   checkpoint: boolean;
 }
 
@@ -39,7 +38,7 @@ export interface WorkerTask {
 
 /** Worker → main. `read` is bytes read from the evidence since the previous message. */
 export type WorkerMessage =
-  /** `json`: the batch's sparse events (`compactBatch`); `lines`: their output lines, when asked for. */
+  /** `json`: the batch's sparse events (`EventBatch.compact`); `lines`: their output lines, when asked for. */
   | { type: 'batch'; json: string; lineNumbers: Float64Array; lines: string[] | undefined; gzipped: Uint8Array | undefined; read: number }
   | { type: 'done'; report: FileReport; read: number };
 
@@ -90,10 +89,11 @@ export default async function scanFileTask({ file, settings, port }: WorkerTask)
       while (credits === 0 && !controller.signal.aborted) await wakeup.wait();
       if (gone) return;
       credits--;
-      const lines = settings.json ? batchToJson(step.value) : undefined;
-      const { json, lines: lineNumbers } = compactBatch(step.value);
+      const batch = new EventBatch(file.path, step.value);
+      const lines = settings.json ? batch.outputLines() : undefined;
+      const { json, lines: lineNumbers } = batch.compact();
       // Made before `lineNumbers` is transferred (and so emptied) below.
-      const gzipped = settings.checkpoint ? gzippedBatchLine(file.path, step.value) : undefined;
+      const gzipped = settings.checkpoint ? batch.gzipped() : undefined;
       // `gzipped` is copied, not transferred: a small Buffer can be a slice of Node's shared pool.
       port.postMessage({ type: 'batch', json, lineNumbers, lines, gzipped, read } satisfies WorkerMessage, [lineNumbers.buffer as ArrayBuffer]);
       read = 0;

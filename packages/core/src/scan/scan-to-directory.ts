@@ -10,7 +10,7 @@ import { EventsJsonlWriter } from '../report/events-jsonl.js';
 import { buildManifest, eventShapingArgs, manifestArgs, reproducibleNow, type Manifest } from '../report/manifest.js';
 import { readManifest } from '../report/scan-outputs.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
-import { scan, type ScanHooks, type ScanProgress, type ScanResult } from './scan.js';
+import { scanBatches, type ScanHooks, type ScanProgress, type ScanResult } from './scan.js';
 import { resolveScanOptions, type ScanOptions } from './options.js';
 import { createDetection, type DetectionSettings } from './detection.js';
 import { SpillArea, SPILL_PREFIX } from '../aggregate/account-spill.js';
@@ -122,7 +122,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   let result: ScanResult;
   let lastProgress: ScanProgress = { phase: 'reading', files: 0, filesDone: 0, bytes: 0, bytesRead: 0, lines: 0, decodedBytes: 0 };
   try {
-    result = await scan({ ...options, limits: resolved.limits, identities: resolved.identities }, {
+    result = await scanBatches({ ...options, limits: resolved.limits, identities: resolved.identities }, {
       ...(options.onProgress && {
         onProgress: (p: ScanProgress) => {
           lastProgress = p;
@@ -131,9 +131,10 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
       }),
       serializesEvents: true,
       writesEventLines: events !== undefined,
-      onEvents: async (batch, index) => {
-        detection.observeAll(batch);
-        for (const e of batch) volume.observe(e);
+      onBatch: async (batch, index) => {
+        detection.observeAll(batch.events);
+        for (const e of batch.events) volume.observe(e);
+        // The checkpoint (scan) wrote the batch first: the spool points at its member.
         await activity.write(index, batch);
         if (events) await events.write(index, batch);
       },

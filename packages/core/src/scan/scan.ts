@@ -12,6 +12,7 @@ import { scanFileEvents } from './scan-file.js';
 import { FileWorkers } from './file-workers.js';
 import { INTERRUPTED, NOT_SCANNED, newFileReport, type FileReport } from '../ingest/file-report.js';
 import type { CheckpointStore } from './checkpoints.js';
+import { EventBatch } from '../report/event-batch.js';
 
 export interface ScanProgress {
   /** What the scan is doing: reading files, then (scanToDirectory) finishing detection, then writing outputs. */
@@ -33,10 +34,10 @@ export interface ScanHooks {
   onProgress?(progress: ScanProgress): void;
   /**
    * The hooks store every batch (an activity spool, checkpoints): worker threads then pay, since
-   * batches arrive in their compact form (`compactBatch`) made in parallel.
+   * batches arrive in their compact form (`EventBatch.compact`) made in parallel.
    */
   serializesEvents?: boolean;
-  /** The hooks write every event's output line (`batchToJson`, events.jsonl): workers make them too. */
+  /** The hooks write every event's output line (`EventBatch.outputLines`, events.jsonl): workers make them too. */
   writesEventLines?: boolean;
   /** Called once discovery is done, before any file is read. */
   onDiscovered?(files: readonly DiscoveredFile[], skipped: readonly SkippedEntry[]): void | Promise<void>;
@@ -54,8 +55,35 @@ export interface ScanResult {
   summary: ScanSummary;
 }
 
+/** Hooks of mxray's own writers, which take each batch with the forms made of it (`EventBatch`). */
+export interface BatchHooks extends ScanHooks {
+  /** Each batch as an `EventBatch`, before `onEvents` gets its events. */
+  onBatch?(batch: EventBatch, fileIndex: number, file: DiscoveredFile): void | Promise<void>;
+}
+
 /** Scans every file and returns the reports and totals; events go to `hooks.onEvents`. */
-export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoints?: CheckpointStore): Promise<ScanResult> {
+export function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoints?: CheckpointStore): Promise<ScanResult> {
+  return scanBatches(options, hooks, checkpoints);
+}
+
+/** A file's batches of events, as `EventBatch`es; closing it closes the file. */
+async function* asBatches(gen: AsyncGenerator<MailEvent[], FileReport, undefined>, file: DiscoveredFile): AsyncGenerator<EventBatch, FileReport, undefined> {
+  let finished = false;
+  try {
+    for (let step = await gen.next(); ; step = await gen.next()) {
+      if (step.done) {
+        finished = true;
+        return step.value;
+      }
+      yield new EventBatch(file.path, step.value);
+    }
+  } finally {
+    if (!finished) await gen.return(newFileReport(file, NOT_SCANNED));
+  }
+}
+
+/** `scan`, with mxray's own writers' hook on every batch. */
+export async function scanBatches(options: ScanOptions, hooks: BatchHooks = {}, checkpoints?: CheckpointStore): Promise<ScanResult> {
   const resolved = resolveScanOptions(options);
   const { files, skipped } = await discover(resolved.paths, resolved.cwd);
   await hooks.onDiscovered?.(files, skipped);
@@ -94,18 +122,18 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
           if (signal?.aborted || failed) return newFileReport(file, NOT_SCANNED);
           const saved = await checkpoints?.load(file);
           if (saved) {
-            for await (const batch of saved.events()) {
-              for (const event of batch) summary.add(event);
-              await hooks.onEvents?.(batch, index, file);
+            for await (const events of saved.events()) {
+              for (const event of events) summary.add(event);
+              await deliver(new EventBatch(file.path, events), index, file);
             }
             resumed++;
             progress.bytesRead += file.size;
             return finishFile(saved.report, index);
           }
           const checkpoint = checkpoints?.writer(file);
-          let gen: AsyncGenerator<MailEvent[], FileReport, undefined> | undefined;
+          let gen: AsyncGenerator<EventBatch, FileReport, undefined> | undefined;
           try {
-            gen = threads > 0 ? pool().scanFile(file, onRead) : scanFileEvents(file, resolved, onRead);
+            gen = threads > 0 ? pool().scanFile(file, onRead) : asBatches(scanFileEvents(file, resolved, onRead), file);
             for (let step = await gen.next(); ; step = await gen.next()) {
               if (step.done) {
                 if (checkpoint) {
@@ -114,9 +142,9 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
                 }
                 return await finishFile(step.value, index);
               }
-              for (const event of step.value) summary.add(event);
+              for (const event of step.value.events) summary.add(event);
               await checkpoint?.write(step.value);
-              await hooks.onEvents?.(step.value, index, file);
+              await deliver(step.value, index, file);
             }
           } catch (error) {
             failed = true;
@@ -142,6 +170,11 @@ export async function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoi
     };
   } finally {
     await workers?.destroy();
+  }
+
+  async function deliver(batch: EventBatch, index: number, file: DiscoveredFile): Promise<void> {
+    await hooks.onBatch?.(batch, index, file);
+    await hooks.onEvents?.(batch.events, index, file);
   }
 
   async function finishFile(report: FileReport, index: number): Promise<FileReport> {
