@@ -33,12 +33,13 @@ export interface DetectionContext {
  * Active! mail lives under /am_bin/ (login /am_bin/amlogin, smartphone /am_bin/slogin, feature
  * phone /am_bin/mlogin); other webmails use /cgi-bin/, *.cgi, Roundcube's ?_task=, SOGo.
  */
-export const DEFAULT_CGI_PATTERNS: readonly RegExp[] = [/^\/am_bin\//i, /^\/cgi-bin\//i, /\.cgi(?:[/?]|$)/i];
+export const DEFAULT_CGI_PATTERNS: readonly RegExp[] = [/^\/am_bin\//i, /^\/cgi-bin\//i, /\.cgi(?:[/?]|$)/i, /^\/owa\//i];
 export const DEFAULT_LOGIN_PATTERNS: readonly RegExp[] = [
   /^\/am_bin\/(?:amlogin|slogin|mlogin)\/login_auth/i,
   /^\/am_bin\/(?:slogin|mlogin)(?:[/?]|$)/i,
   /[?&]_task=login(?:&|$)/i,
   /^\/SOGo\/connect/i,
+  /^\/owa\/auth\.owa/i,
 ];
 
 export interface DetectionContextOptions {
