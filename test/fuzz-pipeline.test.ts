@@ -10,11 +10,11 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { scan, type FileReport } from '@mxray/core';
-import { accessLines, dovecotLines, postfixLines } from './fixtures/lines.js';
+import { accessLines, dovecotLines, otherFormatLines, postfixLines } from './fixtures/lines.js';
 import { HOSTILE_LINES } from './corpus/hostile.js';
 import { zstdCompress } from './helpers/corpus.js';
 
-const SEEDS: Buffer[] = [...Object.values(postfixLines), ...Object.values(dovecotLines), ...Object.values(accessLines), ...HOSTILE_LINES].map((l) => Buffer.from(l));
+const SEEDS: Buffer[] = [...Object.values(postfixLines), ...Object.values(dovecotLines), ...Object.values(accessLines), ...Object.values(otherFormatLines), ...HOSTILE_LINES].map((l) => Buffer.from(l));
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
