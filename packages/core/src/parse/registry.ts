@@ -14,12 +14,13 @@ import { roundcubeLog, roundcubeSyslog } from './roundcube.js';
 import { webErrorLog } from './web-error-log.js';
 import { kernelCrash } from './kernel-crash.js';
 import { w3cLog } from './w3c-log.js';
+import { jsonAccessLog } from './json-access-log.js';
 import { accessLog } from './access-log.js';
 import { mailHeaders } from './mail-headers.js';
 
 export const SYSLOG_PROGRAMS: readonly SyslogProgram[] = [postfix, dovecot, sendmail, courier, eximSyslog, roundcubeSyslog, kernelCrash];
 
-export const FORMATS: readonly LogFormat[] = [eximMainlog, roundcubeLog, createSyslogFormat(SYSLOG_PROGRAMS), accessLog, w3cLog, webErrorLog, mailHeaders];
+export const FORMATS: readonly LogFormat[] = [eximMainlog, roundcubeLog, createSyslogFormat(SYSLOG_PROGRAMS), accessLog, jsonAccessLog, w3cLog, webErrorLog, mailHeaders];
 
 export function formatById(id: string): LogFormat | undefined {
   return FORMATS.find((f) => f.id === id);
