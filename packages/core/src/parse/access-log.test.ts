@@ -54,6 +54,7 @@ describe('access-log variants', () => {
     ['nginx main: a header from a public client is data, not the client', `203.0.113.13 - - ${t} "-" "curl/8" "198.51.100.200"`, { ip: '203.0.113.13', forwardedFor: ['198.51.100.200'] }],
     ['nginx main: an absent header', `203.0.113.14 - - ${t} "-" "curl/8" "-"`, { ip: '203.0.113.14', forwardedFor: undefined }],
     ['a "-" client (the forwarded-for header was absent) is a request without an address', `- - - ${t} "-" "-"`, { ip: undefined, status: 302, method: 'POST' }],
+    ['a grep file-name prefix', `/var/log/httpd/access_log.1:203.0.113.17 - - ${t} "-" "-"`, { ip: '203.0.113.17', status: 302 }],
     ['milliseconds in the time', '203.0.113.16 - - [03/Aug/2024:04:19:58.250 +0900] "GET / HTTP/1.1" 200 5', { ts: Date.parse('2024-08-03T04:19:58.250+09:00') }],
     ['nginx $request_length $request_time', `203.0.113.15 - - ${t} "-" "curl/8" 1048576 0.532`, { bytesIn: 1048576, bytesOut: 512 }],
   ])('%s', async (_name, line, expected) => {

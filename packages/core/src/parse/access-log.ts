@@ -70,6 +70,9 @@ function splitRequest(request: string): { method?: string; path?: string } {
   return /^[A-Z][A-Z_-]{0,19}$/.test(method) ? { method, path } : { path: request };
 }
 
+/** A file name (with a letter in it), `:`, then an IPv4 address. */
+const GREP_PREFIXED_IPV4 = /^[\w./-]*[A-Za-z_][\w./-]*:(\d{1,3}(?:\.\d{1,3}){3})$/;
+
 /** Where the client part of a line ends: the ` [` of the time field, looked for near the start. */
 const HEAD_LIMIT = 600;
 
@@ -107,6 +110,9 @@ function addressList(text: string): string[] | undefined {
  */
 function readClient(head: string): Client | undefined {
   const tokens = (head.includes(',') ? head.replace(/, +/g, ',') : head).split(' ').filter((t) => t !== '');
+  // `grep` over several files writes the file name first: `access_log.1:203.0.113.7 - - [...]`.
+  const grepped = tokens.length > 0 ? GREP_PREFIXED_IPV4.exec(tokens[0]!) : null;
+  if (grepped) tokens[0] = grepped[1]!;
   if (tokens.length === 0) return undefined;
   const isAddressField = (t: string | undefined) => t !== undefined && (normalizeIp(t) !== undefined || (t.includes(',') && addressList(t) !== undefined));
   // A first field that is no address, followed by one that is, is a virtual host.

@@ -115,6 +115,7 @@ describe('dovecot shapes beyond syslog 2.2/2.3', () => {
     ['journalctl -o short-unix', '1722625929.123456 mx02 dovecot[834]: imap-login: Login: user=<mai@example.jp>, method=PLAIN, rip=192.0.2.75, lip=192.0.2.11', { kind: 'auth.success', host: 'mx02', ip: '192.0.2.75', ts: 1722625929123 }],
     ['journalctl -o short-full', 'Sat 2024-08-03 04:12:09 JST mx02 dovecot[834]: imap-login: Login: user=<mai@example.jp>, method=PLAIN, rip=192.0.2.76, lip=192.0.2.11', { kind: 'auth.success', host: 'mx02', ip: '192.0.2.76', ts: Date.UTC(2024, 7, 2, 19, 12, 9) }],
     ['journalctl -o short-precise', 'Aug 03 04:12:09.500000 mx02 dovecot[834]: imap-login: Login: user=<mai@example.jp>, method=PLAIN, rip=192.0.2.77, lip=192.0.2.11', { kind: 'auth.success', ip: '192.0.2.77', ts: Date.UTC(2024, 7, 2, 19, 12, 9, 500) }],
+    ['a grep file-name prefix', '/var/log/mail.log.1:Aug  3 04:21:33 mx01 dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<hanako@example.jp>, method=PLAIN, rip=192.0.2.78, lip=192.0.2.10', { kind: 'auth.failure', ip: '192.0.2.78', host: 'mx01' }],
     ['logout in its own file', 'Aug 03 04:35:12 imap(taro@example.co.jp)<48211><k3Hq0v4f2LfLwKmH>: Info: Disconnected: Logged out in=1291 out=734003221', { kind: 'session.end', account: 'taro@example.co.jp', bytesOut: 734003221 }],
   ])('%s', async (_name, text, expected) => {
     const events = await one(text);

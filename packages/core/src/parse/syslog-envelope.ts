@@ -9,6 +9,7 @@
  * - journalctl's `-o short-unix` (`1722625929.123456 mx01 dovecot[834]: ...`) and `-o short-full`
  *   (`Sat 2024-08-03 04:12:09 JST mx01 dovecot[834]: ...`; a zone name other than UTC/GMT is read
  *   as `--tz`, since abbreviations are ambiguous);
+ * - a file name first, as `grep` over several files writes it (`mail.log.1:Aug  3 ...`);
  * - no host: a program's own log file (`Aug 03 04:12:09 imap-login: Info: Login: ...`) or a
  *   multilog line puts the program tag right after the time. A host never ends in `:`, so a
  *   first word that does is the tag, and `host` is empty.
@@ -41,8 +42,21 @@ function skipPri(s: string): number {
   return close > 0 && close <= 4 ? close + 1 : 0;
 }
 
+/**
+ * `grep` over several files writes the file name first: `/var/log/mail.log.1:Aug  3 04:12:09 ...`.
+ * A name without spaces, then `:`, then a stamp (month, year or TAI64N label).
+ */
+const GREP_PREFIX = /^[\w./-]{1,200}:(?=[A-Z][a-z]{2} |\d{4}-|@4000)/;
+
 /** Reads the envelope, or returns undefined when the line is not syslog. */
 export function readEnvelope(s: string, time: EnvelopeClock): Envelope | undefined {
+  const env = readEnvelopeAt(s, time);
+  if (env !== undefined) return env;
+  const prefix = GREP_PREFIX.exec(s);
+  return prefix ? readEnvelopeAt(s.slice(prefix[0].length), time) : undefined;
+}
+
+function readEnvelopeAt(s: string, time: EnvelopeClock): Envelope | undefined {
   let i = skipPri(s);
   let ts: number;
   let rfc5424 = false;
