@@ -34,6 +34,14 @@ describe('roundcube', () => {
     expect(ignored).toEqual([2]);
   });
 
+  it('two failed attempts in one session count twice, each paired once with its other log line', async () => {
+    const error = 'Aug  3 04:12:20 web01 roundcube: <4gq9ebpk> IMAP Error: Login failed for gus@example.jp against localhost from 192.0.2.54. Authentication failed. in /var/www/rc/rcube_imap.php on line 211 (POST /?_task=login&_action=login)';
+    const failed = 'Aug  3 04:12:20 web01 roundcube: <4gq9ebpk> Failed login for gus@example.jp from 192.0.2.54 in session 4gq9ebpk00 (error: 0)';
+    const { events, ignored } = await parseLines(syslog, [error, failed, error, failed, error]);
+    expect(events.map((e) => e.line)).toEqual([1, 3, 5]);
+    expect(ignored).toEqual([2, 4]);
+  });
+
   it('ignores continuation lines of an errors-log entry and is chosen for its files', async () => {
     const lines = [
       '[03-Aug-2024 04:12:16 +0900]: <4gq9ebpi> PHP Warning: something in /var/www/rc/x.php on line 3',

@@ -10,17 +10,30 @@ const STAMP = /^\[(\d{2})-([A-Z][a-z]{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.\d
 /** ` [against HOST] from ADDR` ending in `. ` (an IMAP response follows) or at the end (old versions write none). */
 const ERROR_FAILURE = /(?: against \S+)? from ([0-9A-Fa-f:.]*[0-9A-Fa-f])(\. |\.?$)/g;
 
-/** Failed logins remembered per session, so that the errors line and the userlogins line of one failure count once. */
+/** Unpaired failures kept per log kind; past it the oldest are forgotten (they then count twice). */
 const MAX_REMEMBERED = 10_000;
 
-function createRoundcubeHandler(ctx: FileContext): MessageHandler {
-  const failedSessions = new Set<string>();
-  const remember = (key: string): boolean => {
-    if (failedSessions.has(key)) return false;
-    if (failedSessions.size >= MAX_REMEMBERED) failedSessions.clear();
-    failedSessions.add(key);
+/**
+ * One failed login is written once to each log (errors, userlogins): a line of one kind is paired
+ * with an unpaired line of the other kind for the same session and name, and the pair counts
+ * once. Two lines of the same kind are two attempts, and both count.
+ */
+class FailurePairs {
+  private readonly unpaired = { errors: new Set<string>(), userlogins: new Set<string>() };
+
+  /** True when the failure is new; false when it pairs with the other log's line (already counted). */
+  take(kind: 'errors' | 'userlogins', key: string): boolean {
+    const other = this.unpaired[kind === 'errors' ? 'userlogins' : 'errors'];
+    if (other.delete(key)) return false;
+    const mine = this.unpaired[kind];
+    if (mine.size >= MAX_REMEMBERED) mine.delete(mine.values().next().value!);
+    mine.add(key);
     return true;
-  };
+  }
+}
+
+function createRoundcubeHandler(ctx: FileContext): MessageHandler {
+  const pairs = new FailurePairs();
   return (ts, host, message, line) => {
     let msg = message;
     let tag: string | undefined;
@@ -54,7 +67,7 @@ function createRoundcubeHandler(ctx: FileContext): MessageHandler {
       }
       // Roundcube's line tag is the first 8 characters of the session id.
       const sessionKey = tag ?? session?.slice(0, 8);
-      if (sessionKey !== undefined && !remember(`${sessionKey} ${account ?? ''}`)) {
+      if (sessionKey !== undefined && !pairs.take('userlogins', `${sessionKey} ${account ?? ''}`)) {
         ctx.ignore(line);
         return;
       }
@@ -72,7 +85,7 @@ function createRoundcubeHandler(ctx: FileContext): MessageHandler {
       for (const m of head.matchAll(ERROR_FAILURE)) if (m[2] === '. ' || location === -1) match = m;
       const ip = match ? normalizeIp(match[1]) : undefined;
       const account = normalizeAccount(head.slice(failedAt + 17, match?.index));
-      if (tag !== undefined && !remember(`${tag} ${account ?? ''}`)) {
+      if (tag !== undefined && !pairs.take('errors', `${tag} ${account ?? ''}`)) {
         ctx.ignore(line);
         return;
       }
