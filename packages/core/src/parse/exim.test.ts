@@ -54,6 +54,16 @@ describe('exim mainlog', () => {
       [{ kind: 'auth.failure', account: 'victim', ip: '192.0.2.63' }],
     ],
     [
+      'a HELO carrying A= on an unauthenticated arrival names no account',
+      `2024-08-03 04:12:18 ${id} <= x@example.net H=(pc A=plain:victim@example.jp) [192.0.2.66]:5000 P=esmtp S=100`,
+      [{ kind: 'mail.submit', account: undefined, ip: '192.0.2.66' }],
+    ],
+    [
+      'a Message-ID carrying A= beside the real one makes the account unknown, never the victim',
+      `2024-08-03 04:12:19 ${id} <= eve@example.jp H=(pc) [192.0.2.67]:5000 P=esmtpsa A=login:eve@example.jp S=100 id=x A=login:victim@example.jp`,
+      [{ kind: 'mail.submit', account: undefined, ip: '192.0.2.67' }],
+    ],
+    [
       'a subject carrying A= does not name the account',
       `2024-08-03 04:12:17 ${id} <= carol@example.jp H=(pc02) [192.0.2.64]:5000 P=esmtpa S=100 T="hello A=plain:victim@example.jp H=[198.51.100.66]"`,
       [{ kind: 'mail.submit', account: undefined, ip: '192.0.2.64' }],

@@ -130,9 +130,18 @@ function readArrival(id: string, rest: string, base: { ts: number; host: string 
   let fields = rest.slice(end);
   const subject = fields.indexOf(' T="');
   if (subject !== -1) fields = fields.slice(0, subject);
-  const hostField = fieldAfter(fields, ' H=');
-  const ip = hostAddress(hostField);
-  const auth = fieldAfter(fields, ' A=');
+  // The HELO name (in H=) and the Message-ID (id=) are the client's text and may carry ` A=`,
+  // ` H=` or ` P=`: a field is taken only when Exim wrote it once, and A= only after an
+  // authenticated protocol (P=esmtpa, esmtpsa) written before it, as Exim orders them.
+  const once = (key: string): boolean => fields.indexOf(key) !== -1 && fields.indexOf(key) === fields.lastIndexOf(key);
+  const protocolAt = fields.indexOf(' P=');
+  const hostAt = fields.indexOf(' H=');
+  // H= runs to P= (which Exim writes after it, past I=), so a HELO with ` X=` inside stays whole.
+  const hostText = once(' P=') && protocolAt > hostAt ? fields.slice(hostAt + 3, protocolAt) : fieldAfter(fields, ' H=');
+  const ip = once(' H=') ? hostAddress(hostText) : undefined;
+  const authAt = fields.indexOf(' A=');
+  const authenticated = once(' P=') && once(' A=') && protocolAt < authAt && /^e?smtps?a$/i.test(fieldAfter(fields, ' P=') ?? '');
+  const auth = authenticated ? fieldAfter(fields, ' A=') : undefined;
   // `A=dovecot_plain:alice@example.jp`: the authenticator, then set_id after the first colon.
   const colon = auth?.indexOf(':') ?? -1;
   const account = auth !== undefined && colon !== -1 ? normalizeAccount(auth.slice(colon + 1)) : undefined;

@@ -28,8 +28,11 @@ const QUEUE_ID = /^([0-9A-Za-z]{10,20}): /;
 const FROM_FIELDS: KeyValueRules = { firstWins: new Set(['from', 'size', 'nrcpts', 'proto']), stopAfter: new Set(), quotedAddresses: true };
 /** `to=` lines: fixed fields first, then the remote's reply after `stat=`. */
 const TO_FIELDS: KeyValueRules = { firstWins: 'all', stopAfter: new Set(['stat']), quotedAddresses: true };
-/** `AUTH=server` lines: the relay comes before the (authenticated) authid. */
-const AUTH_FIELDS: KeyValueRules = { firstWins: 'all', stopAfter: new Set(), quotedAddresses: false };
+/**
+ * `AUTH=server` lines: `relay=` (whose name is the client's reverse DNS) comes first, then the
+ * authenticated `authid=`: the first relay and the last authid are Sendmail's.
+ */
+const AUTH_FIELDS: KeyValueRules = { firstWins: new Set(['relay']), stopAfter: new Set(), quotedAddresses: false };
 
 /**
  * Cyrus SASL codes that say the credentials were wrong: -13 bad auth, -14 not authorized,
