@@ -15,10 +15,11 @@
  * `anonymousTieSeconds`, and is charged to an address only when they all came from one.
  *
  * Severity per address: critical when a tied request was already high or above (its content was
- * built to overflow); high when at least `repeatCrashes` crashes tie to length-only (medium)
- * requests: one crash after a long request can be a user's bad luck, an address that keeps
- * crashing the handler with oversized requests is probing it; medium for one such crash; low for
- * crashes that tie to no flagged request.
+ * built to overflow); high when at least `repeatCrashes` crashes that name the client tie to
+ * length-only (medium) requests: one crash after a long request can be a user's bad luck, an
+ * address that keeps crashing the handler with oversized requests is probing it (crashes that
+ * name no client are tied by time alone and never make that case); medium for one such crash;
+ * low for crashes that tie to no flagged request.
  */
 import type { MailEvent } from '../event.js';
 import { cmp, maxSeverity, severityRank, type Finding, type Severity } from '../finding.js';
@@ -95,8 +96,11 @@ export const webHandlerCrash = defineDetector({
           const first = (tied[0] ?? group[0])!.event;
           let strongest: Severity = 'info';
           for (const c of tied) for (const f of c.tied) strongest = maxSeverity(strongest, f.severity);
+          // Repeats count only crashes that name the client: one that names none is tied by time
+          // alone, which on a busy server can be chance.
+          const namedRepeats = tied.filter((c) => c.event.ip !== undefined).length;
           const severity: Severity =
-            tied.length === 0 ? 'low' : severityRank(strongest) >= severityRank('high') ? 'critical' : tied.length >= o.repeatCrashes ? 'high' : 'medium';
+            tied.length === 0 ? 'low' : severityRank(strongest) >= severityRank('high') ? 'critical' : namedRepeats >= o.repeatCrashes ? 'high' : 'medium';
           const conditions = [...new Set(group.map((c) => c.event.detail!))].sort();
           const requests = [...new Map(tied.flatMap((c) => c.tied).map((f) => [`${f.source.file}:${f.source.line}`, f])).values()].sort((a, b) => a.time - b.time).slice(0, 10);
           const ip = key === '' ? null : key;

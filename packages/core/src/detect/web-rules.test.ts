@@ -98,6 +98,16 @@ describe('web.handler-crash', () => {
     expect(repeated.map((f) => [f.severity, f.evidence.tiedCrashes])).toEqual([['high', 2]]);
   });
 
+  it('crashes naming no client never make a long plain request high, however many coincide', () => {
+    const f = crashFinding([
+      request(HOUR, ATTACKER, plainLong, { status: 502 }),
+      crash(HOUR + 1000, undefined, 'handler crash: segfault at 0 in am_main.cgi'),
+      request(2 * HOUR, ATTACKER, plainLong, { status: 502 }),
+      crash(2 * HOUR + 1000, undefined, 'handler crash: segfault at 0 in am_main.cgi'),
+    ]);
+    expect(f.map((x) => [x.ip, x.severity, x.evidence.tiedCrashes])).toEqual([[ATTACKER, 'medium', 2]]);
+  });
+
   it('a crash naming no client is charged to the one address whose flagged request came just before it', () => {
     const f = crashFinding([request(HOUR, ATTACKER, sled, { status: 500 }), crash(HOUR + 3000, undefined, 'handler crash: Segmentation fault (11)')]);
     expect(f).toMatchObject([{ severity: 'critical', ip: ATTACKER }]);
