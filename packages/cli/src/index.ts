@@ -104,7 +104,7 @@ async function applyConfig(command: Command, flags: ScanFlags, io: CliIo): Promi
   if (file === undefined) {
     if (!(await stat(DEFAULT_CONFIG).then((s) => s.isFile(), () => false))) return;
     file = DEFAULT_CONFIG;
-    io.stderr.write(`mxray: reading settings from ./${DEFAULT_CONFIG}\n`);
+    if (!flags.quiet) io.stderr.write(`mxray: reading settings from ./${DEFAULT_CONFIG}\n`);
   }
   const config = await readConfigFile(file);
   const target = flags as unknown as Record<string, unknown>;
