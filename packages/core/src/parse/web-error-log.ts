@@ -24,7 +24,7 @@ import { normalizeIp } from './normalize.js';
 const CONDITIONS: ReadonlyArray<{ phrase: RegExp; condition: string }> = [
   { phrase: /exit signal ([A-Za-z ]+\(\d+\))|exited on signal (\d+)/, condition: 'handler crash' },
   { phrase: /End of script output before headers|Premature end of script headers/, condition: 'script died' },
-  { phrase: /upstream prematurely closed connection|Connection reset by peer\) while reading response header from upstream/, condition: 'upstream died' },
+  { phrase: /upstream prematurely closed connection|Connection reset by peer\) while reading response header from upstream|AH01075: Error dispatching request|AH01067: Failed to read FastCGI header/, condition: 'upstream died' },
   { phrase: /URI too long|client sent too long URI/, condition: 'uri too long' },
   { phrase: /Invalid URI in request/, condition: 'invalid uri' },
   { phrase: /client intended to send too large body/, condition: 'body too large' },
@@ -55,7 +55,13 @@ function readApache(s: string, ctx: FileContext): ParsedEvent | undefined {
   // The server's own groups: `[module:level]`, `[pid N:tid M]`, `[client ADDR:port]`, `[remote ...]`.
   let i = t[0].length;
   let ip: string | undefined;
-  while (s.charCodeAt(i) === 91) {
+  for (;;) {
+    // `(104)Connection reset by peer: ` (the OS error) may stand before the client group.
+    if (s.charCodeAt(i) === 40) {
+      const os = /^\(\d+\)[^[\]]{0,120}?: (?=\[)/.exec(s.slice(i, i + 130));
+      if (os) i += os[0].length;
+    }
+    if (s.charCodeAt(i) !== 91) break;
     const close = s.indexOf('] ', i);
     if (close === -1 || close - i > 120) break;
     const group = s.slice(i + 1, close);
@@ -64,7 +70,8 @@ function readApache(s: string, ctx: FileContext): ParsedEvent | undefined {
       i = close + 2;
       break; // the message follows the client
     }
-    if (!/^(?:[a-z_0-9]+:)?[a-z0-9]+$|^pid \d+/.test(group)) break;
+    // `[core:error]`, `[:error]` (a module without a name, PHP's), `[pid 1:tid 2]`, `[remote ...]` (a proxy's peer).
+    if (!/^(?:[a-z_0-9]*:)?[a-z0-9]+$|^pid \d+|^remote /.test(group)) break;
     i = close + 2;
   }
   const message = s.slice(i);
