@@ -4,6 +4,7 @@
  * for public addresses in examples and tests (enrich/special-ranges.ts treats them apart).
  */
 import { BlockList, isIPv6 } from 'node:net';
+import { normalizeIp } from './normalize.js';
 
 const INTERNAL = new BlockList();
 for (const [net, prefix] of [
@@ -14,4 +15,21 @@ for (const [net, prefix] of [['::1', 128], ['fc00::', 7], ['fe80::', 10], ['::',
 /** `ip` is normalized (see normalize.ts). */
 export function isInternalAddress(ip: string): boolean {
   return INTERNAL.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * The client of a request that names its connecting address and, maybe, a forwarded-for header
+ * (`203.0.113.9, 10.0.0.1`). The header is the client's text at its left end, each proxy
+ * appending what it saw: it is used only when the connection came from an internal proxy (or
+ * names none), and then its rightmost address that is not internal is the client.
+ */
+export function clientBehindProxy(connecting: string | undefined, forwarded: string | undefined): { ip: string | undefined; chain: string[] | undefined } {
+  if (forwarded === undefined) return { ip: connecting, chain: undefined };
+  const chain = forwarded
+    .split(',')
+    .map((a) => normalizeIp(a.trim()))
+    .filter((a): a is string => a !== undefined);
+  if (chain.length === 0) return { ip: connecting, chain: undefined };
+  const behindProxy = connecting === undefined || isInternalAddress(connecting);
+  return { ip: behindProxy ? ([...chain].reverse().find((a) => !isInternalAddress(a)) ?? chain[0]) : connecting, chain };
 }

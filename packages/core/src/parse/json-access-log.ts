@@ -12,7 +12,7 @@
  */
 import type { FileContext, LineParser, LogFormat, ParsedEvent } from './format.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
-import { isInternalAddress } from './internal-address.js';
+import { clientBehindProxy } from './internal-address.js';
 import { readApacheTime } from '../time/timestamps.js';
 
 type Json = Record<string, unknown>;
@@ -99,16 +99,9 @@ export const jsonAccessLog: LogFormat = {
           return;
         }
         const event: ParsedEvent = { ts, app: 'httpd', kind: 'http.request', protocol: 'http' };
-        let ip = normalizeIp(text(pick(o, FIELDS.ip)));
-        const forwarded = text(pick(o, FIELDS.forwarded));
-        if (forwarded !== undefined) {
-          const chain = forwarded.split(',').map((a) => normalizeIp(a.trim())).filter((a): a is string => a !== undefined);
-          if (chain.length > 0) {
-            event.forwardedFor = chain;
-            if (ip === undefined || isInternalAddress(ip)) ip = [...chain].reverse().find((a) => !isInternalAddress(a)) ?? chain[0];
-          }
-        }
-        if (ip !== undefined) event.ip = ip;
+        const client = clientBehindProxy(normalizeIp(text(pick(o, FIELDS.ip))), text(pick(o, FIELDS.forwarded)));
+        if (client.chain) event.forwardedFor = client.chain;
+        if (client.ip !== undefined) event.ip = client.ip;
         let method = text(pick(o, FIELDS.method));
         let path = text(pick(o, FIELDS.uri));
         const request = text(pick(o, FIELDS.request));

@@ -13,7 +13,7 @@
  */
 import type { FileContext, LineParser, LogFormat, ParsedEvent } from './format.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
-import { isInternalAddress } from './internal-address.js';
+import { clientBehindProxy } from './internal-address.js';
 
 const W3C_LINE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \S/;
 const W3C_REQUEST = / (?:GET|POST|HEAD|PUT|DELETE|OPTIONS|PATCH|PROPFIND|RPC_IN_DATA|RPC_OUT_DATA) \/\S* /;
@@ -104,16 +104,9 @@ export const w3cLog: LogFormat = {
           return;
         }
         const event: ParsedEvent = { ts, app: 'iis', kind: 'http.request', protocol: 'http' };
-        let ip = normalizeIp(value(fields, columns.client));
-        const forwarded = value(fields, columns.forwarded);
-        if (forwarded !== undefined) {
-          const chain = forwarded.split(',').map((a) => normalizeIp(a.trim())).filter((a): a is string => a !== undefined);
-          if (chain.length > 0) {
-            event.forwardedFor = chain;
-            if (ip === undefined || isInternalAddress(ip)) ip = [...chain].reverse().find((a) => !isInternalAddress(a)) ?? chain[0];
-          }
-        }
-        if (ip !== undefined) event.ip = ip;
+        const client = clientBehindProxy(normalizeIp(value(fields, columns.client)), value(fields, columns.forwarded));
+        if (client.chain) event.forwardedFor = client.chain;
+        if (client.ip !== undefined) event.ip = client.ip;
         const host = value(fields, columns.host);
         if (host !== undefined) event.host = host;
         const method = value(fields, columns.method);
