@@ -22,6 +22,7 @@ import {
   severityRank,
   assessEvidence,
   readConfigFile,
+  CONFIG_SCHEMA,
   type ConfigFile,
   type ScanProgress,
   type Severity,
@@ -85,12 +86,8 @@ interface ScanFlags {
   quiet?: boolean;
 }
 
-/** Flags a config file may set (the rest, such as paths and --out, belong to one command line). */
-const CONFIG_FLAGS = [
-  'since', 'until', 'tz', 'format', 'year', 'concurrency', 'workers', 'maxLineBytes', 'events', 'trustedNets', 'ioc',
-  'webmailHosts', 'rule', 'disable', 'geo', 'geoip', 'report', 'csv', 'timeline', 'timelineEvents', 'minLevel', 'failOn',
-  'maxKeys', 'spillMemory', 'spillDir', 'checkpoints', 'strict', 'color',
-] as const satisfies ReadonlyArray<keyof ConfigFile>;
+/** Flags a config file may set: the schema's keys (paths, --out and the like belong to one command line). */
+const CONFIG_FLAGS = Object.keys(CONFIG_SCHEMA.properties).filter((k): k is keyof ConfigFile => k !== '$schema');
 
 /** Where no `--config` is given, this file in the working directory is read when it exists. */
 const DEFAULT_CONFIG = 'mxray.config.json';

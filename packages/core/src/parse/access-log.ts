@@ -24,7 +24,8 @@
 import type { FileContext, LineParser, LogFormat, ParsedEvent } from './format.js';
 import { readApacheTime } from '../time/timestamps.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
-import { isInternalAddress } from './internal-address.js';
+import { chainClient, isInternalAddress } from './internal-address.js';
+import { splitRequest } from './request-line.js';
 
 /** Reads a `"..."` field at `at` (which must be a quote); Apache escapes `"` as `\"`. */
 function readQuoted(s: string, at: number): { value: string; end: number; closed: boolean } {
@@ -59,17 +60,6 @@ function numberOrZero(v: string | undefined): number | undefined {
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
-/** The request line `METHOD TARGET PROTO`; a bare or garbage request keeps its text as path. */
-function splitRequest(request: string): { method?: string; path?: string } {
-  if (request === '-' || request === '') return {};
-  const sp1 = request.indexOf(' ');
-  if (sp1 === -1) return { path: request };
-  const method = request.slice(0, sp1);
-  const sp2 = request.lastIndexOf(' ');
-  const path = sp2 > sp1 && request.startsWith('HTTP/', sp2 + 1) ? request.slice(sp1 + 1, sp2) : request.slice(sp1 + 1);
-  return /^[A-Z][A-Z_-]{0,19}$/.test(method) ? { method, path } : { path: request };
-}
-
 /** A file name (with a letter in it), `:`, then an IPv4 address. */
 const GREP_PREFIXED_IPV4 = /^[\w./-]*[A-Za-z_][\w./-]*:(\d{1,3}(?:\.\d{1,3}){3})$/;
 
@@ -84,12 +74,6 @@ interface Client {
   name: string | undefined;
   vhost: string | undefined;
   user: string | undefined;
-}
-
-/** The chain's client: the rightmost address that is not internal, else the leftmost address. */
-function chainClient(chain: readonly string[]): string | undefined {
-  for (let i = chain.length - 1; i >= 0; i--) if (!isInternalAddress(chain[i]!)) return chain[i];
-  return chain[0];
 }
 
 /** `203.0.113.9, 10.0.0.1` → normalized addresses; undefined when any entry is not an address. */
@@ -111,12 +95,12 @@ function addressList(text: string): string[] | undefined {
 function readClient(head: string): Client | undefined {
   const tokens = (head.includes(',') ? head.replace(/, +/g, ',') : head).split(' ').filter((t) => t !== '');
   // `grep` over several files writes the file name first: `access_log.1:203.0.113.7 - - [...]`.
-  const grepped = tokens.length > 0 ? GREP_PREFIXED_IPV4.exec(tokens[0]!) : null;
-  if (grepped) tokens[0] = grepped[1]!;
   if (tokens.length === 0) return undefined;
+  const grepped = GREP_PREFIXED_IPV4.exec(tokens[0]!);
+  if (grepped) tokens[0] = grepped[1]!;
   const isAddressField = (t: string | undefined) => t !== undefined && (normalizeIp(t) !== undefined || (t.includes(',') && addressList(t) !== undefined));
-  // A first field that is no address, followed by one that is, is a virtual host.
-  const at = !isAddressField(tokens[0]) && tokens.length >= 4 ? 1 : !isAddressField(tokens[0]) && isAddressField(tokens[1]) ? 1 : 0;
+  // A first field that is no address, followed by one that is (or by three more fields), is a virtual host.
+  const at = !isAddressField(tokens[0]) && (tokens.length >= 4 || isAddressField(tokens[1])) ? 1 : 0;
   const field = tokens[at]!;
   const user = tokens.length - at >= 2 ? tokens[tokens.length - 1] : undefined;
   const vhost = at === 1 ? tokens[0]!.replace(/:\d+$/, '') : undefined;

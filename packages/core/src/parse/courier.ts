@@ -39,9 +39,11 @@ function readUserAndIp(fields: string): { account: string | undefined; ip: strin
   };
 }
 
-/** `, rcvd=190, sent=81234` → the number after `key=`, among Courier's own fields. */
-function counter(after: string, key: string): number | undefined {
-  const m = new RegExp(`(?:^|, )${key}=(\\d+)`).exec(after);
+/** Courier's own byte counters after the address: `, rcvd=190, sent=81234`. */
+const COUNTERS = { rcvd: /(?:^|, )rcvd=(\d+)/, sent: /(?:^|, )sent=(\d+)/ } as const;
+
+function counter(after: string, key: keyof typeof COUNTERS): number | undefined {
+  const m = COUNTERS[key].exec(after);
   return m ? Number(m[1]) : undefined;
 }
 

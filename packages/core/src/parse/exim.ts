@@ -17,7 +17,7 @@
 import type { Line } from '../ingest/line-splitter.js';
 import type { FileContext } from './format.js';
 import { ownFileFormat, syslogProgramOf, type MessageHandler } from './own-file-format.js';
-import { readIsoLocalTime } from '../time/timestamps.js';
+import { readIsoLocalTime, readZoneOffset } from '../time/timestamps.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
 import { QueuedMessages } from './queued-messages.js';
 
@@ -191,12 +191,9 @@ function readMainlogTime(s: string, ctx: FileContext): { ts: number; end: number
   const w = readIsoLocalTime(s, 0);
   if (!w || s.charCodeAt(w.end) !== 32) return undefined;
   const i = w.end + 1;
-  const sign = s.charCodeAt(i);
-  if ((sign === 43 || sign === 45) && /^\d{4} /.test(s.slice(i + 1, i + 6))) {
-    const oh = Number(s.slice(i + 1, i + 3));
-    const om = Number(s.slice(i + 3, i + 5));
-    const offset = (oh * 60 + om) * 60_000 * (sign === 43 ? 1 : -1);
-    return { ts: Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.ms) - offset, end: i + 6 };
+  const zone = readZoneOffset(s, i, 'none');
+  if (zone && s.charCodeAt(zone.end) === 32) {
+    return { ts: Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.ms) - zone.ms, end: zone.end + 1 };
   }
   return { ts: ctx.clock.toUtc(w.year, w.month, w.day, w.hour, w.minute, w.second, w.ms), end: i };
 }

@@ -17,6 +17,12 @@ export function isInternalAddress(ip: string): boolean {
   return INTERNAL.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4');
 }
 
+/** A forwarded chain's client: its rightmost address that is not internal, else its leftmost. */
+export function chainClient(chain: readonly string[]): string | undefined {
+  for (let i = chain.length - 1; i >= 0; i--) if (!isInternalAddress(chain[i]!)) return chain[i];
+  return chain[0];
+}
+
 /**
  * The client of a request that names its connecting address and, maybe, a forwarded-for header
  * (`203.0.113.9, 10.0.0.1`). The header is the client's text at its left end, each proxy
@@ -31,5 +37,5 @@ export function clientBehindProxy(connecting: string | undefined, forwarded: str
     .filter((a): a is string => a !== undefined);
   if (chain.length === 0) return { ip: connecting, chain: undefined };
   const behindProxy = connecting === undefined || isInternalAddress(connecting);
-  return { ip: behindProxy ? ([...chain].reverse().find((a) => !isInternalAddress(a)) ?? chain[0]) : connecting, chain };
+  return { ip: behindProxy ? chainClient(chain) : connecting, chain };
 }

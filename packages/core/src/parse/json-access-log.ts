@@ -14,6 +14,7 @@ import type { FileContext, LineParser, LogFormat, ParsedEvent } from './format.j
 import { normalizeAccount, normalizeIp } from './normalize.js';
 import { clientBehindProxy } from './internal-address.js';
 import { readApacheTime } from '../time/timestamps.js';
+import { splitRequest } from './request-line.js';
 
 type Json = Record<string, unknown>;
 
@@ -107,10 +108,9 @@ export const jsonAccessLog: LogFormat = {
         const request = text(pick(o, FIELDS.request));
         if (path === undefined && request !== undefined) {
           // nginx `$request`: `POST /path HTTP/1.1`
-          const sp1 = request.indexOf(' ');
-          const sp2 = request.lastIndexOf(' ');
-          method ??= sp1 === -1 ? undefined : request.slice(0, sp1);
-          path = sp1 === -1 ? request : request.slice(sp1 + 1, sp2 > sp1 && request.startsWith('HTTP/', sp2 + 1) ? sp2 : undefined);
+          const split = splitRequest(request);
+          method ??= split.method;
+          path = split.path;
         }
         if (method !== undefined) event.method = method;
         if (path !== undefined) event.path = path;

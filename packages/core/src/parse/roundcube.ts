@@ -1,11 +1,11 @@
 
 import type { FileContext } from './format.js';
 import { ownFileFormat, syslogProgramOf, type MessageHandler } from './own-file-format.js';
-import { monthNumber } from '../time/timestamps.js';
+import { monthNumber, readZoneOffset } from '../time/timestamps.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
 
 /** `03-Aug-2024 04:12:09 +0900` (Roundcube's default `log_date_format`, `d-M-Y H:i:s O`). */
-const STAMP = /^\[(\d{2})-([A-Z][a-z]{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?: ([+-])(\d{2}):?(\d{2}))?\]:? ?/;
+const STAMP = /^\[(\d{2})-([A-Z][a-z]{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?: ([+-]\d{2}:?\d{2}))?\]:? ?/;
 
 /** ` [against HOST] from ADDR` ending in `. ` (an IMAP response follows) or at the end (old versions write none). */
 const ERROR_FAILURE = /(?: against \S+)? from ([0-9A-Fa-f:.]*[0-9A-Fa-f])(\. |\.?$)/g;
@@ -102,9 +102,9 @@ function readStamp(s: string, ctx: FileContext): { ts: number; end: number } | u
   const month = monthNumber(m[2]!);
   if (month === undefined) return undefined;
   const [day, year, hour, minute, second] = [m[1], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
-  if (m[7] === undefined) return { ts: ctx.clock.toUtc(year, month, day, hour, minute, second), end: m[0].length };
-  const offset = (Number(m[8]) * 60 + Number(m[9])) * 60_000 * (m[7] === '+' ? 1 : -1);
-  return { ts: Date.UTC(year, month - 1, day, hour, minute, second) - offset, end: m[0].length };
+  const zone = m[7] === undefined ? undefined : readZoneOffset(m[7], 0, 'allowed');
+  if (zone === undefined) return { ts: ctx.clock.toUtc(year, month, day, hour, minute, second), end: m[0].length };
+  return { ts: Date.UTC(year, month - 1, day, hour, minute, second) - zone.ms, end: m[0].length };
 }
 
 export const roundcubeLog = ownFileFormat({

@@ -19,6 +19,7 @@
 import type { FileContext, LineParser, LogFormat, ParsedEvent } from './format.js';
 import { monthNumber } from '../time/timestamps.js';
 import { normalizeIp } from './normalize.js';
+import { splitRequest } from './request-line.js';
 
 /** Conditions, in the order they are tested; the first whose phrase the message holds names it. */
 const CONDITIONS: ReadonlyArray<{ phrase: RegExp; condition: string }> = [
@@ -79,12 +80,7 @@ function readApache(s: string, ctx: FileContext): ParsedEvent | undefined {
   if (!detail) return { ts, app: 'httpd', kind: 'http.error' };
   const event: ParsedEvent = { ts, app: 'httpd', kind: 'http.error', protocol: 'http', ip, detail };
   const invalid = /^AH00126: Invalid URI in request (.*)$/.exec(message);
-  if (invalid) {
-    const sp1 = invalid[1]!.indexOf(' ');
-    const sp2 = invalid[1]!.lastIndexOf(' ');
-    event.method = sp1 === -1 ? undefined : invalid[1]!.slice(0, sp1);
-    event.path = sp1 === -1 ? invalid[1] : invalid[1]!.slice(sp1 + 1, sp2 > sp1 ? sp2 : undefined);
-  }
+  if (invalid) Object.assign(event, splitRequest(invalid[1]!));
   const script = /(?:End of script output before headers|Premature end of script headers): ([^,\s]+)/.exec(message);
   if (script) event.path = script[1];
   return event;
@@ -122,14 +118,7 @@ function readNginx(s: string, ctx: FileContext): ParsedEvent | undefined {
   if (!detail) return { ts, app: 'nginx', kind: 'http.error' };
   const { ip, request } = nginxContext(message);
   const event: ParsedEvent = { ts, app: 'nginx', kind: 'http.error', protocol: 'http', ip, detail };
-  if (request !== undefined) {
-    const sp1 = request.indexOf(' ');
-    const sp2 = request.lastIndexOf(' ');
-    if (sp1 !== -1 && /^[A-Z]{1,20}$/.test(request.slice(0, sp1))) {
-      event.method = request.slice(0, sp1);
-      event.path = request.slice(sp1 + 1, sp2 > sp1 && request.startsWith('HTTP/', sp2 + 1) ? sp2 : undefined);
-    } else event.path = request;
-  }
+  if (request !== undefined) Object.assign(event, splitRequest(request));
   return event;
 }
 

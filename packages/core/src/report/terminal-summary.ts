@@ -61,15 +61,17 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
   lines.push(`mxray ${manifest.tool.version} — scan ${manifest.complete ? 'complete' : 'INCOMPLETE'}`);
   const tz = manifest.window.tz;
   lines.push(`  window     ${bothZones(manifest.window.since, tz)} → ${manifest.window.until ? bothZones(manifest.window.until, tz) : 'end of data'}`);
+  // An interrupted scan's inputs: never started, cut mid-read, or read whole (with or without errors).
+  const notScanned = manifest.inputs.filter((i) => i.error?.startsWith('not scanned'));
+  const cut = manifest.inputs.filter((i) => i.error?.startsWith('interrupted'));
   if (manifest.complete) {
     lines.push(
       `  files      ${n(t.files)} scanned, ${n(t.filesWithErrors)} with errors, ${n(t.skipped)} skipped; ${mib(t.bytes)} read, ${mib(t.decodedBytes)} decoded`,
     );
   } else {
     // Interrupted: count only what was read. A file cut mid-read has no hash and an unknown share read.
-    const notScanned = manifest.inputs.filter((i) => i.error?.startsWith('not scanned'));
-    const cut = manifest.inputs.filter((i) => i.error?.startsWith('interrupted'));
-    const whole = manifest.inputs.filter((i) => !i.error?.startsWith('not scanned') && !i.error?.startsWith('interrupted'));
+    const stopped = new Set([...notScanned, ...cut]);
+    const whole = manifest.inputs.filter((i) => !stopped.has(i));
     const errors = whole.filter((i) => i.error !== undefined).length;
     const wholeBytes = whole.reduce((sum, i) => sum + i.bytes, 0);
     lines.push(
@@ -96,9 +98,7 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
   }
   if (t.futureEvents > 0) lines.push(`  warning    ${n(t.futureEvents)} event(s) dated more than a day after their file's mtime (forged lines, clock or year errors; see futureEvents in manifest.json)`);
   if (!manifest.complete) {
-    const notScanned = manifest.inputs.filter((i) => i.error?.startsWith('not scanned')).length;
-    const cut = manifest.inputs.filter((i) => i.error?.startsWith('interrupted')).length;
-    lines.push(`  interrupted ${n(notScanned)} file(s) not scanned, ${n(cut)} cut mid-read; the same command with --resume finishes the scan`);
+    lines.push(`  interrupted ${n(notScanned.length)} file(s) not scanned, ${n(cut.length)} cut mid-read; the same command with --resume finishes the scan`);
   }
   const bad = manifest.inputs.filter((i) => i.error !== undefined && !i.error.startsWith('not scanned'));
   if (bad.length) {

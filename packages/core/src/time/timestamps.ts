@@ -168,15 +168,22 @@ export function readRfc3339(s: string, at = 0): { ms: number; end: number } | un
   const local = Date.UTC(year, month - 1, day, t.hour, t.minute, t.second, ms);
   const z = s.charCodeAt(i);
   if (z === 90 || z === 122) return { ms: local, end: i + 1 };
-  if (z === 43 || z === 45) {
-    const oh = digits(s, i + 1, 2);
-    const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
-    const om = digits(s, i + 3 + colon, 2);
-    if (oh < 0 || om < 0) return undefined;
-    const offset = (oh * 60 + om) * 60_000 * (z === 43 ? 1 : -1);
-    return { ms: local - offset, end: i + 5 + colon };
-  }
-  return undefined;
+  const offset = readZoneOffset(s, i, 'allowed');
+  return offset ? { ms: local - offset.ms, end: offset.end } : undefined;
+}
+
+/**
+ * A numeric zone at `at`: `+0900`, or `+09:00` when `colon` is allowed. The offset in ms (to
+ * subtract from wall time) and the index after it; undefined for anything else.
+ */
+export function readZoneOffset(s: string, at: number, colon: 'allowed' | 'none'): { ms: number; end: number } | undefined {
+  const sign = s.charCodeAt(at);
+  if (sign !== 43 && sign !== 45) return undefined;
+  const oh = digits(s, at + 1, 2);
+  const gap = colon === 'allowed' && s.charCodeAt(at + 3) === 58 ? 1 : 0;
+  const om = digits(s, at + 3 + gap, 2);
+  if (oh < 0 || om < 0) return undefined;
+  return { ms: (oh * 60 + om) * 60_000 * (sign === 43 ? 1 : -1), end: at + 5 + gap };
 }
 
 /**
@@ -191,12 +198,7 @@ export function readApacheTime(s: string, at = 0): number | undefined {
   const t = readClock(s, at + 12);
   if (!t) return undefined;
   const fraction = readFraction(s, at + 20);
-  const z = fraction.end + 1;
   if (s.charCodeAt(fraction.end) !== 32) return undefined;
-  const sign = s.charCodeAt(z);
-  const oh = digits(s, z + 1, 2);
-  const om = digits(s, z + 3, 2);
-  if ((sign !== 43 && sign !== 45) || oh < 0 || om < 0) return undefined;
-  const offset = (oh * 60 + om) * 60_000 * (sign === 43 ? 1 : -1);
-  return Date.UTC(year, month - 1, day, t.hour, t.minute, t.second, fraction.ms) - offset;
+  const offset = readZoneOffset(s, fraction.end + 1, 'none');
+  return offset ? Date.UTC(year, month - 1, day, t.hour, t.minute, t.second, fraction.ms) - offset.ms : undefined;
 }
