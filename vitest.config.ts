@@ -15,6 +15,7 @@ const SLOW = [
   'test/fuzz-pipeline.test.ts',
   'test/packaging.test.ts',
   'test/api-docs.test.ts',
+  'test/warehouse.test.ts',
 ];
 
 export default defineConfig({

@@ -12,7 +12,7 @@ import fg from 'fast-glob';
 
 const SRC = path.resolve(import.meta.dirname, '../packages/core/src');
 /** Lowest first. `model` is the files at the top of src/ (event, finding, errors, version). */
-const STAGES = ['model', 'time', 'ingest', 'parse', 'enrich', 'aggregate', 'detect', 'verdict', 'report', 'scan'] as const;
+const STAGES = ['model', 'time', 'ingest', 'parse', 'enrich', 'aggregate', 'detect', 'verdict', 'report', 'scan', 'warehouse'] as const;
 
 const stageOf = (file: string): string => {
   const rel = path.relative(SRC, file);

@@ -13,19 +13,19 @@ import { REPO, SAMPLES } from './helpers/corpus.js';
 const VALUES = [
   'ACCOUNT_VERDICTS', 'CONFIG_SCHEMA', 'DEFAULT_SINCE', 'DEFAULT_TZ', 'DEFAULT_WORKERS', 'DETECTORS', 'EVENT_KINDS', 'FORMATS',
   'IP_VERDICTS', 'InvalidOptionError', 'MxrayError', 'SEVERITIES', 'TOOL_NAME', 'TOOL_VERSION', 'assessEvidence',
-  'compareFindings', 'defineDetector', 'detectFormat', 'detectorById', 'escapeForTerminal', 'explainEntity', 'formatById',
+  'compareFindings', 'defineDetector', 'detectFormat', 'detectFromWarehouse', 'formatLoadSummary', 'loadToWarehouse', 'detectorById', 'escapeForTerminal', 'explainEntity', 'formatById',
   'formatExplanation', 'formatTerminalSummary', 'investigate', 'isUsageError', 'readAccountVerdicts', 'readConfigFile',
   'readFindings', 'readIpVerdicts', 'readListFile', 'readManifest', 'rulesMarkdown', 'scan', 'scanEvents', 'scanToDirectory',
   'severityRank', 'summaryJson',
 ];
 
 const TYPES = [
-  'AccountVerdict', 'AccountVerdictKind', 'ConfigFile', 'DetectionSettings', 'Detector', 'DetectorInstance', 'EventKind',
+  'AccountVerdict', 'AccountVerdictKind', 'ConfigFile', 'DetectOptions', 'DetectionSettings', 'Detector', 'DetectorInstance', 'EventKind',
   'EventSource', 'EvidenceAssessment', 'EvidenceLink', 'EvidenceRole', 'Explanation', 'FileContext', 'FileReport', 'Finding',
   'FinishContext', 'InvestigateOptions', 'Investigation', 'InvestigationItem', 'IpVerdict', 'IpVerdictKind', 'Line',
-  'LineParser', 'LogFormat', 'MailEvent', 'Manifest', 'MxrayErrorCode', 'OptionSpec', 'OptionValues', 'ParsedEvent', 'Phase',
+  'LineParser', 'LoadOptions', 'LoadResult', 'LoadStatus', 'LoadedFile', 'LogFormat', 'MailEvent', 'Manifest', 'MxrayErrorCode', 'OptionSpec', 'OptionValues', 'ParsedEvent', 'Phase',
   'Protocol', 'ScanHooks', 'ScanOptions', 'ScanProgress', 'ScanResult', 'ScanSummaryJson', 'ScanToDirectoryOptions',
-  'ScanToDirectoryResult', 'Severity', 'SummaryVerdicts', 'SyslogProgram',
+  'ScanToDirectoryResult', 'Severity', 'SummaryVerdicts', 'SyslogProgram', 'WarehouseOptions',
 ];
 
 describe('the public API of @mxray/core', () => {

@@ -11,7 +11,13 @@ export type MxrayErrorCode =
   | 'MXRAY_WRITE_FAILED'
   | 'MXRAY_UNKNOWN_FORMAT'
   | 'MXRAY_WORKER_FAILED'
-  | 'MXRAY_SPILL_DISPOSED';
+  | 'MXRAY_SPILL_DISPOSED'
+  /** A ClickHouse warehouse failed or holds something mxray cannot use. */
+  | 'MXRAY_WAREHOUSE'
+  | 'MXRAY_WAREHOUSE_UNREACHABLE'
+  | 'MXRAY_WAREHOUSE_AUTH'
+  /** A shard behind the cluster's Distributed tables did not answer: no partial result. */
+  | 'MXRAY_WAREHOUSE_SHARD_DOWN';
 
 export class MxrayError extends Error {
   readonly code: MxrayErrorCode;

@@ -36,6 +36,12 @@ export type { Manifest } from './report/manifest.js';
 export type { FileReport } from './ingest/file-report.js';
 export { readConfigFile, CONFIG_SCHEMA, type ConfigFile } from './scan/config-file.js';
 
+// Beyond one machine: load records into ClickHouse, detect from the cluster
+export { loadToWarehouse, type LoadOptions, type LoadResult, type LoadedFile, type LoadStatus } from './warehouse/load.js';
+export { detectFromWarehouse, type DetectOptions } from './warehouse/detect.js';
+export { formatLoadSummary } from './warehouse/load-summary.js';
+export type { WarehouseOptions } from './warehouse/connection.js';
+
 // Detectors: the built-in ones, and your own
 export { defineDetector, type Detector, type DetectorInstance, type FinishContext, type OptionSpec, type OptionValues } from './detect/detector.js';
 export { DETECTORS, detectorById } from './detect/registry.js';

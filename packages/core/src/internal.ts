@@ -122,5 +122,8 @@ export {
 } from './report/timeline-export.js';
 export { readJsonl } from './report/scan-outputs.js';
 export { severityTable, type SeverityCounts } from './report/summary-json.js';
-export { scanBatches, type BatchHooks } from './scan/scan.js';
+export { scanBatches, type BatchHooks, type BatchSource } from './scan/scan.js';
 export { EventBatch, type CompactBatch, type StoredMember } from './report/event-batch.js';
+export { Warehouse, LOAD_COLUMNS, type Shard } from './warehouse/connection.js';
+export { warehouseSource } from './warehouse/detect.js';
+export { recordRow, eventOfRow, RECORD_COLUMNS, EVENT_COLUMNS, type RecordRow } from './warehouse/records.js';

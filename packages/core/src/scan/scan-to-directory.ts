@@ -10,7 +10,7 @@ import { EventsJsonlWriter } from '../report/events-jsonl.js';
 import { buildManifest, eventShapingArgs, manifestArgs, reproducibleNow, type Manifest } from '../report/manifest.js';
 import { readManifest } from '../report/scan-outputs.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
-import { scanBatches, type ScanHooks, type ScanProgress, type ScanResult } from './scan.js';
+import { scanBatches, type BatchSource, type ScanHooks, type ScanProgress, type ScanResult } from './scan.js';
 import { resolveScanOptions, type ScanOptions } from './options.js';
 import { createDetection, type DetectionSettings } from './detection.js';
 import { SpillArea, SPILL_PREFIX } from '../aggregate/account-spill.js';
@@ -74,6 +74,11 @@ export interface ScanToDirectoryOptions extends ScanOptions {
    * Default `info`: everything.
    */
   minLevel?: Severity;
+  /**
+   * Where the events come from; default: reading `paths` (`scanBatches`). `detectFromWarehouse`
+   * passes the records a ClickHouse warehouse was loaded with, so its outputs are a scan's.
+   */
+  source?: BatchSource;
 }
 
 export interface ScanToDirectoryResult {
@@ -122,7 +127,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   let result: ScanResult;
   let lastProgress: ScanProgress = { phase: 'reading', files: 0, filesDone: 0, bytes: 0, bytesRead: 0, lines: 0, decodedBytes: 0 };
   try {
-    result = await scanBatches({ ...options, limits: resolved.limits, identities: resolved.identities }, {
+    result = await (options.source ?? scanBatches)({ ...options, limits: resolved.limits, identities: resolved.identities }, {
       ...(options.onProgress && {
         onProgress: (p: ScanProgress) => {
           lastProgress = p;

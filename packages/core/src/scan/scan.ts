@@ -39,6 +39,11 @@ export interface ScanHooks {
   serializesEvents?: boolean;
   /** The hooks write every event's output line (`EventBatch.outputLines`, events.jsonl): workers make them too. */
   writesEventLines?: boolean;
+  /**
+   * Asked before a file is read: a reason not to read it (a warehouse that already holds it)
+   * leaves it unread, reported with that reason; undefined reads it.
+   */
+  skipFile?(file: DiscoveredFile, fileIndex: number): Promise<string | undefined>;
   /** Called once discovery is done, before any file is read. */
   onDiscovered?(files: readonly DiscoveredFile[], skipped: readonly SkippedEntry[]): void | Promise<void>;
 }
@@ -60,6 +65,12 @@ export interface BatchHooks extends ScanHooks {
   /** Each batch as an `EventBatch`, before `onEvents` gets its events. */
   onBatch?(batch: EventBatch, fileIndex: number, file: DiscoveredFile): void | Promise<void>;
 }
+
+/**
+ * Where a scan's events come from: `scanBatches` reads the files; a warehouse reads back the
+ * records it was loaded with (`mxray detect`). Same hooks, same result.
+ */
+export type BatchSource = (options: ScanOptions, hooks: BatchHooks, checkpoints?: CheckpointStore) => Promise<ScanResult>;
 
 /** Scans every file and returns the reports and totals; events go to `hooks.onEvents`. */
 export function scan(options: ScanOptions, hooks: ScanHooks = {}, checkpoints?: CheckpointStore): Promise<ScanResult> {
@@ -120,6 +131,11 @@ export async function scanBatches(options: ScanOptions, hooks: BatchHooks = {}, 
       files.map((file, index) =>
         limit(async (): Promise<FileReport> => {
           if (signal?.aborted || failed) return newFileReport(file, NOT_SCANNED);
+          const skip = await hooks.skipFile?.(file, index);
+          if (skip !== undefined) {
+            progress.bytesRead += file.size;
+            return finishFile(newFileReport(file, skip), index);
+          }
           const saved = await checkpoints?.load(file);
           if (saved) {
             for await (const events of saved.events()) {

@@ -1,0 +1,151 @@
+/**
+ * `mxray detect`: the verdicts of a scan, from what `mxray load` put in the warehouse.
+ *
+ * The cluster does the selection: of every finished load, the earliest of each content (so a file
+ * loaded twice, or from two machines, counts once), and its records through the Distributed
+ * table, in each file's own order. The library does the rest exactly as `scan` does: the same
+ * detection, verdicts and writers (`scanToDirectory` with the warehouse as its source), so the
+ * outputs are the scan's, whatever the number of shards.
+ */
+import { scanToDirectory, type ScanToDirectoryOptions, type ScanToDirectoryResult } from '../scan/scan-to-directory.js';
+import type { BatchSource, ScanProgress, ScanResult } from '../scan/scan.js';
+import { resolveScanOptions } from '../scan/options.js';
+import { ScanSummaryBuilder } from '../aggregate/scan-summary.js';
+import { EventBatch } from '../report/event-batch.js';
+import type { FileReport } from '../ingest/file-report.js';
+import { NOT_SCANNED } from '../ingest/file-report.js';
+import type { MailEvent } from '../event.js';
+import { phaseOf } from '../time/window.js';
+import { EVENT_COLUMNS, eventOfRow } from './records.js';
+import { Warehouse, type WarehouseOptions } from './connection.js';
+
+export interface DetectOptions extends Omit<ScanToDirectoryOptions, 'paths' | 'source' | 'checkpoints' | 'resume' | 'format' | 'year' | 'maxLineBytes' | 'workers' | 'concurrency'>, WarehouseOptions {}
+
+/** Events handed to the detection at a time. */
+const BATCH = 8192;
+
+interface ChosenLoad {
+  load_id: string;
+  report: string;
+}
+
+/** The warehouse's finished loads, one per content, as the files of a scan: sorted as discovery sorts them (root, then path). */
+async function chosenLoads(w: Warehouse): Promise<Array<{ loadId: string; report: FileReport }>> {
+  const rows = await w.on(0, 'reading the loads', async (c) =>
+    (
+      await c.query({
+        query: `SELECT load_id, report FROM ${w.table('loads_all')} WHERE load_id GLOBAL IN (SELECT min(load_id) FROM ${w.table('loads_all')} GROUP BY sha256)`,
+        format: 'JSONEachRow',
+      })
+    ).json<ChosenLoad>(),
+  );
+  const loads = rows.map((r) => ({ loadId: r.load_id, report: JSON.parse(r.report) as FileReport }));
+  loads.sort((a, b) => compare(a.report.root, b.report.root) || compare(a.report.path, b.report.path) || compare(a.loadId, b.loadId));
+  return loads;
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A `BatchSource` reading the warehouse's records back, file by file, in each file's order. */
+export function warehouseSource(w: Warehouse): BatchSource {
+  return async (options, hooks) => {
+    const resolved = resolveScanOptions(options);
+    await w.checkShards();
+    const loads = await chosenLoads(w);
+    const index = new Map(loads.map((l, i) => [l.loadId, i]));
+    const summary = new ScanSummaryBuilder(resolved.limits, resolved.identities);
+    const inputs: FileReport[] = loads.map((l) => l.report);
+    const progress: ScanProgress = {
+      phase: 'reading',
+      files: loads.length,
+      filesDone: 0,
+      bytes: inputs.reduce((a, r) => a + r.bytes, 0),
+      bytesRead: 0,
+      lines: 0,
+      decodedBytes: 0,
+    };
+    const done = new Set<number>();
+    const finishFile = async (i: number): Promise<void> => {
+      done.add(i);
+      const report = inputs[i]!;
+      progress.filesDone++;
+      progress.bytesRead += report.bytes;
+      progress.lines += report.lines;
+      progress.decodedBytes += report.decodedBytes;
+      hooks.onProgress?.(progress);
+      await hooks.onFileDone?.(report, i);
+    };
+    const phase = (ts: number): MailEvent['phase'] => phaseOf(ts, resolved.window);
+    let current = -1;
+    let events: MailEvent[] = [];
+    const deliver = async (): Promise<void> => {
+      if (events.length === 0) return;
+      const batch = new EventBatch(inputs[current]!.path, events);
+      events = [];
+      await hooks.onBatch?.(batch, current, { root: inputs[current]!.root, path: inputs[current]!.path, absolute: '', size: inputs[current]!.bytes, mtimeMs: Date.parse(inputs[current]!.mtime) });
+      await hooks.onEvents?.(batch.events, current, { root: inputs[current]!.root, path: inputs[current]!.path, absolute: '', size: inputs[current]!.bytes, mtimeMs: Date.parse(inputs[current]!.mtime) });
+    };
+    let interrupted = false;
+    if (loads.length > 0) {
+      const chosen = `SELECT min(load_id) FROM ${w.table('loads_all')} GROUP BY sha256`;
+      await w.on(0, 'reading the records', async (c) => {
+        const result = await c.query({
+          query: `SELECT load_id, ${EVENT_COLUMNS.join(', ')} FROM ${w.table('records_all')} WHERE load_id GLOBAL IN (${chosen}) ORDER BY load_id, seq`,
+          format: 'JSONEachRow',
+          // Int64 as numbers; a sort larger than memory goes to disk.
+          clickhouse_settings: { output_format_json_quote_64bit_integers: 0, max_bytes_before_external_sort: '2000000000' },
+          ...(resolved.signal && { abort_signal: resolved.signal }),
+        });
+        try {
+          for await (const rows of result.stream()) {
+            for (const row of rows) {
+              const r = row.json<Record<string, unknown>>();
+              const i = index.get(r.load_id as string);
+              if (i === undefined) continue;
+              if (i !== current) {
+                await deliver();
+                if (current >= 0) await finishFile(current);
+                current = i;
+              }
+              const e = eventOfRow(r, phase);
+              summary.add(e);
+              events.push(e);
+              if (events.length >= BATCH) await deliver();
+            }
+          }
+        } catch (error) {
+          if (resolved.signal?.aborted) interrupted = true;
+          else throw error;
+        }
+      });
+    }
+    if (!interrupted) {
+      await deliver();
+      if (current >= 0) await finishFile(current);
+      for (let i = 0; i < inputs.length; i++) if (!done.has(i)) await finishFile(i);
+    } else {
+      for (let i = 0; i < inputs.length; i++) if (!done.has(i)) inputs[i] = { ...inputs[i]!, error: NOT_SCANNED };
+    }
+    const result: ScanResult = {
+      options: resolved,
+      complete: !interrupted,
+      resumed: 0,
+      inputs,
+      skipped: [],
+      summary: summary.build(inputs, 0),
+    };
+    return result;
+  };
+}
+
+/** Detection over the warehouse, writing the output contract into `out` as `scanToDirectory` does. */
+export async function detectFromWarehouse(options: DetectOptions): Promise<ScanToDirectoryResult> {
+  const warehouse = new Warehouse(options);
+  try {
+    await warehouse.shards();
+    const where = `clickhouse://${warehouse.nodeName(0)}/${warehouse.database}`;
+    return await scanToDirectory({ ...options, paths: [where], checkpoints: false, source: warehouseSource(warehouse) });
+  } finally {
+    await warehouse.close();
+  }
+}

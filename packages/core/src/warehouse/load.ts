@@ -1,0 +1,177 @@
+/**
+ * `mxray load`: the scan's discovery, hashing and parsing, with every event inserted into the
+ * warehouse as a record instead of being detected on here. Run it on as many machines as hold
+ * evidence; each loads its own files.
+ *
+ * Nothing is doubled. A file is hashed before it is read; one whose SHA-256 a finished load
+ * already holds (from any machine) is skipped with the reason. A file's records carry its own
+ * load id, and the load row that marks them finished is written only after the last of them was
+ * inserted (synchronously into every shard). Records of a load that was cut short have no load
+ * row: `detect` never reads them, and loading the file again inserts it anew.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { hostname } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import { scanBatches, type ScanProgress, type ScanResult } from '../scan/scan.js';
+import type { ScanOptions } from '../scan/options.js';
+import type { DiscoveredFile } from '../ingest/discover.js';
+import { INTERRUPTED, NOT_SCANNED, type FileReport } from '../ingest/file-report.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { recordRow, type RecordRow } from './records.js';
+import { Warehouse, type WarehouseOptions } from './connection.js';
+
+export interface LoadOptions extends Omit<ScanOptions, 'identities' | 'limits'>, WarehouseOptions {
+  /** Name of this machine in the load table; default the host name. */
+  machine?: string;
+  /** Records per insert; default 100,000. */
+  batchRows?: number;
+  onProgress?(progress: ScanProgress & { records: number }): void;
+}
+
+export type LoadStatus = 'loaded' | 'skipped' | 'unfinished';
+
+export interface LoadedFile {
+  root: string;
+  path: string;
+  sha256: string;
+  status: LoadStatus;
+  records: number;
+  /** Why a file was skipped (already in the warehouse) or not finished (interrupted). */
+  reason?: string;
+  /** The file's manifest entry: what it held, what was bad in it. */
+  report: FileReport;
+}
+
+export interface LoadResult {
+  files: LoadedFile[];
+  /** Records inserted by this run. */
+  records: number;
+  /** False when `signal` stopped the load: run it again to finish (finished files are skipped). */
+  complete: boolean;
+  machine: string;
+  scan: ScanResult;
+}
+
+/** The SHA-256 of a file's raw bytes, as the scan's manifest gives it. */
+async function hashFile(file: DiscoveredFile): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file.absolute), hash);
+  return hash.digest('hex');
+}
+
+const ALREADY = 'already in the warehouse';
+
+export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult> {
+  const warehouse = new Warehouse(options);
+  const machine = options.machine ?? hostname();
+  const batchRows = options.batchRows ?? 100_000;
+  try {
+    await warehouse.createTables();
+    await warehouse.shards();
+    const args = JSON.stringify({ tz: options.tz ?? null, year: options.year ?? null, format: options.format ?? null, maxLineBytes: options.maxLineBytes ?? null });
+    const loadIds = new Map<number, string>();
+    const counts = new Map<number, number>();
+    /** Content hashes this run is reading, by the first file that had them. */
+    const reading = new Map<string, string>();
+    let buffer: RecordRow[] = [];
+    let inFlight: Promise<void> = Promise.resolve();
+    let records = 0;
+    const send = (rows: RecordRow[]): Promise<void> =>
+      warehouse.on(0, 'inserting records', async (c) => {
+        await c.insert({
+          table: warehouse.table('records_all'),
+          values: rows,
+          format: 'JSONEachRow',
+          // Into every shard before the insert returns: a load row must never precede its records.
+          clickhouse_settings: { insert_distributed_sync: 1 },
+        });
+      });
+    /** Starts inserting what is buffered, after the insert before it (one in flight, so parsing goes on meanwhile). */
+    const flush = (): Promise<void> => {
+      if (buffer.length === 0) return inFlight;
+      const lines = buffer;
+      buffer = [];
+      inFlight = inFlight.then(() => send(lines));
+      return inFlight;
+    };
+    const reported: LoadedFile[] = [];
+    const skipped = new Map<number, { sha256: string; reason: string }>();
+    const scan = await scanBatches(
+      { ...options, workers: options.workers },
+      {
+        serializesEvents: false,
+        ...(options.onProgress && { onProgress: (p: ScanProgress) => options.onProgress!({ ...p, records }) }),
+        skipFile: async (file, index) => {
+          const sha256 = await hashFile(file);
+          const first = reading.get(sha256);
+          if (first !== undefined) {
+            skipped.set(index, { sha256, reason: `same content as ${first}` });
+            return `same content as ${first}`;
+          }
+          const held = await warehouse.on(0, 'looking up loaded files', async (c) =>
+            (await c.query({ query: `SELECT machine, root, path, toString(loaded_at) AS at FROM ${warehouse.table('loads_all')} WHERE sha256 = '${sha256}' ORDER BY load_id LIMIT 1`, format: 'JSONEachRow' })).json<{ machine: string; root: string; path: string; at: string }>(),
+          );
+          if (held.length > 0) {
+            const h = held[0]!;
+            const reason = `${ALREADY}: loaded by ${h.machine} at ${h.at} UTC from ${h.root}/${h.path}`;
+            skipped.set(index, { sha256, reason });
+            return reason;
+          }
+          reading.set(sha256, `${file.root}/${file.path}`);
+          // Sortable by time, unique by the UUID: `detect` takes the earliest finished load of a content.
+          loadIds.set(index, `${new Date().toISOString()}-${randomUUID()}`);
+          return undefined;
+        },
+        onEvents: async (events, index) => {
+          const loadId = loadIds.get(index)!;
+          let seq = counts.get(index) ?? 0;
+          for (const e of events) buffer.push(recordRow(e, loadId, seq++));
+          counts.set(index, seq);
+          records += events.length;
+          if (buffer.length >= batchRows) {
+            // Waits for the insert before, not this one: one batch is sent while the next is parsed.
+            const before = inFlight;
+            void flush().catch(() => undefined);
+            await before;
+          }
+        },
+        onFileDone: async (report, index) => {
+          const skip = skipped.get(index);
+          if (skip) {
+            reported.push({ root: report.root, path: report.path, sha256: skip.sha256, status: 'skipped', records: 0, reason: skip.reason, report });
+            return;
+          }
+          const n = counts.get(index) ?? 0;
+          if (report.error === NOT_SCANNED || report.error === INTERRUPTED || report.sha256 === '') {
+            reported.push({ root: report.root, path: report.path, sha256: report.sha256, status: 'unfinished', records: n, reason: report.error ?? 'not read', report });
+            return;
+          }
+          await flush();
+          const row = {
+            sha256: report.sha256,
+            load_id: loadIds.get(index)!,
+            machine,
+            root: report.root,
+            path: report.path,
+            loaded_at: Math.floor(Date.now() / 1000),
+            records: n,
+            tool: `${TOOL_NAME} ${TOOL_VERSION}`,
+            args,
+            report: JSON.stringify(report),
+          };
+          await warehouse.on(0, 'marking a file loaded', (c) =>
+            c.insert({ table: warehouse.table('loads_all'), values: [row], format: 'JSONEachRow', clickhouse_settings: { insert_distributed_sync: 1 } }).then(() => undefined),
+          );
+          reported.push({ root: report.root, path: report.path, sha256: report.sha256, status: 'loaded', records: n, report });
+        },
+      },
+    );
+    await flush();
+    const order = new Map(scan.inputs.map((r, i) => [`${r.root}\u0000${r.path}`, i]));
+    reported.sort((a, b) => order.get(`${a.root}\u0000${a.path}`)! - order.get(`${b.root}\u0000${b.path}`)!);
+    return { files: reported, records, complete: scan.complete, machine, scan };
+  } finally {
+    await warehouse.close();
+  }
+}
