@@ -19,6 +19,9 @@ import { generateRealistic } from '../benchmarks/lib/realistic.mjs';
 import { start, stop } from '../scripts/clickhouse-cluster.mjs';
 import { closeWorkspace, openWorkspace } from './helpers/workspace.js';
 import { captureIo } from './helpers/cli-io.js';
+import { HOSTILE_LINES } from './corpus/hostile.js';
+import { SAMPLES } from './helpers/corpus.js';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 
 interface Cluster {
   urls: string[];
@@ -148,6 +151,32 @@ describe('load and detect on a two-shard ClickHouse cluster', () => {
     }
   });
 
+});
+
+describe('every field of every event survives the warehouse', () => {
+  it('samples and lines an attacker wrote: events.jsonl from detect is the scan\'s, byte for byte', async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const tree = path.join(work, 'hostile');
+    await cp(SAMPLES, tree, { recursive: true });
+    await mkdir(path.join(tree, 'attacker'), { recursive: true });
+    const syslog = HOSTILE_LINES.filter((l) => typeof l !== 'string' || !l.startsWith('203.'));
+    await writeFile(path.join(tree, 'attacker', 'maillog-20240805'), Buffer.concat(syslog.map((l) => Buffer.concat([Buffer.from(l), Buffer.from('\n')]))));
+    await writeFile(path.join(tree, 'attacker', 'access_log'), `${HOSTILE_LINES.filter((l): l is string => typeof l === 'string' && l.startsWith('203.')).join('\n')}\n`);
+    const scanOut = path.join(work, 'hostile-scan');
+    await scanToDirectory({ paths: [tree], out: scanOut, events: true });
+    const db = 'mxray_hostile';
+    const loaded = await loadToWarehouse({ paths: [tree], urls: cluster!.urls, database: db });
+    expect(loaded.files.every((f) => f.status === 'loaded')).toBe(true);
+    const detectOut = path.join(work, 'hostile-detect');
+    await detectFromWarehouse({ urls: cluster!.urls, database: db, out: detectOut, events: true });
+    const events = await readFile(path.join(scanOut, 'events.jsonl'), 'utf8');
+    expect(events).toContain('pwned');
+    expect(await readFile(path.join(detectOut, 'events.jsonl'), 'utf8')).toBe(events);
+    expect(await listing(detectOut)).toEqual(await listing(scanOut));
+  });
+});
+
+describe('faults', () => {
   it('a shard down is an error naming it, with no partial result', async (ctx) => {
     if (skipReason) ctx.skip(skipReason);
     process.kill(cluster!.pids[1]!, 'SIGKILL');

@@ -62,6 +62,22 @@ async function hashFile(file: DiscoveredFile): Promise<string> {
 
 const ALREADY = 'already in the warehouse';
 
+/** Load rows gathered before a flush is forced (archives of thousands of small rotated files). */
+const MARKS_PER_FLUSH = 500;
+
+interface LoadRow {
+  sha256: string;
+  load_id: string;
+  machine: string;
+  root: string;
+  path: string;
+  loaded_at: number;
+  records: number;
+  tool: string;
+  args: string;
+  report: string;
+}
+
 export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult> {
   const warehouse = new Warehouse(options);
   const machine = options.machine ?? hostname();
@@ -75,25 +91,44 @@ export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult>
     /** Content hashes this run is reading, by the first file that had them. */
     const reading = new Map<string, string>();
     let buffer: RecordRow[] = [];
+    /** Load rows of files whose records are all buffered or sent: written after those records, in the same flush. */
+    let finished: LoadRow[] = [];
     let inFlight: Promise<void> = Promise.resolve();
     let records = 0;
-    const send = (rows: RecordRow[]): Promise<void> =>
-      warehouse.on(0, 'inserting records', async (c) => {
-        await c.insert({
-          table: warehouse.table('records_all'),
-          values: rows,
-          format: 'JSONEachRow',
-          // Into every shard before the insert returns: a load row must never precede its records.
-          clickhouse_settings: { insert_distributed_sync: 1 },
-        });
-      });
-    /** Starts inserting what is buffered, after the insert before it (one in flight, so parsing goes on meanwhile). */
+    // Into every shard before the insert returns: a load row must never precede its records.
+    const settings = { insert_distributed_sync: 1 } as const;
+    const send = async (rows: RecordRow[], marks: LoadRow[]): Promise<void> => {
+      if (rows.length > 0) {
+        await warehouse.on(0, 'inserting records', (c) => c.insert({ table: warehouse.table('records_all'), values: rows, format: 'JSONEachRow', clickhouse_settings: settings }));
+      }
+      if (marks.length > 0) {
+        await warehouse.on(0, 'marking files loaded', (c) => c.insert({ table: warehouse.table('loads_all'), values: marks, format: 'JSONEachRow', clickhouse_settings: settings }));
+      }
+    };
+    /**
+     * Starts inserting what is buffered, then the load rows of the files it finishes, after the
+     * flush before it: one in flight, so parsing goes on meanwhile, and never a load row first.
+     */
     const flush = (): Promise<void> => {
-      if (buffer.length === 0) return inFlight;
-      const lines = buffer;
+      if (buffer.length === 0 && finished.length === 0) return inFlight;
+      const rows = buffer;
+      const marks = finished;
       buffer = [];
-      inFlight = inFlight.then(() => send(lines));
+      finished = [];
+      inFlight = inFlight.then(() => send(rows, marks));
       return inFlight;
+    };
+    /** Waits for the flush before the one this starts: backpressure without stalling the parser on its own insert. */
+    const flushBehind = async (): Promise<void> => {
+      const before = inFlight;
+      void flush().catch(() => undefined);
+      await before;
+    };
+    /** Sortable by time, unique by the UUID: `detect` takes the earliest finished load of a content. */
+    const loadIdOf = (index: number): string => {
+      let id = loadIds.get(index);
+      if (id === undefined) loadIds.set(index, (id = `${new Date().toISOString()}-${randomUUID()}`));
+      return id;
     };
     const reported: LoadedFile[] = [];
     const skipped = new Map<number, { sha256: string; reason: string }>();
@@ -103,7 +138,9 @@ export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult>
         serializesEvents: false,
         ...(options.onProgress && { onProgress: (p: ScanProgress) => options.onProgress!({ ...p, records }) }),
         skipFile: async (file, index) => {
-          const sha256 = await hashFile(file);
+          // A file that cannot be read is read anyway, for the scan to report why in its entry.
+          const sha256 = await hashFile(file).catch(() => undefined);
+          if (sha256 === undefined) return undefined;
           const first = reading.get(sha256);
           if (first !== undefined) {
             skipped.set(index, { sha256, reason: `same content as ${first}` });
@@ -119,22 +156,15 @@ export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult>
             return reason;
           }
           reading.set(sha256, `${file.root}/${file.path}`);
-          // Sortable by time, unique by the UUID: `detect` takes the earliest finished load of a content.
-          loadIds.set(index, `${new Date().toISOString()}-${randomUUID()}`);
           return undefined;
         },
         onEvents: async (events, index) => {
-          const loadId = loadIds.get(index)!;
+          const loadId = loadIdOf(index);
           let seq = counts.get(index) ?? 0;
           for (const e of events) buffer.push(recordRow(e, loadId, seq++));
           counts.set(index, seq);
           records += events.length;
-          if (buffer.length >= batchRows) {
-            // Waits for the insert before, not this one: one batch is sent while the next is parsed.
-            const before = inFlight;
-            void flush().catch(() => undefined);
-            await before;
-          }
+          if (buffer.length >= batchRows) await flushBehind();
         },
         onFileDone: async (report, index) => {
           const skip = skipped.get(index);
@@ -147,10 +177,9 @@ export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult>
             reported.push({ root: report.root, path: report.path, sha256: report.sha256, status: 'unfinished', records: n, reason: report.error ?? 'not read', report });
             return;
           }
-          await flush();
-          const row = {
+          finished.push({
             sha256: report.sha256,
-            load_id: loadIds.get(index)!,
+            load_id: loadIdOf(index),
             machine,
             root: report.root,
             path: report.path,
@@ -159,10 +188,9 @@ export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult>
             tool: `${TOOL_NAME} ${TOOL_VERSION}`,
             args,
             report: JSON.stringify(report),
-          };
-          await warehouse.on(0, 'marking a file loaded', (c) =>
-            c.insert({ table: warehouse.table('loads_all'), values: [row], format: 'JSONEachRow', clickhouse_settings: { insert_distributed_sync: 1 } }).then(() => undefined),
-          );
+          });
+          // Many small files: their load rows go in groups, not one insert each.
+          if (finished.length >= MARKS_PER_FLUSH) await flushBehind();
           reported.push({ root: report.root, path: report.path, sha256: report.sha256, status: 'loaded', records: n, report });
         },
       },
