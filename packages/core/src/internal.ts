@@ -126,4 +126,4 @@ export { scanBatches, type BatchHooks, type BatchSource } from './scan/scan.js';
 export { EventBatch, type CompactBatch, type StoredMember } from './report/event-batch.js';
 export { Warehouse, LOAD_COLUMNS, type Shard } from './warehouse/connection.js';
 export { warehouseSource } from './warehouse/detect.js';
-export { recordRow, eventOfRow, RECORD_COLUMNS, EVENT_COLUMNS, type RecordRow } from './warehouse/records.js';
+export { RecordWriter, eventOfRow, RECORD_COLUMNS, EVENT_COLUMNS } from './warehouse/records.js';

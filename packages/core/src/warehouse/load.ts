@@ -12,19 +12,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { hostname } from 'node:os';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { scanBatches, type ScanProgress, type ScanResult } from '../scan/scan.js';
 import type { ScanOptions } from '../scan/options.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { INTERRUPTED, NOT_SCANNED, type FileReport } from '../ingest/file-report.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { recordRow, type RecordRow } from './records.js';
+import { RecordWriter } from './records.js';
 import { Warehouse, type WarehouseOptions } from './connection.js';
 
 export interface LoadOptions extends Omit<ScanOptions, 'identities' | 'limits'>, WarehouseOptions {
   /** Name of this machine in the load table; default the host name. */
   machine?: string;
-  /** Records per insert; default 100,000. */
+  /** Records per insert; default 20,000 (more buys no speed here and costs memory: benchmarks/RESULTS.md). */
   batchRows?: number;
   onProgress?(progress: ScanProgress & { records: number }): void;
 }
@@ -81,25 +82,32 @@ interface LoadRow {
 export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult> {
   const warehouse = new Warehouse(options);
   const machine = options.machine ?? hostname();
-  const batchRows = options.batchRows ?? 100_000;
+  const batchRows = options.batchRows ?? 20_000;
   try {
     await warehouse.createTables();
     await warehouse.shards();
     const args = JSON.stringify({ tz: options.tz ?? null, year: options.year ?? null, format: options.format ?? null, maxLineBytes: options.maxLineBytes ?? null });
     const loadIds = new Map<number, string>();
     const counts = new Map<number, number>();
+    const writers = new Map<number, RecordWriter>();
     /** Content hashes this run is reading, by the first file that had them. */
     const reading = new Map<string, string>();
-    let buffer: RecordRow[] = [];
+    let buffer: string[] = [];
+    let buffered = 0;
     /** Load rows of files whose records are all buffered or sent: written after those records, in the same flush. */
-    let finished: LoadRow[] = [];
+    let finishedFiles: LoadRow[] = [];
     let inFlight: Promise<void> = Promise.resolve();
     let records = 0;
     // Into every shard before the insert returns: a load row must never precede its records.
     const settings = { insert_distributed_sync: 1 } as const;
-    const send = async (rows: RecordRow[], marks: LoadRow[]): Promise<void> => {
+    const send = async (rows: string[], marks: LoadRow[]): Promise<void> => {
       if (rows.length > 0) {
-        await warehouse.on(0, 'inserting records', (c) => c.insert({ table: warehouse.table('records_all'), values: rows, format: 'JSONEachRow', clickhouse_settings: settings }));
+        await warehouse.on(0, 'inserting records', async (c) => {
+          // Lines made as text (RecordWriter): sent as they are, not as objects the client would stringify.
+          const result = await c.exec({ query: `INSERT INTO ${warehouse.table('records_all')} FORMAT JSONEachRow`, values: Readable.from(rows, { objectMode: false }), clickhouse_settings: settings });
+          result.stream.resume();
+          await finished(result.stream);
+        });
       }
       if (marks.length > 0) {
         await warehouse.on(0, 'marking files loaded', (c) => c.insert({ table: warehouse.table('loads_all'), values: marks, format: 'JSONEachRow', clickhouse_settings: settings }));
@@ -110,11 +118,12 @@ export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult>
      * flush before it: one in flight, so parsing goes on meanwhile, and never a load row first.
      */
     const flush = (): Promise<void> => {
-      if (buffer.length === 0 && finished.length === 0) return inFlight;
+      if (buffer.length === 0 && finishedFiles.length === 0) return inFlight;
       const rows = buffer;
-      const marks = finished;
+      const marks = finishedFiles;
       buffer = [];
-      finished = [];
+      buffered = 0;
+      finishedFiles = [];
       inFlight = inFlight.then(() => send(rows, marks));
       return inFlight;
     };
@@ -158,16 +167,21 @@ export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult>
           reading.set(sha256, `${file.root}/${file.path}`);
           return undefined;
         },
-        onEvents: async (events, index) => {
-          const loadId = loadIdOf(index);
+        onEvents: async (events, index, file) => {
+          let writer = writers.get(index);
+          if (!writer) writers.set(index, (writer = new RecordWriter(loadIdOf(index), file.path)));
           let seq = counts.get(index) ?? 0;
-          for (const e of events) buffer.push(recordRow(e, loadId, seq++));
+          let text = '';
+          for (const e of events) text += writer.line(e, seq++);
+          buffer.push(text);
           counts.set(index, seq);
           records += events.length;
-          if (buffer.length >= batchRows) await flushBehind();
+          buffered += events.length;
+          if (buffered >= batchRows) await flushBehind();
         },
         onFileDone: async (report, index) => {
           const skip = skipped.get(index);
+          writers.delete(index);
           if (skip) {
             reported.push({ root: report.root, path: report.path, sha256: skip.sha256, status: 'skipped', records: 0, reason: skip.reason, report });
             return;
@@ -177,7 +191,7 @@ export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult>
             reported.push({ root: report.root, path: report.path, sha256: report.sha256, status: 'unfinished', records: n, reason: report.error ?? 'not read', report });
             return;
           }
-          finished.push({
+          finishedFiles.push({
             sha256: report.sha256,
             load_id: loadIdOf(index),
             machine,
@@ -190,7 +204,7 @@ export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult>
             report: JSON.stringify(report),
           });
           // Many small files: their load rows go in groups, not one insert each.
-          if (finished.length >= MARKS_PER_FLUSH) await flushBehind();
+          if (finishedFiles.length >= MARKS_PER_FLUSH) await flushBehind();
           reported.push({ root: report.root, path: report.path, sha256: report.sha256, status: 'loaded', records: n, report });
         },
       },

@@ -7,7 +7,7 @@
  * `--since`/`--until`.
  *
  * Rows travel as JSONEachRow: JSON.stringify escapes whatever text an attacker put in a path or a
- * user name, and ClickHouse 18.16 reads it back unchanged.
+ * user name, and ClickHouse 18.16 reads it back unchanged (a test sends hostile lines both ways).
  */
 import type { EventKind, MailEvent, Phase } from '../event.js';
 import { EVENT_KINDS } from '../event.js';
@@ -39,22 +39,6 @@ const OPTIONAL = [
   ['authResults', 'auth_results', 'String'],
 ] as const satisfies ReadonlyArray<readonly [keyof MailEvent, string, string]>;
 
-/** A record as JSONEachRow carries it. */
-export interface RecordRow {
-  load_id: string;
-  day: string;
-  ts: number;
-  file: string;
-  line: number;
-  seq: number;
-  kind: EventKind;
-  app: string;
-  truncated: number;
-  length: number;
-  present: number;
-  [column: string]: string | number | string[];
-}
-
 /** Columns of the record table, in table order. */
 export const RECORD_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['load_id', 'String'],
@@ -75,34 +59,42 @@ export const RECORD_COLUMNS: ReadonlyArray<readonly [string, string]> = [
 /** The columns an event is read back from (the load id, day and number only place it). */
 export const EVENT_COLUMNS: readonly string[] = RECORD_COLUMNS.map(([c]) => c).filter((c) => c !== 'load_id' && c !== 'day' && c !== 'seq');
 
-/** An event as a row of the load `loadId`, its `seq`th in the file. */
-export function recordRow(e: MailEvent, loadId: string, seq: number): RecordRow {
-  const row: RecordRow = {
-    load_id: loadId,
-    day: new Date(e.ts).toISOString().slice(0, 10),
-    ts: e.ts,
-    file: e.source.file,
-    line: e.source.line,
-    seq,
-    kind: e.kind,
-    app: e.app,
-    truncated: e.truncated === true ? 1 : 0,
-    length: e.length,
-    present: 0,
-  };
-  let present = 0;
-  for (let bit = 0; bit < OPTIONAL.length; bit++) {
-    const [field, column, type] = OPTIONAL[bit]!;
-    const value = e[field];
-    if (value === undefined) {
-      row[column] = type === 'String' ? '' : type === 'Array(String)' ? [] : 0;
-    } else {
-      present |= 1 << bit;
-      row[column] = value as string | number | string[];
-    }
+const DAY_MS = 86_400_000;
+
+/**
+ * Makes the JSONEachRow lines of one file's records. Built as text, field by field, with only the
+ * fields an event has (ClickHouse fills an omitted column with its default): an object per row
+ * handed to the client's JSON.stringify cost more than the parsing on this path (benchmarks/RESULTS.md).
+ */
+export class RecordWriter {
+  private readonly head: string;
+  private day = Number.NaN;
+  private dayText = '';
+
+  /** `loadId` and `file` are the same for every row of a file: quoted once. */
+  constructor(loadId: string, file: string) {
+    this.head = `{"load_id":${JSON.stringify(loadId)},"file":${JSON.stringify(file)}`;
   }
-  row.present = present;
-  return row;
+
+  /** The event, the `seq`th of its file, as one line with its newline. */
+  line(e: MailEvent, seq: number): string {
+    const day = Math.floor(e.ts / DAY_MS);
+    if (day !== this.day) {
+      this.day = day;
+      this.dayText = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    }
+    let out = `${this.head},"day":"${this.dayText}","ts":${e.ts},"line":${e.source.line},"seq":${seq},"kind":"${e.kind}","app":${JSON.stringify(e.app)}`;
+    let present = 0;
+    for (let bit = 0; bit < OPTIONAL.length; bit++) {
+      const [field, column, type] = OPTIONAL[bit]!;
+      const value = e[field];
+      if (value === undefined) continue;
+      present |= 1 << bit;
+      out += `,"${column}":${type === 'String' || type === 'Array(String)' ? JSON.stringify(value) : String(value)}`;
+    }
+    if (e.truncated === true) out += ',"truncated":1';
+    return `${out},"length":${e.length},"present":${present}}\n`;
+  }
 }
 
 /** A row read back (the columns of EVENT_COLUMNS) as the event it was made from, in the window's phase. */
