@@ -127,6 +127,11 @@ describe('load and detect on a two-shard ClickHouse cluster', () => {
     expect(await listing(out)).toEqual(fromScan);
     const [a, b] = await Promise.all([scanned, out].map(async (d) => JSON.parse(await readFile(path.join(d, 'manifest.json'), 'utf8')) as Record<string, unknown>));
     for (const key of ['inputs', 'totals', 'detection', 'activity', 'window']) expect(b![key], key).toEqual(a![key]);
+    // Which machine loaded which file: the interrupted run's finished files, and the rest.
+    const loads = b!.loads as Array<{ path: string; machine: string; sha256: string }>;
+    expect(loads).toHaveLength((a!.inputs as unknown[]).length);
+    expect(new Set(loads.map((l) => l.machine))).toEqual(new Set(['collector-a', 'collector-b']));
+    expect(a!.loads).toBeUndefined();
   });
 
   it('loading the same files again inserts nothing', async (ctx) => {

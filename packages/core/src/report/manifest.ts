@@ -47,6 +47,20 @@ export interface ManifestOptions {
   maxLineBytes: number;
 }
 
+/** Where a file's records came from when they were read back from a warehouse (`mxray detect`): which machine loaded it, when, how. */
+export interface LoadRecord {
+  root: string;
+  path: string;
+  sha256: string;
+  loadId: string;
+  machine: string;
+  /** UTC, as the warehouse keeps it: `2024-08-10 03:00:00`. */
+  loadedAt: string;
+  tool: string;
+  /** The options that shaped the records when they were loaded (zone, year, format, line cap). */
+  args: Record<string, unknown>;
+}
+
 /** What a finished scan hands the manifest (a ScanResult has it): the report stage states its input. */
 export interface ManifestScan {
   options: ManifestOptions;
@@ -54,6 +68,8 @@ export interface ManifestScan {
   inputs: FileReport[];
   skipped: SkippedEntry[];
   summary: ScanSummary;
+  /** Set when the events were read back from a warehouse: the load of each file. */
+  loads?: LoadRecord[];
 }
 
 export interface Manifest {
@@ -71,6 +87,8 @@ export interface Manifest {
   activity?: ActivityStats;
   /** The per-key cap, and every structure that hit it (then results may depend on read order). */
   limits?: { maxKeys: number; capped: CapReport[] };
+  /** `mxray detect`: which machine loaded each file into the warehouse, when and with which options. */
+  loads?: LoadRecord[];
 }
 
 /** The options that shape results (runtime-only ones such as concurrency are left out). */
@@ -114,6 +132,7 @@ export function buildManifest(
     ...(extra.detection && { detection: extra.detection }),
     ...(extra.activity && { activity: extra.activity }),
     ...(extra.limits && { limits: extra.limits }),
+    ...(result.loads && { loads: result.loads }),
   };
 }
 

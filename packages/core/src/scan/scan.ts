@@ -13,6 +13,7 @@ import { FileWorkers } from './file-workers.js';
 import { INTERRUPTED, NOT_SCANNED, newFileReport, type FileReport } from '../ingest/file-report.js';
 import type { CheckpointStore } from './checkpoints.js';
 import { EventBatch } from '../report/event-batch.js';
+import type { LoadRecord } from '../report/manifest.js';
 
 export interface ScanProgress {
   /** What the scan is doing: reading files, then (scanToDirectory) finishing detection, then writing outputs. */
@@ -58,6 +59,8 @@ export interface ScanResult {
   inputs: FileReport[];
   skipped: SkippedEntry[];
   summary: ScanSummary;
+  /** Set by a warehouse source: which machine loaded each file, when and how. */
+  loads?: LoadRecord[];
 }
 
 /** Hooks of mxray's own writers, which take each batch with the forms made of it (`EventBatch`). */

@@ -13,6 +13,7 @@ import { resolveScanOptions } from '../scan/options.js';
 import { ScanSummaryBuilder } from '../aggregate/scan-summary.js';
 import { EventBatch } from '../report/event-batch.js';
 import type { FileReport } from '../ingest/file-report.js';
+import type { LoadRecord } from '../report/manifest.js';
 import { NOT_SCANNED } from '../ingest/file-report.js';
 import type { MailEvent } from '../event.js';
 import { phaseOf } from '../time/window.js';
@@ -26,20 +27,35 @@ const BATCH = 8192;
 
 interface ChosenLoad {
   load_id: string;
+  sha256: string;
+  machine: string;
+  loaded_at: string;
+  tool: string;
+  args: string;
   report: string;
 }
 
+interface Load {
+  loadId: string;
+  report: FileReport;
+  record: LoadRecord;
+}
+
 /** The warehouse's finished loads, one per content, as the files of a scan: sorted as discovery sorts them (root, then path). */
-async function chosenLoads(w: Warehouse): Promise<Array<{ loadId: string; report: FileReport }>> {
+async function chosenLoads(w: Warehouse): Promise<Load[]> {
   const rows = await w.on(0, 'reading the loads', async (c) =>
     (
       await c.query({
-        query: `SELECT load_id, report FROM ${w.table('loads_all')} WHERE load_id GLOBAL IN (SELECT min(load_id) FROM ${w.table('loads_all')} GROUP BY sha256)`,
+        query: `SELECT load_id, sha256, machine, toString(loaded_at) AS loaded_at, tool, args, report FROM ${w.table('loads_all')} WHERE load_id GLOBAL IN (SELECT min(load_id) FROM ${w.table('loads_all')} GROUP BY sha256)`,
         format: 'JSONEachRow',
       })
     ).json<ChosenLoad>(),
   );
-  const loads = rows.map((r) => ({ loadId: r.load_id, report: JSON.parse(r.report) as FileReport }));
+  const loads = rows.map((r): Load => {
+    const report = JSON.parse(r.report) as FileReport;
+    const record: LoadRecord = { root: report.root, path: report.path, sha256: r.sha256, loadId: r.load_id, machine: r.machine, loadedAt: r.loaded_at, tool: r.tool, args: JSON.parse(r.args) as Record<string, unknown> };
+    return { loadId: r.load_id, report, record };
+  });
   loads.sort((a, b) => compare(a.report.root, b.report.root) || compare(a.report.path, b.report.path) || compare(a.loadId, b.loadId));
   return loads;
 }
@@ -80,10 +96,13 @@ export function warehouseSource(w: Warehouse): BatchSource {
     let events: MailEvent[] = [];
     const deliver = async (): Promise<void> => {
       if (events.length === 0) return;
-      const batch = new EventBatch(inputs[current]!.path, events);
+      const report = inputs[current]!;
+      const batch = new EventBatch(report.path, events);
       events = [];
-      await hooks.onBatch?.(batch, current, { root: inputs[current]!.root, path: inputs[current]!.path, absolute: '', size: inputs[current]!.bytes, mtimeMs: Date.parse(inputs[current]!.mtime) });
-      await hooks.onEvents?.(batch.events, current, { root: inputs[current]!.root, path: inputs[current]!.path, absolute: '', size: inputs[current]!.bytes, mtimeMs: Date.parse(inputs[current]!.mtime) });
+      // The file as the loading machine found it; it is not on this one.
+      const file = { root: report.root, path: report.path, absolute: '', size: report.bytes, mtimeMs: Date.parse(report.mtime) };
+      await hooks.onBatch?.(batch, current, file);
+      await hooks.onEvents?.(batch.events, current, file);
     };
     let interrupted = false;
     if (loads.length > 0) {
@@ -133,6 +152,7 @@ export function warehouseSource(w: Warehouse): BatchSource {
       inputs,
       skipped: [],
       summary: summary.build(inputs, 0),
+      loads: loads.map((l) => l.record),
     };
     return result;
   };
