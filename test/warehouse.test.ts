@@ -41,10 +41,10 @@ const database = 'mxray_test';
 beforeAll(async () => {
   work = await openWorkspace('mxray-warehouse-');
   try {
-    cluster = (await start({ dir: path.join(work, 'clickhouse'), basePort: 19100, install: false })) as Cluster;
+    cluster = (await start({ dir: path.join(work, 'clickhouse'), basePort: 19100, install: true })) as Cluster;
   } catch (error) {
     if ((error as { code?: string }).code !== 'NO_CLICKHOUSE' || process.env.MXRAY_REQUIRE_CLICKHOUSE === '1') throw error;
-    skipReason = 'clickhouse-server is not installed: the warehouse tests are skipped (apt-get install clickhouse-server clickhouse-client)';
+    skipReason = 'clickhouse-server is not installed and could not be (needs root or sudo -n and Debian\'s packages): the warehouse tests are skipped; apt-get install clickhouse-server clickhouse-client';
     console.warn(skipReason);
     return;
   }
