@@ -9,7 +9,7 @@
  * Rows travel as JSONEachRow: JSON.stringify escapes whatever text an attacker put in a path or a
  * user name, and ClickHouse 18.16 reads it back unchanged (a test sends hostile lines both ways).
  */
-import type { EventKind, MailEvent, Phase } from '../event.js';
+import type { MailEvent, Phase } from '../event.js';
 import { EVENT_KINDS } from '../event.js';
 import { eventFromSparse, type SparseEvent } from '../parse/event-shape.js';
 
