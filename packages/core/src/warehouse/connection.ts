@@ -16,6 +16,8 @@ export interface WarehouseOptions {
   database?: string;
   /** Cluster name in the nodes' `remote_servers`; default `mxray`. */
   cluster?: string;
+  /** Seconds the cluster has to answer the check before detect and load; default 30. */
+  checkSeconds?: number;
 }
 
 export interface Shard {
@@ -122,12 +124,26 @@ export class Warehouse {
     await this.checkShards();
   }
 
-  /** Every shard answers and has the tables: a query on the Distributed tables reaches them all. */
+  /**
+   * Every shard answers and has the tables: a query on the Distributed tables reaches them all.
+   * A shard that is down is refused at once; one that hangs (accepts connections, never answers)
+   * would keep the server retrying for minutes, so the check gives up after `checkSeconds`.
+   */
   async checkShards(): Promise<void> {
-    await this.on(0, 'checking the shards', async (c) => {
-      await c.query({ query: `SELECT count() FROM ${db(this)}.records_all WHERE 0`, format: 'JSONEachRow' }).then((r) => r.json());
-      await c.query({ query: `SELECT count() FROM ${db(this)}.loads_all WHERE 0`, format: 'JSONEachRow' }).then((r) => r.json());
-    });
+    const seconds = this.options.checkSeconds ?? 30;
+    try {
+      await this.on(0, 'checking the shards', async (c) => {
+        const signal = AbortSignal.timeout(seconds * 1000);
+        await c.query({ query: `SELECT count() FROM ${db(this)}.records_all WHERE 0`, format: 'JSONEachRow', abort_signal: signal }).then((r) => r.json());
+        await c.query({ query: `SELECT count() FROM ${db(this)}.loads_all WHERE 0`, format: 'JSONEachRow', abort_signal: signal }).then((r) => r.json());
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { message?: string } }).cause;
+      if (error instanceof MxrayError && error.code === 'MXRAY_WAREHOUSE' && /abort/i.test(cause?.message ?? '')) {
+        throw new MxrayError('MXRAY_WAREHOUSE_SHARD_DOWN', `ClickHouse cluster ${this.cluster} did not answer within ${seconds} s while checking the shards (a shard may hang): no partial result is written`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
