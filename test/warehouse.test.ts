@@ -178,6 +178,15 @@ describe('every field of every event survives the warehouse', () => {
     expect(events).toContain('pwned');
     expect(await readFile(path.join(detectOut, 'events.jsonl'), 'utf8')).toBe(events);
     expect(await listing(detectOut)).toEqual(await listing(scanOut));
+    // One load serves any window: another --since gives what a scan with it gives, per file too.
+    const since = '2024-08-04';
+    const [scanLater, detectLater] = [path.join(work, 'hostile-scan-later'), path.join(work, 'hostile-detect-later')];
+    await scanToDirectory({ paths: [tree], out: scanLater, since });
+    await detectFromWarehouse({ urls: cluster!.urls, database: db, out: detectLater, since });
+    expect(await listing(detectLater)).toEqual(await listing(scanLater));
+    expect(await listing(detectLater)).not.toEqual(await listing(detectOut));
+    const inputs = async (dir: string): Promise<unknown> => (JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as { inputs: unknown }).inputs;
+    expect(await inputs(detectLater)).toEqual(await inputs(scanLater));
   });
 });
 

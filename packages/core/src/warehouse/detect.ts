@@ -14,7 +14,7 @@ import { ScanSummaryBuilder } from '../aggregate/scan-summary.js';
 import { EventBatch } from '../report/event-batch.js';
 import type { FileReport } from '../ingest/file-report.js';
 import type { LoadRecord } from '../report/manifest.js';
-import { NOT_SCANNED } from '../ingest/file-report.js';
+import { INTERRUPTED, NOT_SCANNED } from '../ingest/file-report.js';
 import type { MailEvent } from '../event.js';
 import { phaseOf } from '../time/window.js';
 import { EVENT_COLUMNS, eventOfRow } from './records.js';
@@ -92,6 +92,13 @@ export function warehouseSource(w: Warehouse): BatchSource {
       await hooks.onFileDone?.(report, i);
     };
     const phase = (ts: number): MailEvent['phase'] => phaseOf(ts, resolved.window);
+    // Each file's counts by phase are this window's, not the loader's (`--since` may differ).
+    for (const report of inputs) {
+      report.baselineEvents = 0;
+      report.windowEvents = 0;
+      report.afterEvents = 0;
+    }
+    const PHASE_COUNT = { baseline: 'baselineEvents', window: 'windowEvents', after: 'afterEvents' } as const;
     let current = -1;
     let events: MailEvent[] = [];
     const deliver = async (): Promise<void> => {
@@ -105,11 +112,14 @@ export function warehouseSource(w: Warehouse): BatchSource {
       await hooks.onEvents?.(batch.events, current, file);
     };
     let interrupted = false;
-    if (loads.length > 0) {
-      const chosen = `SELECT min(load_id) FROM ${w.table('loads_all')} GROUP BY sha256`;
+    if (loads.length > 0 && resolved.signal?.aborted) interrupted = true;
+    else if (loads.length > 0) {
+      // Records of every finished load; those of a content's later loads are dropped here, by
+      // the choice made above: a load that finishes meanwhile cannot change what is read.
+      const finished = `SELECT load_id FROM ${w.table('loads_all')}`;
       await w.on(0, 'reading the records', async (c) => {
         const result = await c.query({
-          query: `SELECT load_id, ${EVENT_COLUMNS.join(', ')} FROM ${w.table('records_all')} WHERE load_id GLOBAL IN (${chosen}) ORDER BY load_id, seq`,
+          query: `SELECT load_id, ${EVENT_COLUMNS.join(', ')} FROM ${w.table('records_all')} WHERE load_id GLOBAL IN (${finished}) ORDER BY load_id, seq`,
           format: 'JSONEachRow',
           // Int64 as numbers; a sort larger than memory goes to disk.
           clickhouse_settings: { output_format_json_quote_64bit_integers: 0, max_bytes_before_external_sort: '2000000000' },
@@ -127,6 +137,7 @@ export function warehouseSource(w: Warehouse): BatchSource {
                 current = i;
               }
               const e = eventOfRow(r, phase);
+              inputs[i]![PHASE_COUNT[e.phase]]++;
               summary.add(e);
               events.push(e);
               if (events.length >= BATCH) await deliver();
@@ -138,12 +149,14 @@ export function warehouseSource(w: Warehouse): BatchSource {
         }
       });
     }
-    if (!interrupted) {
-      await deliver();
-      if (current >= 0) await finishFile(current);
-      for (let i = 0; i < inputs.length; i++) if (!done.has(i)) await finishFile(i);
-    } else {
-      for (let i = 0; i < inputs.length; i++) if (!done.has(i)) inputs[i] = { ...inputs[i]!, error: NOT_SCANNED };
+    await deliver();
+    // Stopped (Ctrl-C): the file being read is cut, those after it were never reached, as in a scan.
+    if (interrupted && current >= 0 && !done.has(current)) inputs[current] = { ...inputs[current]!, error: INTERRUPTED };
+    if (current >= 0 && !done.has(current)) await finishFile(current);
+    for (let i = 0; i < inputs.length; i++) {
+      if (done.has(i)) continue;
+      if (interrupted) inputs[i] = { ...inputs[i]!, error: NOT_SCANNED };
+      await finishFile(i);
     }
     const result: ScanResult = {
       options: resolved,
