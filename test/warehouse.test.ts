@@ -190,6 +190,25 @@ describe('every field of every event survives the warehouse', () => {
   });
 });
 
+describe('two machines loading the same files at once', () => {
+  it('both finish; detect counts each file once', async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const db = 'mxray_race';
+    const [a, b] = await Promise.all(
+      ['racer-a', 'racer-b'].map((machine) => loadToWarehouse({ paths: [SAMPLES], urls: cluster!.urls, database: db, machine })),
+    );
+    // Each may have loaded a file the other also loaded (neither had finished when the other looked).
+    expect(a!.files.filter((f) => f.status === 'loaded').length + b!.files.filter((f) => f.status === 'loaded').length).toBeGreaterThanOrEqual(a!.files.length);
+    const [scanOut, detectOut] = [path.join(work, 'race-scan'), path.join(work, 'race-detect')];
+    await scanToDirectory({ paths: [SAMPLES], out: scanOut });
+    await detectFromWarehouse({ urls: cluster!.urls, database: db, out: detectOut });
+    expect(await listing(detectOut)).toEqual(await listing(scanOut));
+    const manifest = JSON.parse(await readFile(path.join(detectOut, 'manifest.json'), 'utf8')) as { totals: { events: number } };
+    const scanned = JSON.parse(await readFile(path.join(scanOut, 'manifest.json'), 'utf8')) as { totals: { events: number } };
+    expect(manifest.totals.events).toBe(scanned.totals.events);
+  });
+});
+
 describe('faults', () => {
   it('a shard down is an error naming it, with no partial result', async (ctx) => {
     if (skipReason) ctx.skip(skipReason);
