@@ -17,8 +17,7 @@
  * counts of the ceiling and of mxray must agree, or the run fails: a benchmark of a scan that
  * lost lines would measure nothing.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -27,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { writeArchive } from './lib/archive.mjs';
 import { listFiles, round } from './lib/files.mjs';
 import { runFloor } from './lib/floor.mjs';
+import { bestOf, timed, timedWithRss } from './lib/timing.mjs';
 import { DEFAULT_WORKERS } from '@mxray/core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -106,7 +106,7 @@ try {
   const mx = await bestOf(runs, async () => {
     const disk = watchDiskUse(path.join(work, 'out'));
     try {
-      return { ...(await timedWithRss(process.execPath, scanArgs(path.join(work, 'out'), [archive]))), peakOutBytes: await disk.peak() };
+      return { ...(await timedWithRss(process.execPath, scanArgs(path.join(work, 'out'), [archive]), work)), peakOutBytes: await disk.peak() };
     } finally {
       disk.stop();
     }
@@ -171,7 +171,7 @@ async function comparePflogsumm(byKind, work, runs, scanArgs) {
   const bytes = (await stat(plain)).size;
   await readFile(plain);
   const pf = await bestOf(runs, () => timed('bash', ['-c', `pflogsumm ${shellQuote(plain)} > /dev/null`]));
-  const mx = await bestOf(runs, () => timedWithRss(process.execPath, scanArgs(path.join(work, 'out-pflogsumm'), [plain])));
+  const mx = await bestOf(runs, () => timedWithRss(process.execPath, scanArgs(path.join(work, 'out-pflogsumm'), [plain]), work));
   const floor = values.floor ? await bestOf(runs, () => runFloor([plain], { threads: 1 })) : undefined;
   return {
     input: `${path.basename(path.dirname(source))}/${path.basename(source)} decompressed (${(bytes / 1e6).toFixed(1)} MB)`,
@@ -205,69 +205,6 @@ function formatTable(r) {
         (r.pflogsumm.floorMbPerSec === undefined ? '' : `; the floor (one file, one thread): ${r.pflogsumm.floorMbPerSec} MB/s = ${r.pflogsumm.floorRatio}× pflogsumm`));
   }
   return lines.join('\n');
-}
-
-async function bestOf(runs, fn) {
-  let best;
-  for (let i = 0; i < runs; i++) {
-    const r = await fn();
-    if (!best || r.seconds < best.seconds) best = r;
-  }
-  return best;
-}
-
-function timed(cmd, args) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ').slice(0, 300)} exited ${code}: ${stderr.slice(-2000)}`));
-      else resolve({ seconds, stdout, stderr });
-    });
-  });
-}
-
-/**
- * Like `timed`, plus the child's peak RSS: exact from GNU time (`/usr/bin/time -f %M`) when the
- * machine has it, else sampled from /proc (VmHWM) every 50 ms until the child exits.
- */
-async function timedWithRss(cmd, args) {
-  if (existsSync('/usr/bin/time')) {
-    const rssFile = path.join(work, `rss-${process.hrtime.bigint()}.txt`);
-    const r = await timed('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]);
-    return { ...r, peakRssKiB: Number((await readFile(rssFile, 'utf8')).trim().split('\n').pop()) };
-  }
-  let peak;
-  const started = performance.now();
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const sample = async () => {
-    try {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-      const m = /VmHWM:\s+(\d+) kB/.exec(status);
-      if (m) peak = Math.max(peak ?? 0, Number(m[1]));
-    } catch {
-      // gone already, or no /proc (not Linux): peak stays what it was
-    }
-  };
-  const timer = setInterval(sample, 50);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const code = await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  clearInterval(timer);
-  const seconds = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`mxray exited ${code}: ${stderr.slice(-2000)}`);
-  return { seconds, stdout, stderr, peakRssKiB: peak };
 }
 
 /**

@@ -11,7 +11,6 @@
  *
  * Times are wall clock with a warm page cache; every command is the CLI as a user runs it.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -21,6 +20,7 @@ import { createClient } from '@clickhouse/client';
 import { writeArchive } from './lib/archive.mjs';
 import { listFiles, round } from './lib/files.mjs';
 import { start, stop } from '../scripts/clickhouse-cluster.mjs';
+import { bestOf, timedWithRss } from './lib/timing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(here, '..', 'packages', 'cli', 'bin', 'mxray.mjs');
@@ -42,31 +42,10 @@ const log = (msg) => {
   if (!values.json) process.stderr.write(`${msg}\n`);
 };
 
-/** Runs a command; resolves to its seconds, stdout and peak RSS (from /usr/bin/time when there). */
-function timed(args) {
-  return new Promise((resolve, reject) => {
-    const began = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - began) / 1000;
-      if (code !== 0) return reject(new Error(`${args.slice(0, 3).join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-      resolve({ seconds, stdout, peakRssMiB: Math.round(Number(stderr.trim().split('\n').pop()) / 1024) });
-    });
-  });
-}
-
-async function bestOf(runs, fn) {
-  let best;
-  for (let i = 0; i < runs; i++) {
-    const r = await fn();
-    if (!best || r.seconds < best.seconds) best = r;
-  }
-  return best;
+/** The CLI with `args`: seconds, stdout and peak RSS in MiB. */
+async function run(args) {
+  const r = await timedWithRss(process.execPath, [CLI, ...args], work);
+  return { ...r, peakRssMiB: Math.round(r.peakRssKiB / 1024) };
 }
 
 /** Findings, verdicts and pivot lists of an output directory, for comparing two. */
@@ -119,15 +98,15 @@ try {
     let scan;
     if (withScan) {
       log(`  mxray scan …`);
-      scan = await bestOf(runs, () => timed([CLI, 'scan', archive, '--out', path.join(work, `scan-${label}`), '--force', '--json']));
+      scan = await bestOf(runs, () => run(['scan', archive, '--out', path.join(work, `scan-${label}`), '--force', '--json']));
     }
     log(`  mxray load …`);
     // Best of N loads: each into a database of its own (a second load of the same files skips them all).
     let n = 0;
-    const load = await bestOf(runs, () => timed([CLI, 'load', archive, '--clickhouse', urls, '--database', `${database}${n++ ? `_${n}` : ''}`, '--json', '--no-progress']));
+    const load = await bestOf(runs, () => run(['load', archive, '--clickhouse', urls, '--database', `${database}${n++ ? `_${n}` : ''}`, '--json', '--no-progress']));
     const loaded = JSON.parse(load.stdout);
     log(`  mxray detect …`);
-    const detect = await bestOf(runs, () => timed([CLI, 'detect', '--clickhouse', urls, '--database', database, '--out', path.join(work, `detect-${label}`), '--force', '--json']));
+    const detect = await bestOf(runs, () => run(['detect', '--clickhouse', urls, '--database', database, '--out', path.join(work, `detect-${label}`), '--force', '--json']));
     const detected = JSON.parse(detect.stdout);
     if (withScan) {
       const [a, b] = await Promise.all([verdictFiles(path.join(work, `scan-${label}`)), verdictFiles(path.join(work, `detect-${label}`))]);

@@ -34,7 +34,7 @@ import {
 } from '@mxray/core';
 import { stat } from 'node:fs/promises';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { createProgress } from './progress.js';
+import { createProgress, type ProgressDisplay } from './progress.js';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -179,6 +179,30 @@ function ruleOptions(values: readonly string[]): Record<string, Record<string, n
   return out;
 }
 
+/**
+ * Runs `work` with Ctrl-C and SIGTERM wired to its signal: the first stops it (it writes what it
+ * has and `said` tells the user what that means), a second quits at once. The progress display
+ * is stopped however `work` ends.
+ */
+async function stoppable<T>(io: CliIo, progress: ProgressDisplay, said: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    progress.stop();
+    io.stderr.write(`mxray: ${signal}: stopping; ${said} (again to quit at once)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.stop();
+  }
+}
+
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code: number = EXIT.ok;
@@ -262,21 +286,11 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     await applyConfig(command, flags, io);
     const detectors = enabledDetectors(flags.disable);
     const progress = createProgress(io.stderr, flags.progress && !flags.quiet);
-    // First Ctrl-C: stop reading and write what is done; second: leave at once.
-    const controller = new AbortController();
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (controller.signal.aborted) process.exit(EXIT.interrupted);
-      progress.stop();
-      io.stderr.write(`mxray: ${signal}: stopping; writing what was read so far (again to quit at once)\n`);
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
+    await stoppable(io, progress, 'writing what was read so far', async (signal) => {
       const ioc: string[] = [];
       for (const file of flags.ioc) ioc.push(...(await readListFile(file)));
       const { manifest, outputs, findings, accounts, ips, complete, resumed } = await run({
-        signal: controller.signal,
+        signal,
         out: flags.out,
         since: flags.since,
         ...(flags.until !== undefined && { until: flags.until }),
@@ -322,11 +336,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
         io.stderr.write(`mxray: interrupted; outputs cover the files read. Continue with the same command${command.name() === 'scan' ? ' and --resume' : ''}.\n`);
         code = EXIT.interrupted;
       }
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      progress.stop();
-    }
+    });
   };
 
   withReadingOptions(withDetectionOptions(program.command('scan')))
@@ -360,23 +370,14 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('-q, --quiet', 'print no progress and no summary')
     .action(async (paths: string[], flags: LoadFlags) => {
       const progress = createProgress(io.stderr, flags.progress && !flags.quiet);
-      const controller = new AbortController();
-      const onSignal = (signal: NodeJS.Signals): void => {
-        if (controller.signal.aborted) process.exit(EXIT.interrupted);
-        progress.stop();
-        io.stderr.write(`mxray: ${signal}: stopping; files not finished are not marked loaded (run the same command again)\n`);
-        controller.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      try {
+      await stoppable(io, progress, 'files not finished are not marked loaded (run the same command again)', async (signal) => {
         const result = await loadToWarehouse({
           paths,
           urls: flags.clickhouse,
           database: flags.database,
           cluster: flags.cluster,
           ...(flags.machine !== undefined && { machine: flags.machine }),
-          signal: controller.signal,
+          signal,
           tz: flags.tz,
           format: flags.format,
           ...(flags.year !== undefined && { year: flags.year }),
@@ -397,11 +398,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           io.stderr.write('mxray: interrupted; finished files are in the warehouse. Run the same command again to load the rest.\n');
           code = EXIT.interrupted;
         }
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        progress.stop();
-      }
+      });
     });
 
   withWarehouseOptions(withDetectionOptions(program.command('detect')))

@@ -96,20 +96,17 @@ async function* asBatches(gen: AsyncGenerator<MailEvent[], FileReport, undefined
   }
 }
 
+/** Progress before any file is read: `files` files of `bytes` raw bytes. */
+export function readingProgress(files: number, bytes: number): ScanProgress {
+  return { phase: 'reading', files, filesDone: 0, bytes, bytesRead: 0, lines: 0, decodedBytes: 0 };
+}
+
 /** `scan`, with mxray's own writers' hook on every batch. */
 export async function scanBatches(options: ScanOptions, hooks: BatchHooks = {}, checkpoints?: CheckpointStore): Promise<ScanResult> {
   const resolved = resolveScanOptions(options);
   const { files, skipped } = await discover(resolved.paths, resolved.cwd);
   await hooks.onDiscovered?.(files, skipped);
-  const progress: ScanProgress = {
-    phase: 'reading',
-    files: files.length,
-    filesDone: 0,
-    bytes: files.reduce((a, f) => a + f.size, 0),
-    bytesRead: 0,
-    lines: 0,
-    decodedBytes: 0,
-  };
+  const progress = readingProgress(files.length, files.reduce((a, f) => a + f.size, 0));
   const onRead = hooks.onProgress
     ? (n: number): void => {
         progress.bytesRead += n;

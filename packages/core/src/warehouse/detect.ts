@@ -8,7 +8,7 @@
  * outputs are the scan's, whatever the number of shards.
  */
 import { scanToDirectory, type ScanToDirectoryOptions, type ScanToDirectoryResult } from '../scan/scan-to-directory.js';
-import type { BatchSource, ScanProgress, ScanResult } from '../scan/scan.js';
+import { readingProgress, type BatchSource, type ScanResult } from '../scan/scan.js';
 import { resolveScanOptions } from '../scan/options.js';
 import { ScanSummaryBuilder } from '../aggregate/scan-summary.js';
 import { EventBatch } from '../report/event-batch.js';
@@ -71,15 +71,7 @@ export function warehouseSource(w: Warehouse): BatchSource {
     const index = new Map(loads.map((l, i) => [l.loadId, i]));
     const summary = new ScanSummaryBuilder(resolved.limits, resolved.identities);
     const inputs: FileReport[] = loads.map((l) => l.report);
-    const progress: ScanProgress = {
-      phase: 'reading',
-      files: loads.length,
-      filesDone: 0,
-      bytes: inputs.reduce((a, r) => a + r.bytes, 0),
-      bytesRead: 0,
-      lines: 0,
-      decodedBytes: 0,
-    };
+    const progress = readingProgress(loads.length, inputs.reduce((a, r) => a + r.bytes, 0));
     const done = new Set<number>();
     const finishFile = async (i: number): Promise<void> => {
       done.add(i);
