@@ -206,6 +206,11 @@ describe('two machines loading the same files at once', () => {
     const manifest = JSON.parse(await readFile(path.join(detectOut, 'manifest.json'), 'utf8')) as { totals: { events: number } };
     const scanned = JSON.parse(await readFile(path.join(scanOut, 'manifest.json'), 'utf8')) as { totals: { events: number } };
     expect(manifest.totals.events).toBe(scanned.totals.events);
+    // The CLI's summary says where the evidence came from.
+    const { chunks, io } = captureIo();
+    expect(await main(['detect', '--clickhouse', cluster!.urls.join(','), '--database', db, '--out', path.join(work, 'race-cli')], io)).toBe(0);
+    expect(chunks.stdout).toMatch(/— detect complete\n/);
+    expect(chunks.stdout).toMatch(/files +\d+ from the warehouse \(loaded by racer-[ab](, racer-[ab])?\)/);
   });
 });
 

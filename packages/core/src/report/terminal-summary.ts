@@ -58,7 +58,9 @@ const MAX_WEBMAIL_HOSTS_SHOWN = 10;
 export function formatTerminalSummary(manifest: Manifest, outputs: readonly string[], verdicts?: SummaryVerdicts): string {
   const t = manifest.totals;
   const lines: string[] = [];
-  lines.push(`mxray ${manifest.tool.version} — scan ${manifest.complete ? 'complete' : 'INCOMPLETE'}`);
+  // `mxray detect` read its files' records back from a warehouse: say so, and who loaded them.
+  const fromWarehouse = manifest.loads !== undefined;
+  lines.push(`mxray ${manifest.tool.version} — ${fromWarehouse ? 'detect' : 'scan'} ${manifest.complete ? 'complete' : 'INCOMPLETE'}`);
   const tz = manifest.window.tz;
   lines.push(`  window     ${bothZones(manifest.window.since, tz)} → ${manifest.window.until ? bothZones(manifest.window.until, tz) : 'end of data'}`);
   // An interrupted scan's inputs: never started, cut mid-read, or read whole (with or without errors).
@@ -66,7 +68,9 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
   const cut = manifest.inputs.filter((i) => i.error?.startsWith('interrupted'));
   if (manifest.complete) {
     lines.push(
-      `  files      ${n(t.files)} scanned, ${n(t.filesWithErrors)} with errors, ${n(t.skipped)} skipped; ${mib(t.bytes)} read, ${mib(t.decodedBytes)} decoded`,
+      fromWarehouse
+        ? `  files      ${n(t.files)} from the warehouse (loaded by ${escapeForTerminal([...new Set(manifest.loads!.map((l) => l.machine))].sort().join(', ') || 'no machine')}), ${n(t.filesWithErrors)} with errors; ${mib(t.bytes)}, ${mib(t.decodedBytes)} decoded when loaded`
+        : `  files      ${n(t.files)} scanned, ${n(t.filesWithErrors)} with errors, ${n(t.skipped)} skipped; ${mib(t.bytes)} read, ${mib(t.decodedBytes)} decoded`,
     );
   } else {
     // Interrupted: count only what was read. A file cut mid-read has no hash and an unknown share read.
@@ -98,7 +102,7 @@ export function formatTerminalSummary(manifest: Manifest, outputs: readonly stri
   }
   if (t.futureEvents > 0) lines.push(`  warning    ${n(t.futureEvents)} event(s) dated more than a day after their file's mtime (forged lines, clock or year errors; see futureEvents in manifest.json)`);
   if (!manifest.complete) {
-    lines.push(`  interrupted ${n(notScanned.length)} file(s) not scanned, ${n(cut.length)} cut mid-read; the same command with --resume finishes the scan`);
+    lines.push(`  interrupted ${n(notScanned.length)} file(s) not scanned, ${n(cut.length)} cut mid-read; ${fromWarehouse ? 'run the same command again' : 'the same command with --resume finishes the scan'}`);
   }
   const bad = manifest.inputs.filter((i) => i.error !== undefined && !i.error.startsWith('not scanned'));
   if (bad.length) {
