@@ -134,6 +134,26 @@ describe('load and detect on a two-shard ClickHouse cluster', () => {
     expect(a!.loads).toBeUndefined();
   });
 
+  it('a detect stopped part way writes what it read and says it is incomplete', async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const controller = new AbortController();
+    const out = path.join(work, 'detect-stopped');
+    const result = await detectFromWarehouse({
+      urls: cluster!.urls,
+      database,
+      out,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.filesDone >= 1) controller.abort();
+      },
+    });
+    expect(result.complete).toBe(false);
+    expect(result.manifest.complete).toBe(false);
+    const unread = result.manifest.inputs.filter((i) => i.error?.startsWith('not scanned') || i.error?.startsWith('interrupted'));
+    expect(unread.length).toBeGreaterThan(0);
+    expect(unread.length).toBeLessThan(result.manifest.inputs.length);
+  });
+
   it('loading the same files again inserts nothing', async (ctx) => {
     if (skipReason) ctx.skip(skipReason);
     const again = await loadToWarehouse({ paths: [evidence], urls: cluster!.urls, database, machine: 'collector-c' });

@@ -11,19 +11,19 @@ import { scanToDirectory, type ScanToDirectoryOptions, type ScanToDirectoryResul
 import { readingProgress, type BatchSource, type ScanResult } from '../scan/scan.js';
 import { resolveScanOptions } from '../scan/options.js';
 import { ScanSummaryBuilder } from '../aggregate/scan-summary.js';
-import { EventBatch } from '../report/event-batch.js';
+import { EventBatch, eventsFromCompact } from '../report/event-batch.js';
 import type { FileReport } from '../ingest/file-report.js';
 import type { LoadRecord } from '../report/manifest.js';
 import { INTERRUPTED, NOT_SCANNED } from '../ingest/file-report.js';
-import type { MailEvent } from '../event.js';
-import { phaseOf } from '../time/window.js';
-import { EVENT_COLUMNS, eventOfRow } from './records.js';
 import { Warehouse, type WarehouseOptions } from './connection.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { MxrayError } from '../errors.js';
+import { Wakeup } from '../scan/wakeup.js';
+import type { ReadControl, ReadMessage, ReadTask } from './read-worker.js';
 
 export interface DetectOptions extends Omit<ScanToDirectoryOptions, 'paths' | 'source' | 'checkpoints' | 'resume' | 'format' | 'year' | 'maxLineBytes' | 'workers' | 'concurrency'>, WarehouseOptions {}
-
-/** Events handed to the detection at a time. */
-const BATCH = 8192;
 
 interface ChosenLoad {
   load_id: string;
@@ -68,7 +68,6 @@ export function warehouseSource(w: Warehouse): BatchSource {
     const resolved = resolveScanOptions(options);
     await w.checkShards();
     const loads = await chosenLoads(w);
-    const index = new Map(loads.map((l, i) => [l.loadId, i]));
     const summary = new ScanSummaryBuilder(resolved.limits, resolved.identities);
     const inputs: FileReport[] = loads.map((l) => l.report);
     const progress = readingProgress(loads.length, inputs.reduce((a, r) => a + r.bytes, 0));
@@ -83,7 +82,6 @@ export function warehouseSource(w: Warehouse): BatchSource {
       hooks.onProgress?.(progress);
       await hooks.onFileDone?.(report, i);
     };
-    const phase = (ts: number): MailEvent['phase'] => phaseOf(ts, resolved.window);
     // Each file's counts by phase are this window's, not the loader's (`--since` may differ).
     for (const report of inputs) {
       report.baselineEvents = 0;
@@ -91,57 +89,68 @@ export function warehouseSource(w: Warehouse): BatchSource {
       report.afterEvents = 0;
     }
     const PHASE_COUNT = { baseline: 'baselineEvents', window: 'windowEvents', after: 'afterEvents' } as const;
-    let current = -1;
-    let events: MailEvent[] = [];
-    const deliver = async (): Promise<void> => {
-      if (events.length === 0) return;
-      const report = inputs[current]!;
-      const batch = new EventBatch(report.path, events);
-      events = [];
+    const deliver = async (i: number, json: string, lineNumbers: Float64Array): Promise<void> => {
+      const report = inputs[i]!;
+      const events = eventsFromCompact(json, lineNumbers, report.path);
+      // One copy of each account and address string, as a scan's file workers' batches get.
+      const strings = resolved.identities;
+      for (const e of events) {
+        if (e.account !== undefined) e.account = strings.account(e.account);
+        if (e.ip !== undefined) e.ip = strings.ip(e.ip, true);
+        report[PHASE_COUNT[e.phase]]++;
+        summary.add(e);
+      }
+      const batch = new EventBatch(report.path, events, { compact: { json, lines: lineNumbers } });
       // The file as the loading machine found it; it is not on this one.
       const file = { root: report.root, path: report.path, absolute: '', size: report.bytes, mtimeMs: Date.parse(report.mtime) };
-      await hooks.onBatch?.(batch, current, file);
-      await hooks.onEvents?.(batch.events, current, file);
+      await hooks.onBatch?.(batch, i, file);
+      await hooks.onEvents?.(batch.events, i, file);
     };
+    let current = -1;
     let interrupted = false;
     if (loads.length > 0 && resolved.signal?.aborted) interrupted = true;
     else if (loads.length > 0) {
-      // Records of every finished load; those of a content's later loads are dropped here, by
-      // the choice made above: a load that finishes meanwhile cannot change what is read.
-      const finished = `SELECT load_id FROM ${w.table('loads_all')}`;
-      await w.on(0, 'reading the records', async (c) => {
-        const result = await c.query({
-          query: `SELECT load_id, ${EVENT_COLUMNS.join(', ')} FROM ${w.table('records_all')} WHERE load_id GLOBAL IN (${finished}) ORDER BY load_id, seq`,
-          format: 'JSONEachRow',
-          // Int64 as numbers; a sort larger than memory goes to disk.
-          clickhouse_settings: { output_format_json_quote_64bit_integers: 0, max_bytes_before_external_sort: '2000000000' },
-          ...(resolved.signal && { abort_signal: resolved.signal }),
-        });
-        try {
-          for await (const rows of result.stream()) {
-            for (const row of rows) {
-              const r = row.json<Record<string, unknown>>();
-              const i = index.get(r.load_id as string);
-              if (i === undefined) continue;
-              if (i !== current) {
-                await deliver();
-                if (current >= 0) await finishFile(current);
-                current = i;
-              }
-              const e = eventOfRow(r, phase);
-              inputs[i]![PHASE_COUNT[e.phase]]++;
-              summary.add(e);
-              events.push(e);
-              if (events.length >= BATCH) await deliver();
-            }
-          }
-        } catch (error) {
-          if (resolved.signal?.aborted) interrupted = true;
-          else throw error;
-        }
+      // A thread of its own reads the rows and makes the events; this one detects.
+      const { urls, database, cluster, checkSeconds } = w.options;
+      const task: ReadTask = { warehouse: { urls, database, cluster, checkSeconds }, loadIds: loads.map((l) => l.loadId), paths: inputs.map((r) => r.path), window: resolved.window };
+      const reader = new Worker(readWorkerScript(), { workerData: task });
+      const inbox: ReadMessage[] = [];
+      let failure: Error | undefined;
+      const wakeup = new Wakeup();
+      reader.on('message', (m: ReadMessage) => {
+        inbox.push(m);
+        wakeup.wake();
       });
+      reader.on('error', (error) => {
+        failure = error;
+        wakeup.wake();
+      });
+      reader.on('exit', () => {
+        failure ??= new Error('the reader thread ended before its last message');
+        wakeup.wake();
+      });
+      const stop = (): void => reader.postMessage('stop' satisfies ReadControl);
+      resolved.signal?.addEventListener('abort', stop, { once: true });
+      try {
+        for (;;) {
+          while (inbox.length === 0 && failure === undefined) await wakeup.wait();
+          const m = inbox.shift();
+          if (!m) throw new MxrayError('MXRAY_WORKER_FAILED', `reading the warehouse failed: ${failure!.message}`, { cause: failure });
+          if (m.type === 'end') break;
+          if (m.type === 'error') throw new MxrayError(m.code, m.message);
+          if (m.index !== current) {
+            if (current >= 0) await finishFile(current);
+            current = m.index;
+          }
+          await deliver(m.index, m.json, m.lineNumbers);
+          reader.postMessage('ack' satisfies ReadControl);
+        }
+        interrupted = resolved.signal?.aborted === true;
+      } finally {
+        resolved.signal?.removeEventListener('abort', stop);
+        await reader.terminate();
+      }
     }
-    await deliver();
     // Stopped (Ctrl-C): the file being read is cut, those after it were never reached, as in a scan.
     if (interrupted && current >= 0 && !done.has(current)) inputs[current] = { ...inputs[current]!, error: INTERRUPTED };
     if (current >= 0 && !done.has(current)) await finishFile(current);
@@ -173,4 +182,14 @@ export async function detectFromWarehouse(options: DetectOptions): Promise<ScanT
   } finally {
     await warehouse.close();
   }
+}
+
+function readWorkerScript(): string {
+  const here = import.meta.url;
+  // Tests run src/ through vitest, but a worker thread needs JavaScript: they use the build of the
+  // same source (`pnpm test` builds first).
+  const url = here.endsWith('.ts') ? new URL('../../dist/warehouse/read-worker.js', here) : new URL('./read-worker.js', here);
+  const script = fileURLToPath(url);
+  if (!existsSync(script)) throw new MxrayError('MXRAY_WORKER_FAILED', `worker script ${script} is missing: build @mxray/core first (pnpm build)`);
+  return script;
 }
