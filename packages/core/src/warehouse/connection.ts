@@ -5,7 +5,7 @@
  * ZooKeeper). Its errors become one line each with a code: an unreachable node, refused
  * credentials, a shard down.
  */
-import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { InvalidOptionError, MxrayError } from '../errors.js';
 import { RECORD_COLUMNS } from './records.js';
 
@@ -42,7 +42,18 @@ export class Warehouse {
   private readonly clients: ClickHouseClient[];
   private shardList: Shard[] | undefined;
 
-  constructor(readonly options: WarehouseOptions) {
+  /**
+   * Connects to the nodes (no query is sent yet). The client is loaded here, not when mxray
+   * starts: a scan never pays for it (~40 ms).
+   */
+  static async open(options: WarehouseOptions): Promise<Warehouse> {
+    return new Warehouse(options, await import('@clickhouse/client'));
+  }
+
+  private constructor(
+    readonly options: WarehouseOptions,
+    { createClient, ClickHouseLogLevel }: typeof import('@clickhouse/client'),
+  ) {
     if (options.urls.length === 0) throw new InvalidOptionError('--clickhouse needs at least one URL');
     this.database = options.database ?? 'mxray';
     this.cluster = options.cluster ?? 'mxray';

@@ -174,7 +174,7 @@ export function warehouseSource(w: Warehouse): BatchSource {
 
 /** Detection over the warehouse, writing the output contract into `out` as `scanToDirectory` does. */
 export async function detectFromWarehouse(options: DetectOptions): Promise<ScanToDirectoryResult> {
-  const warehouse = new Warehouse(options);
+  const warehouse = await Warehouse.open(options);
   try {
     await warehouse.shards();
     const where = `clickhouse://${warehouse.nodeName(0)}/${warehouse.database}`;

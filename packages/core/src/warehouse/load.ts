@@ -80,7 +80,7 @@ interface LoadRow {
 }
 
 export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult> {
-  const warehouse = new Warehouse(options);
+  const warehouse = await Warehouse.open(options);
   const machine = options.machine ?? hostname();
   const batchRows = options.batchRows ?? 20_000;
   try {

@@ -49,7 +49,7 @@ async function read(task: ReadTask, port: NonNullable<typeof parentPort>): Promi
   });
   const index = new Map(task.loadIds.map((id, i) => [id, i]));
   const phase = (ts: number): MailEvent['phase'] => phaseOf(ts, task.window);
-  const w = new Warehouse(task.warehouse);
+  const w = await Warehouse.open(task.warehouse);
   let current = -1;
   let events: MailEvent[] = [];
   const send = async (): Promise<void> => {
