@@ -64,9 +64,9 @@ export class Warehouse {
       try {
         parsed = new URL(url);
       } catch {
-        throw new InvalidOptionError(`--clickhouse ${JSON.stringify(url)} is not a URL (http://host:8123)`);
+        throw new InvalidOptionError(`--clickhouse ${JSON.stringify(withoutPassword(url))} is not a URL (http://host:8123)`);
       }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidOptionError(`--clickhouse ${url}: only http:// and https:// URLs`);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidOptionError(`--clickhouse ${withoutPassword(url)}: only http:// and https:// URLs`);
       return createClient({
         url: `${parsed.protocol}//${parsed.host}`,
         username: decodeURIComponent(parsed.username) || 'default',
@@ -76,11 +76,6 @@ export class Warehouse {
         log: { level: ClickHouseLogLevel.OFF },
       });
     });
-  }
-
-  /** The node that serves cluster-wide queries and inserts. */
-  get main(): ClickHouseClient {
-    return this.clients[0]!;
   }
 
   /** A URL as messages show it: no password. */
@@ -145,8 +140,8 @@ export class Warehouse {
     try {
       await this.on(0, 'checking the shards', async (c) => {
         const signal = AbortSignal.timeout(seconds * 1000);
-        await c.query({ query: `SELECT count() FROM ${db(this)}.records_all WHERE 0`, format: 'JSONEachRow', abort_signal: signal }).then((r) => r.json());
-        await c.query({ query: `SELECT count() FROM ${db(this)}.loads_all WHERE 0`, format: 'JSONEachRow', abort_signal: signal }).then((r) => r.json());
+        await c.query({ query: `SELECT count() FROM ${this.database}.records_all WHERE 0`, format: 'JSONEachRow', abort_signal: signal }).then((r) => r.json());
+        await c.query({ query: `SELECT count() FROM ${this.database}.loads_all WHERE 0`, format: 'JSONEachRow', abort_signal: signal }).then((r) => r.json());
       });
     } catch (error) {
       const cause = (error as { cause?: { message?: string } }).cause;
@@ -193,7 +188,10 @@ export class Warehouse {
   }
 }
 
-const db = (w: Warehouse): string => w.database;
+/** A URL as an error may show it: `http://user:secret@host` → `http://user:***@host`. */
+function withoutPassword(url: string): string {
+  return url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+}
 
 /** The load table: one row per file whose every record was inserted (rows of other loads are never read). */
 export const LOAD_COLUMNS: ReadonlyArray<readonly [string, string]> = [
