@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { finished, pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { scanBatches, type ScanProgress, type ScanResult } from '../scan/scan.js';
-import type { ScanOptions } from '../scan/options.js';
+import { DEFAULT_WORKERS, resolveScanOptions, type ScanOptions } from '../scan/options.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { INTERRUPTED, NOT_SCANNED, type FileReport } from '../ingest/file-report.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -25,6 +25,8 @@ import { Warehouse, type WarehouseOptions } from './connection.js';
 export interface LoadOptions extends Omit<ScanOptions, 'identities' | 'limits'>, WarehouseOptions {
   /** Name of this machine in the load table; default the host name. */
   machine?: string;
+  /** Threads that read and parse files beside the one that sends records; default `DEFAULT_WORKERS`. */
+  workers?: number;
   /** Records per insert; default 20,000 (more buys no speed here and costs memory: benchmarks/RESULTS.md). */
   batchRows?: number;
   onProgress?(progress: ScanProgress & { records: number }): void;
@@ -80,13 +82,15 @@ interface LoadRow {
 }
 
 export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult> {
+  // Bad options fail here, before any connection; and the load rows say how records were shaped, defaults included.
+  const effective = resolveScanOptions(options);
   const warehouse = await Warehouse.open(options);
   const machine = options.machine ?? hostname();
   const batchRows = options.batchRows ?? 20_000;
   try {
     await warehouse.createTables();
     await warehouse.shards();
-    const args = JSON.stringify({ tz: options.tz ?? null, year: options.year ?? null, format: options.format ?? null, maxLineBytes: options.maxLineBytes ?? null });
+    const args = JSON.stringify({ tz: effective.tz, year: effective.year ?? null, format: effective.format?.id ?? 'auto', maxLineBytes: effective.maxLineBytes });
     const loadIds = new Map<number, string>();
     const counts = new Map<number, number>();
     const writers = new Map<number, RecordWriter>();
@@ -142,7 +146,8 @@ export async function loadToWarehouse(options: LoadOptions): Promise<LoadResult>
     const reported: LoadedFile[] = [];
     const skipped = new Map<number, { sha256: string; reason: string }>();
     const scan = await scanBatches(
-      { ...options, workers: options.workers },
+      // A thread parses while this one makes and sends the records (the scan's default only when it stores events).
+      { ...options, workers: options.workers ?? DEFAULT_WORKERS },
       {
         serializesEvents: false,
         ...(options.onProgress && { onProgress: (p: ScanProgress) => options.onProgress!({ ...p, records }) }),
