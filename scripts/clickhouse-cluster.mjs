@@ -9,7 +9,8 @@
  *   node scripts/clickhouse-cluster.mjs stop  [--dir DIR]
  *   node scripts/clickhouse-cluster.mjs status [--dir DIR]
  *
- * `start` prints one JSON line: { "urls": [...], "cluster": "mxray", "dir": ... }. With
+ * `start` prints one JSON line: { "urls": [...], "cluster": "mxray", "dir": ... }; data in DIR from
+ * an earlier start is kept (remove DIR to start empty). With
  * `--install` a missing server is installed from Debian's packages (clickhouse-server 18.16).
  * Exit 2 when no server is installed and none can be.
  */
@@ -137,7 +138,7 @@ export async function start({ dir, basePort, install: mayInstall }) {
     err.code = 'NO_CLICKHOUSE';
     throw err;
   }
-  rmSync(dir, { recursive: true, force: true });
+  // Data from an earlier start is kept: a restart (after a reboot, say) finds what was loaded.
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'users.xml'), USERS);
   const pids = [];
