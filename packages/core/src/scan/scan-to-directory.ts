@@ -10,7 +10,7 @@ import { EventsJsonlWriter } from '../report/events-jsonl.js';
 import { buildManifest, eventShapingArgs, manifestArgs, reproducibleNow, type Manifest } from '../report/manifest.js';
 import { readManifest } from '../report/scan-outputs.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
-import { scanBatches, type BatchSource, type ScanHooks, type ScanProgress, type ScanResult } from './scan.js';
+import { readingProgress, scanBatches, type BatchSource, type ScanHooks, type ScanProgress, type ScanResult } from './scan.js';
 import { resolveScanOptions, type ScanOptions } from './options.js';
 import { createDetection, type DetectionSettings } from './detection.js';
 import { SpillArea, SPILL_PREFIX } from '../aggregate/account-spill.js';
@@ -125,7 +125,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
   const checkpoints = options.checkpoints === false && !options.resume ? undefined : new CheckpointStore(out);
   await checkpoints?.start();
   let result: ScanResult;
-  let lastProgress: ScanProgress = { phase: 'reading', files: 0, filesDone: 0, bytes: 0, bytesRead: 0, lines: 0, decodedBytes: 0 };
+  let lastProgress: ScanProgress = readingProgress(0, 0);
   try {
     result = await (options.source ?? scanBatches)({ ...options, limits: resolved.limits, identities: resolved.identities }, {
       ...(options.onProgress && {
