@@ -16,8 +16,6 @@
  * Measured and dropped (benchmarks/RESULTS.md): columns with dictionary-coded strings cost more
  * to build than they saved in cloning.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import Tinypool from 'tinypool';
 import { MxrayError } from '../errors.js';
@@ -25,6 +23,7 @@ import type { DiscoveredFile } from '../ingest/discover.js';
 import type { FileReport } from '../ingest/file-report.js';
 import { EventBatch, eventsFromCompact } from '../report/event-batch.js';
 import { Wakeup } from './wakeup.js';
+import { workerScript } from './worker-script.js';
 import type { ResolvedScanOptions } from './options.js';
 import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from './parse-worker.js';
 
@@ -37,7 +36,7 @@ export class FileWorkers {
     /** What else the workers make of each batch: output lines, a checkpoint member (carried by the `EventBatch`). */
     private readonly extras: { json: boolean; checkpoint: boolean },
   ) {
-    this.pool = new Tinypool({ filename: workerScript(), minThreads: threads, maxThreads: threads });
+    this.pool = new Tinypool({ filename: workerScript('scan/parse-worker.js'), minThreads: threads, maxThreads: threads });
   }
 
   async *scanFile(file: DiscoveredFile, onRead?: (bytes: number) => void): AsyncGenerator<EventBatch, FileReport, undefined> {
@@ -101,14 +100,4 @@ export class FileWorkers {
   destroy(): Promise<void> {
     return this.pool.destroy();
   }
-}
-
-function workerScript(): string {
-  const here = import.meta.url;
-  // Tests run src/ through vitest, but a worker thread needs JavaScript: they use the build of the
-  // same source (`pnpm test` builds first).
-  const url = here.endsWith('.ts') ? new URL('../../dist/scan/parse-worker.js', here) : new URL('./parse-worker.js', here);
-  const script = fileURLToPath(url);
-  if (!existsSync(script)) throw new MxrayError('MXRAY_WORKER_FAILED', `worker script ${script} is missing: build @mxray/core first (pnpm build)`);
-  return script;
 }

@@ -15,7 +15,7 @@ import { ZoneClock } from '../time/zone.js';
 import type { TimeWindow } from '../time/window.js';
 import type { FileReport } from '../ingest/file-report.js';
 import { scanFileEvents, type FileScanOptions } from './scan-file.js';
-import { Wakeup } from './wakeup.js';
+import { BatchCredits, type CreditMessage } from './batch-credits.js';
 
 /** The serializable part of the scan options a file's pipeline needs. */
 export interface WorkerFileSettings {
@@ -43,26 +43,18 @@ export type WorkerMessage =
   | { type: 'done'; report: FileReport; read: number };
 
 /** Main → worker. */
-export type MainMessage = 'ack' | 'stop';
+export type MainMessage = CreditMessage;
 
 const IN_FLIGHT = 4;
 const identity = { account: (value: string): string => value, ip: (value: string): string => value };
 
 export default async function scanFileTask({ file, settings, port }: WorkerTask): Promise<void> {
-  const controller = new AbortController();
-  let credits = IN_FLIGHT;
-  const wakeup = new Wakeup();
-  port.on('message', (message: MainMessage) => {
-    if (message === 'ack') credits++;
-    else controller.abort();
-    wakeup.wake();
-  });
+  const credits = new BatchCredits(port, IN_FLIGHT);
   // The main side closes its port when it stops listening: stop reading, nobody waits for us.
   let gone = false;
   port.on('close', () => {
     gone = true;
-    controller.abort();
-    wakeup.wake();
+    credits.stop();
   });
 
   const format = settings.format === undefined ? undefined : formatById(settings.format);
@@ -71,7 +63,7 @@ export default async function scanFileTask({ file, settings, port }: WorkerTask)
     clock: new ZoneClock(settings.tz),
     maxLineBytes: settings.maxLineBytes,
     identities: identity,
-    signal: controller.signal,
+    signal: credits.signal,
     ...(format && { format }),
     ...(settings.year !== undefined && { year: settings.year }),
   };
@@ -84,11 +76,9 @@ export default async function scanFileTask({ file, settings, port }: WorkerTask)
         port.postMessage({ type: 'done', report: step.value, read } satisfies WorkerMessage);
         return;
       }
-      // After a stop the few batches left (the chunk in hand, the parser's tail) go without credit:
-      // what was read is still reported, as in the main thread.
-      while (credits === 0 && !controller.signal.aborted) await wakeup.wait();
+      // After a stop the few batches left go without waiting: what was read is still reported, as in the main thread.
+      await credits.take();
       if (gone) return;
-      credits--;
       const batch = new EventBatch(file.path, step.value);
       const lines = settings.json ? batch.outputLines() : undefined;
       const { json, lines: lineNumbers } = batch.compact();

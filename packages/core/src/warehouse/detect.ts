@@ -16,11 +16,10 @@ import type { FileReport } from '../ingest/file-report.js';
 import type { LoadRecord } from '../report/manifest.js';
 import { INTERRUPTED, NOT_SCANNED } from '../ingest/file-report.js';
 import { Warehouse, type WarehouseOptions } from './connection.js';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MxrayError } from '../errors.js';
 import { Wakeup } from '../scan/wakeup.js';
+import { workerScript } from '../scan/worker-script.js';
 import type { ReadControl, ReadMessage, ReadTask } from './read-worker.js';
 
 export interface DetectOptions extends Omit<ScanToDirectoryOptions, 'paths' | 'source' | 'checkpoints' | 'resume' | 'format' | 'year' | 'maxLineBytes' | 'workers' | 'concurrency'>, WarehouseOptions {}
@@ -113,7 +112,7 @@ export function warehouseSource(w: Warehouse): BatchSource {
       // A thread of its own reads the rows and makes the events; this one detects.
       const { urls, database, cluster, checkSeconds } = w.options;
       const task: ReadTask = { warehouse: { urls, database, cluster, checkSeconds }, loadIds: loads.map((l) => l.loadId), paths: inputs.map((r) => r.path), window: resolved.window };
-      const reader = new Worker(readWorkerScript(), { workerData: task });
+      const reader = new Worker(workerScript('warehouse/read-worker.js'), { workerData: task });
       const inbox: ReadMessage[] = [];
       let failure: Error | undefined;
       const wakeup = new Wakeup();
@@ -182,14 +181,4 @@ export async function detectFromWarehouse(options: DetectOptions): Promise<ScanT
   } finally {
     await warehouse.close();
   }
-}
-
-function readWorkerScript(): string {
-  const here = import.meta.url;
-  // Tests run src/ through vitest, but a worker thread needs JavaScript: they use the build of the
-  // same source (`pnpm test` builds first).
-  const url = here.endsWith('.ts') ? new URL('../../dist/warehouse/read-worker.js', here) : new URL('./read-worker.js', here);
-  const script = fileURLToPath(url);
-  if (!existsSync(script)) throw new MxrayError('MXRAY_WORKER_FAILED', `worker script ${script} is missing: build @mxray/core first (pnpm build)`);
-  return script;
 }

@@ -12,7 +12,7 @@ import type { MailEvent } from '../event.js';
 import { MxrayError } from '../errors.js';
 import { EventBatch } from '../report/event-batch.js';
 import { phaseOf, type TimeWindow } from '../time/window.js';
-import { Wakeup } from '../scan/wakeup.js';
+import { BatchCredits, type CreditMessage } from '../scan/batch-credits.js';
 import { EVENT_COLUMNS, eventOfRow } from './records.js';
 import { Warehouse, type WarehouseOptions } from './connection.js';
 
@@ -32,21 +32,14 @@ export type ReadMessage =
   | { type: 'error'; code: MxrayError['code']; message: string };
 
 /** Main → worker. */
-export type ReadControl = 'ack' | 'stop';
+export type ReadControl = CreditMessage;
 
 /** Events a batch holds at most. */
 const BATCH = 8192;
 const IN_FLIGHT = 4;
 
 async function read(task: ReadTask, port: NonNullable<typeof parentPort>): Promise<void> {
-  const controller = new AbortController();
-  let credits = IN_FLIGHT;
-  const wakeup = new Wakeup();
-  port.on('message', (message: ReadControl) => {
-    if (message === 'ack') credits++;
-    else controller.abort();
-    wakeup.wake();
-  });
+  const credits = new BatchCredits(port, IN_FLIGHT);
   const index = new Map(task.loadIds.map((id, i) => [id, i]));
   const phase = (ts: number): MailEvent['phase'] => phaseOf(ts, task.window);
   const w = await Warehouse.open(task.warehouse);
@@ -54,8 +47,7 @@ async function read(task: ReadTask, port: NonNullable<typeof parentPort>): Promi
   let events: MailEvent[] = [];
   const send = async (): Promise<void> => {
     if (events.length === 0) return;
-    while (credits === 0 && !controller.signal.aborted) await wakeup.wait();
-    credits--;
+    await credits.take();
     const { json, lines } = new EventBatch(task.paths[current]!, events).compact();
     events = [];
     port.postMessage({ type: 'batch', index: current, json, lineNumbers: lines } satisfies ReadMessage, [lines.buffer as ArrayBuffer]);
@@ -70,7 +62,7 @@ async function read(task: ReadTask, port: NonNullable<typeof parentPort>): Promi
         format: 'JSONEachRow',
         // Int64 as numbers; a sort larger than memory goes to disk.
         clickhouse_settings: { output_format_json_quote_64bit_integers: 0, max_bytes_before_external_sort: '2000000000' },
-        abort_signal: controller.signal,
+        abort_signal: credits.signal,
       });
       for await (const rows of result.stream()) {
         for (const row of rows) {
@@ -89,7 +81,7 @@ async function read(task: ReadTask, port: NonNullable<typeof parentPort>): Promi
     });
     port.postMessage({ type: 'end' } satisfies ReadMessage);
   } catch (error) {
-    if (controller.signal.aborted) {
+    if (credits.signal.aborted) {
       port.postMessage({ type: 'end' } satisfies ReadMessage);
       return;
     }
