@@ -22,10 +22,25 @@ import { MxrayError } from '../errors.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import type { FileReport } from '../ingest/file-report.js';
 import { EventBatch, eventsFromCompact } from '../report/event-batch.js';
-import { Wakeup } from './wakeup.js';
+import { Inbox } from './inbox.js';
+import type { MailEvent } from '../event.js';
+import type { Identities } from '../aggregate/identities.js';
 import { workerScript } from './worker-script.js';
 import type { ResolvedScanOptions } from './options.js';
 import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from './parse-worker.js';
+
+/**
+ * A batch another thread sent as compact JSON, as events of this thread: reshaped, with their
+ * account and IP strings pooled in the scan's identity tables (one copy of each string).
+ */
+export function eventsFromThread(json: string, lineNumbers: ArrayLike<number>, file: string, strings: Identities): MailEvent[] {
+  const events = eventsFromCompact(json, lineNumbers, file);
+  for (const e of events) {
+    if (e.account !== undefined) e.account = strings.account(e.account);
+    if (e.ip !== undefined) e.ip = strings.ip(e.ip, true);
+  }
+  return events;
+}
 
 export class FileWorkers {
   private readonly pool: Tinypool;
@@ -51,38 +66,22 @@ export class FileWorkers {
       ...(o.year !== undefined && { year: o.year }),
     };
     const { port1, port2 } = new MessageChannel();
-    const inbox: WorkerMessage[] = [];
-    let failure: unknown;
-    const wakeup = new Wakeup();
-    port1.on('message', (message: WorkerMessage) => {
-      inbox.push(message);
-      wakeup.wake();
-    });
+    const inbox = new Inbox<WorkerMessage>();
+    port1.on('message', (message: WorkerMessage) => inbox.put(message));
     const stop = (): void => port1.postMessage('stop' satisfies MainMessage);
     o.signal?.addEventListener('abort', stop, { once: true });
     if (o.signal?.aborted) stop();
     const task: WorkerTask = { file, settings, port: port2 };
-    const run = this.pool.run(task, { transferList: [port2] }).catch((error: unknown) => {
-      failure = error;
-      wakeup.wake();
-    });
+    const run = this.pool.run(task, { transferList: [port2] }).catch((error: unknown) => inbox.fail(error));
+    const failed = (error: unknown): Error =>
+      new MxrayError('MXRAY_WORKER_FAILED', `worker thread failed on ${file.path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     try {
       for (;;) {
-        while (inbox.length === 0 && failure === undefined) await wakeup.wait();
-        const message = inbox.shift();
-        if (!message) {
-          const why = failure instanceof Error ? failure.message : String(failure);
-          throw new MxrayError('MXRAY_WORKER_FAILED', `worker thread failed on ${file.path}: ${why}`, { cause: failure });
-        }
+        const message = await inbox.next(failed);
         if (message.read > 0) onRead?.(message.read);
         if (message.type === 'done') return message.report;
         const { lineNumbers } = message;
-        const events = eventsFromCompact(message.json, lineNumbers, file.path);
-        const strings = o.identities;
-        for (const e of events) {
-          if (e.account !== undefined) e.account = strings.account(e.account);
-          if (e.ip !== undefined) e.ip = strings.ip(e.ip, true);
-        }
+        const events = eventsFromThread(message.json, lineNumbers, file.path, o.identities);
         yield new EventBatch(file.path, events, {
           compact: { json: message.json, lines: lineNumbers },
           ...(message.lines && { lines: message.lines }),

@@ -11,14 +11,15 @@ import { scanToDirectory, type ScanToDirectoryOptions, type ScanToDirectoryResul
 import { readingProgress, type BatchSource, type ScanResult } from '../scan/scan.js';
 import { resolveScanOptions } from '../scan/options.js';
 import { ScanSummaryBuilder } from '../aggregate/scan-summary.js';
-import { EventBatch, eventsFromCompact } from '../report/event-batch.js';
+import { EventBatch } from '../report/event-batch.js';
 import type { FileReport } from '../ingest/file-report.js';
 import type { LoadRecord } from '../report/manifest.js';
 import { INTERRUPTED, NOT_SCANNED } from '../ingest/file-report.js';
 import { Warehouse, type WarehouseOptions } from './connection.js';
 import { Worker } from 'node:worker_threads';
 import { MxrayError } from '../errors.js';
-import { Wakeup } from '../scan/wakeup.js';
+import { Inbox } from '../scan/inbox.js';
+import { eventsFromThread } from '../scan/file-workers.js';
 import { workerScript } from '../scan/worker-script.js';
 import type { ReadControl, ReadMessage, ReadTask } from './read-worker.js';
 
@@ -90,12 +91,8 @@ export function warehouseSource(w: Warehouse): BatchSource {
     const PHASE_COUNT = { baseline: 'baselineEvents', window: 'windowEvents', after: 'afterEvents' } as const;
     const deliver = async (i: number, json: string, lineNumbers: Float64Array): Promise<void> => {
       const report = inputs[i]!;
-      const events = eventsFromCompact(json, lineNumbers, report.path);
-      // One copy of each account and address string, as a scan's file workers' batches get.
-      const strings = resolved.identities;
+      const events = eventsFromThread(json, lineNumbers, report.path, resolved.identities);
       for (const e of events) {
-        if (e.account !== undefined) e.account = strings.account(e.account);
-        if (e.ip !== undefined) e.ip = strings.ip(e.ip, true);
         report[PHASE_COUNT[e.phase]]++;
         summary.add(e);
       }
@@ -113,28 +110,17 @@ export function warehouseSource(w: Warehouse): BatchSource {
       const { urls, database, cluster, checkSeconds } = w.options;
       const task: ReadTask = { warehouse: { urls, database, cluster, checkSeconds }, loadIds: loads.map((l) => l.loadId), paths: inputs.map((r) => r.path), window: resolved.window };
       const reader = new Worker(workerScript('warehouse/read-worker.js'), { workerData: task });
-      const inbox: ReadMessage[] = [];
-      let failure: Error | undefined;
-      const wakeup = new Wakeup();
-      reader.on('message', (m: ReadMessage) => {
-        inbox.push(m);
-        wakeup.wake();
-      });
-      reader.on('error', (error) => {
-        failure = error;
-        wakeup.wake();
-      });
-      reader.on('exit', () => {
-        failure ??= new Error('the reader thread ended before its last message');
-        wakeup.wake();
-      });
+      const inbox = new Inbox<ReadMessage>();
+      reader.on('message', (m: ReadMessage) => inbox.put(m));
+      reader.on('error', (error) => inbox.fail(error));
+      reader.on('exit', () => inbox.fail(new Error('the reader thread ended before its last message')));
+      const failed = (error: unknown): Error =>
+        new MxrayError('MXRAY_WORKER_FAILED', `reading the warehouse failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       const stop = (): void => reader.postMessage('stop' satisfies ReadControl);
       resolved.signal?.addEventListener('abort', stop, { once: true });
       try {
         for (;;) {
-          while (inbox.length === 0 && failure === undefined) await wakeup.wait();
-          const m = inbox.shift();
-          if (!m) throw new MxrayError('MXRAY_WORKER_FAILED', `reading the warehouse failed: ${failure!.message}`, { cause: failure });
+          const m = await inbox.next(failed);
           if (m.type === 'end') break;
           if (m.type === 'error') throw new MxrayError(m.code, m.message);
           if (m.index !== current) {
