@@ -13,6 +13,9 @@
  */
 import { flatCopy } from '../parse/flat-copy.js';
 import { PairTable } from './pair-table.js';
+import { formatIPv4, parseCanonicalIPv4 } from '../ipv4.js';
+
+export { formatIPv4, parseCanonicalIPv4 };
 
 /** Keys numbered densely; what the state built on a scan's accounts or IPs needs of a table. */
 export interface KeyTable {
@@ -182,38 +185,6 @@ export class IpTable implements KeyTable {
     this.otherIds.set(copy, other);
     return this.pairs.index(other, 1);
   }
-}
-
-/** The address as a number, or -1 unless `value` is dotted decimal exactly as `formatIPv4` writes it. */
-export function parseCanonicalIPv4(value: string): number {
-  const n = value.length;
-  if (n < 7 || n > 15) return -1;
-  let result = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || dots === 3) return -1;
-      result = result * 256 + part;
-      dots++;
-      part = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      // A leading zero ("010") would not come back the same from the number.
-      if (digits > 0 && part === 0) return -1;
-      part = part * 10 + (c - 48);
-      if (part > 255) return -1;
-      digits++;
-    } else return -1;
-  }
-  if (digits === 0 || dots !== 3) return -1;
-  return result * 256 + part;
-}
-
-export function formatIPv4(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 /** The scan's tables: where parsed events' account and IP strings are pooled, and what state indexes. */

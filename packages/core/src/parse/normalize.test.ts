@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { isIPv4 } from 'node:net';
+import fc from 'fast-check';
 import { normalizeAccount, normalizeIp } from './normalize.js';
 import { redactSecrets } from './redact.js';
 import { readKeyValues } from './key-values.js';
@@ -21,6 +23,19 @@ describe('normalizeIp', () => {
     ['999.1.1.1', undefined],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeIp(raw)).toBe(expected);
+  });
+
+  it('takes dotted decimal as it is exactly when node:net calls it IPv4 (the fast path agrees with the slow one)', () => {
+    const part = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.stringMatching(/^[0-9]{1,4}$/), fc.constantFrom('', '-1', ' 1', '1 ', 'a'));
+    const dotted = fc.array(part, { minLength: 3, maxLength: 5 }).map((parts) => parts.join('.'));
+    fc.assert(
+      fc.property(dotted, (raw) => {
+        const out = normalizeIp(raw);
+        if (isIPv4(raw)) expect(out).toBe(raw);
+        else if (!isIPv4(raw.trim())) expect(out).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

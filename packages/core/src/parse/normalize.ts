@@ -3,6 +3,7 @@
  * wrote (`Taro@Example.co.jp`, `unknown[::ffff:198.51.100.23]:55729`).
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { parseCanonicalIPv4 } from '../ipv4.js';
 
 const ipCache = new Map<string, string | undefined>();
 /** Bounded so that a spray of millions of distinct addresses cannot grow it without limit. */
@@ -15,6 +16,10 @@ const IP_CACHE_MAX = 65_536;
  */
 export function normalizeIp(raw: string | undefined): string | undefined {
   if (raw === undefined || raw.length === 0 || raw.length > 100) return undefined;
+  // Most addresses are already plain dotted decimal, which is what computeIp would return: no
+  // cache, no regular expression (the cache misses on every new address, and archives hold
+  // hundreds of thousands).
+  if (parseCanonicalIPv4(raw) >= 0) return raw;
   const cached = ipCache.get(raw);
   if (cached !== undefined || ipCache.has(raw)) return cached;
   const value = computeIp(raw);
