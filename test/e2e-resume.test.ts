@@ -60,6 +60,22 @@ describe('interrupted scan', () => {
     expect(await outputHashes(out)).toEqual(await outputHashes(reference));
   });
 
+  it('resumes from checkpoints compressed with gzip (a runtime without zstd, or MXRAY_MEMBERS=gzip) as from zstd ones', async () => {
+    const out = path.join(work, 'gzip-members');
+    const controller = new AbortController();
+    process.env.MXRAY_MEMBERS = 'gzip';
+    try {
+      await scanToDirectory({ paths: [evidence], out, events: true, concurrency: 1, workers: 2, signal: controller.signal, onProgress: (p) => p.filesDone === 4 && controller.abort() });
+    } finally {
+      delete process.env.MXRAY_MEMBERS;
+    }
+    const names = await readdir(path.join(out, '.checkpoints'));
+    expect(names.filter((n) => n.endsWith('.events.jsonl.gz')).length).toBeGreaterThanOrEqual(4);
+    const second = await scanToDirectory({ paths: [evidence], out, events: true, concurrency: 3, resume: true });
+    expect(second.resumed).toBe(4);
+    expect(await outputHashes(out)).toEqual(await outputHashes(reference));
+  });
+
   it('stops inside a file: that file is reported interrupted, with the lines read and no hash', async () => {
     let bigBatches = 0;
     const controller = new AbortController();
@@ -160,7 +176,7 @@ describe('a damaged checkpoint', () => {
     const controller = new AbortController();
     await scanToDirectory({ paths: [evidence], out, concurrency: 1, signal: controller.signal, detection: { geo: false }, onProgress: (p) => p.filesDone === 2 && controller.abort() });
     const dir = path.join(out, '.checkpoints');
-    const gz = (await readdir(dir)).find((n) => n.endsWith('.events.jsonl.gz'))!;
+    const gz = (await readdir(dir)).find((n) => /\.events\.jsonl\.(?:gz|zst)$/.test(n))!;
     const bytes = await readFile(path.join(dir, gz));
     await writeFile(path.join(dir, gz), bytes.subarray(0, Math.floor(bytes.length / 2)));
     await expect(scanToDirectory({ paths: [evidence], out, resume: true, detection: { geo: false } })).rejects.toMatchObject({

@@ -89,9 +89,9 @@ describe('ActivitySpool and checkpoints', () => {
     await inTempDir('mxray-activity-', async (dir) => {
       const batch = Array.from({ length: 300 }, (_, i) => ev(i, `user${i % 7}@example.jp`, `198.51.100.${i % 5}`));
       // A checkpoint-like events file: another member first, so the batch's offset is not 0.
-      const before = new EventBatch('other', [ev(0, 'x@example.jp', '192.0.2.1')]).gzipped();
+      const before = new EventBatch('other', [ev(0, 'x@example.jp', '192.0.2.1')]).member();
       const held = new EventBatch('maillog', batch);
-      const member = held.gzipped();
+      const member = held.member();
       const store = path.join(dir, 'events.gz');
       await writeFile(store, Buffer.concat([before, member]));
       // What a checkpoint writer notes on the batch it stored, for the next writer to see.

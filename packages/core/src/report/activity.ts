@@ -5,7 +5,7 @@
  * Which entities are flagged is known only after the last file, so batches holding window
  * activity are spooled to part files as they stream by and filtered when the parts are joined.
  * Memory does not grow with events; disk use during the scan grows with window events and is
- * released at the end. A spooled batch is the checkpoint's gzip member of it (made once for both,
+ * released at the end. A spooled batch is the checkpoint's compressed member of it (made once for both,
  * on the worker thread when there is one) after the ids of its accounts and IPs: where the
  * checkpoint's events file holds it, its place there (`@file,offset,length`); otherwise the member
  * in base64. As plain JSON the spool took 1.4 times the decoded logs, so a 100 GB archive would
@@ -13,7 +13,7 @@
  */
 import type { ActivityStats } from './manifest.js';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { decompressMember } from './member-codec.js';
 import type { EventKind, MailEvent } from '../event.js';
 import { eventToJson } from './json-order.js';
 import { eventsOfBatchLine, type EventBatch } from './event-batch.js';
@@ -91,7 +91,7 @@ export class ActivitySpool {
       }
       return this.parts.write(index, `${ids}\t@${store},${stored.offset},${stored.length}\n`);
     }
-    const member = batch.gzipped();
+    const member = batch.member();
     const base64 = Buffer.from(member.buffer, member.byteOffset, member.byteLength).toString('base64');
     return this.parts.write(index, `${ids}\t${base64}\n`);
   }
@@ -132,7 +132,7 @@ export class ActivitySpool {
       const tab = line.indexOf('\t');
       if (!mayHold(line, tab, wanted)) return undefined;
       let out: string | undefined;
-      const batch = gunzipSync(member(line.slice(tab + 1))).toString('utf8');
+      const batch = decompressMember(member(line.slice(tab + 1))).toString('utf8');
       for (const e of eventsOfBatchLine(batch)) {
         if (!isActivity(e)) continue;
         const verdict = quota.take(e.account, e.ip);

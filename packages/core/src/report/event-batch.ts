@@ -6,9 +6,9 @@
  * by the engine's own JSON, instead of every event in the output's key order (~575 ms per 100k),
  * which only the events that reach an output file now pay.
  */
-import { constants, gzipSync } from 'node:zlib';
+import { codecOf, compressMember, memberCodec, type MemberCodec } from './member-codec.js';
 import type { MailEvent } from '../event.js';
-import { eventFromSparse, sparseEvent, type SparseEvent } from '../parse/event-shape.js';
+import { eventFromSparse, type SparseEvent } from '../parse/event-shape.js';
 import { eventToJson } from './json-order.js';
 
 export interface CompactBatch {
@@ -17,7 +17,7 @@ export interface CompactBatch {
   lines: Float64Array;
 }
 
-/** A gzip member in a file: `length` bytes at `offset` of `path`. */
+/** A compressed member (see member-codec.ts) in a file: `length` bytes at `offset` of `path`. */
 export interface StoredMember {
   path: string;
   offset: number;
@@ -29,13 +29,13 @@ export interface MadeForms {
   compact?: CompactBatch;
   /** The events' output lines (events.jsonl). */
   lines?: string[];
-  /** `line()` and a newline as one gzip member. */
-  gzipped?: Uint8Array;
+  /** `line()` and a newline as one compressed member. */
+  member?: Uint8Array;
 }
 
 /**
  * One file's batch of events, and the forms its writers make of it: the compact form (threads,
- * checkpoints, the activity spool), the output lines (events.jsonl), the gzip member
+ * checkpoints, the activity spool), the output lines (events.jsonl), the compressed member
  * (checkpoints). Each is made once, or adopted from the worker that made it, and the batch itself
  * travels from writer to writer, so that what one writer did (a checkpoint that stored the
  * member) is there for the next (the spool points at it instead of keeping a copy).
@@ -43,8 +43,8 @@ export interface MadeForms {
 export class EventBatch {
   private compactForm: CompactBatch | undefined;
   private madeOutputLines: string[] | undefined;
-  private gzippedMember: Uint8Array | undefined;
-  /** Where a checkpoint wrote this batch's gzip member, once it has. */
+  private compressedMember: Uint8Array | undefined;
+  /** Where a checkpoint wrote this batch's compressed member, once it has. */
   stored: StoredMember | undefined;
 
   constructor(
@@ -54,12 +54,12 @@ export class EventBatch {
   ) {
     this.compactForm = made.compact;
     this.madeOutputLines = made.lines;
-    this.gzippedMember = made.gzipped;
+    this.compressedMember = made.member;
   }
 
   /** The compact form: sparse events as JSON, line numbers beside them. */
   compact(): CompactBatch {
-    this.compactForm ??= { json: JSON.stringify(this.events.map(sparseEvent)), lines: Float64Array.from(this.events, (e) => e.source.line) };
+    this.compactForm ??= { json: sparseJson(this.events), lines: Float64Array.from(this.events, (e) => e.source.line) };
     return this.compactForm;
   }
 
@@ -75,13 +75,27 @@ export class EventBatch {
     return `{"f":${JSON.stringify(this.file)},"l":${JSON.stringify(Array.from(b.lines))},"e":${b.json}}`;
   }
 
-  /**
-   * `line()` and a newline, gzip-compressed (level 1: a checkpoint is temporary, but it holds as
-   * many events as the logs hold lines).
-   */
-  gzipped(): Uint8Array {
-    this.gzippedMember ??= gzipSync(`${this.line()}\n`, { level: constants.Z_BEST_SPEED });
-    return this.gzippedMember;
+  /** `line()` and a newline as one compressed member (member-codec.ts): what checkpoints store. */
+  member(codec: MemberCodec = memberCodec()): Uint8Array {
+    if (this.compressedMember === undefined || codecOf(this.compressedMember) !== codec) this.compressedMember = compressMember(`${this.line()}\n`, codec);
+    return this.compressedMember;
+  }
+}
+
+/**
+ * `JSON.stringify(events.map(sparseEvent))`, made without copying each event: JSON leaves out
+ * undefined values by itself, so only `source` has to go, and it is set aside for the call and
+ * put back before anything else can run. The copies were a third of a worker's serializing
+ * (200,000-account archive: 11.3 → 9.9 s for parsing plus serializing, three runs each).
+ */
+export function sparseJson(events: readonly MailEvent[]): string {
+  const sources = events.map((e) => e.source);
+  const writable = events as MailEvent[] as Array<{ source: MailEvent['source'] | undefined }>;
+  try {
+    for (const e of writable) e.source = undefined;
+    return JSON.stringify(events);
+  } finally {
+    for (let i = 0; i < writable.length; i++) writable[i]!.source = sources[i]!;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Per-file checkpoints in `--out/.checkpoints`, so that an interrupted scan resumes without
- * reading finished files again. A finished file leaves its events (`KEY.events.jsonl.gz`, one
- * compact batch per line, each line its own gzip member; see report/event-batch.ts) and then, as
+ * reading finished files again. A finished file leaves its events (`KEY.events.jsonl.zst`, or
+ * `.gz` where node:zlib has no zstd: one compact batch per line, each line its own compressed
+ * member; see report/event-batch.ts and report/member-codec.ts) and then, as
  * the commit marker, its report and identity (`KEY.done.json`). Resuming replays those events
  * through the same pipeline, so detection, summaries and every output come out as an
  * uninterrupted run's. A file whose size or mtime changed since is read again.
@@ -10,7 +11,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { once } from 'node:events';
-import { createGunzip, gzipSync } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { MailEvent } from '../event.js';
@@ -18,14 +18,17 @@ import type { DiscoveredFile } from '../ingest/discover.js';
 import { MxrayError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { eventsOfBatchLine, type EventBatch } from '../report/event-batch.js';
+import { canRead, compressMember, memberCodec, memberDecompressor, type MemberCodec } from '../report/member-codec.js';
 import type { FileReport } from '../ingest/file-report.js';
 
 export const CHECKPOINT_DIR = '.checkpoints';
 /** The events file's layout; a checkpoint of another layout (an older mxray) is not used. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface DoneRecord {
   format?: number;
+  /** How the events file's members are compressed. */
+  codec?: MemberCodec;
   root: string;
   path: string;
   size: number;
@@ -39,7 +42,7 @@ export interface SavedFile {
   events(): AsyncGenerator<MailEvent[]>;
 }
 
-/** A checkpoint's events file: one gzip member per batch (made on the worker thread that read the batch, when there is one). */
+/** A checkpoint's events file: one compressed member per batch (made on the worker thread that read the batch, when there is one). */
 export class CheckpointWriter {
   private readonly sink: WriteStream;
   private readonly closed: Promise<void>;
@@ -71,7 +74,7 @@ export class CheckpointWriter {
     this.check();
     if (batch.events.length === 0) return;
     this.members++;
-    const member = batch.gzipped();
+    const member = batch.member(this.store.codec);
     // The activity spool reads flagged batches back from here instead of keeping a second copy.
     batch.stored = { path: this.path, offset: this.bytes, length: member.byteLength };
     this.bytes += member.byteLength;
@@ -81,11 +84,11 @@ export class CheckpointWriter {
 
   /** Closes the events file, then writes the commit marker. */
   async commit(report: FileReport): Promise<void> {
-    // A file without events still leaves a gzip file (an empty one is not valid gzip).
-    this.sink.end(this.members === 0 ? gzipSync('') : undefined);
+    // A file without events still leaves one member (an empty file is not valid gzip).
+    this.sink.end(this.members === 0 ? compressMember('', this.store.codec) : undefined);
     await this.closed;
     this.check();
-    const record: DoneRecord = { format: FORMAT, root: this.file.root, path: this.file.path, size: this.file.size, mtimeMs: this.file.mtimeMs, report };
+    const record: DoneRecord = { format: FORMAT, codec: this.store.codec, root: this.file.root, path: this.file.path, size: this.file.size, mtimeMs: this.file.mtimeMs, report };
     await writeFileAtomic(this.store.donePath(this.file), JSON.stringify(record));
   }
 
@@ -102,8 +105,11 @@ export class CheckpointWriter {
 
 export class CheckpointStore {
   readonly dir: string;
-
-  constructor(outDir: string) {
+  /** What this scan compresses its members with (a resume reads the codec each checkpoint names). */
+  constructor(
+    outDir: string,
+    readonly codec: MemberCodec = memberCodec(),
+  ) {
     this.dir = path.join(outDir, CHECKPOINT_DIR);
   }
 
@@ -119,8 +125,8 @@ export class CheckpointStore {
     return createHash('sha256').update(`${file.root}\0${file.path}`).digest('hex').slice(0, 32);
   }
 
-  eventsPath(file: DiscoveredFile): string {
-    return path.join(this.dir, `${this.key(file)}.events.jsonl.gz`);
+  eventsPath(file: DiscoveredFile, codec: MemberCodec = this.codec): string {
+    return path.join(this.dir, `${this.key(file)}.events.jsonl.${codec === 'zstd' ? 'zst' : 'gz'}`);
   }
 
   donePath(file: DiscoveredFile): string {
@@ -139,12 +145,14 @@ export class CheckpointStore {
     } catch {
       return undefined;
     }
-    if (record.format !== FORMAT || record.root !== file.root || record.path !== file.path || record.size !== file.size || record.mtimeMs !== file.mtimeMs) return undefined;
-    const eventsPath = this.eventsPath(file);
+    // A checkpoint this runtime cannot read (zstd, written under a newer Node) is read again from the evidence.
+    const codec = record.codec;
+    if (record.format !== FORMAT || codec === undefined || !canRead(codec) || record.root !== file.root || record.path !== file.path || record.size !== file.size || record.mtimeMs !== file.mtimeMs) return undefined;
+    const eventsPath = this.eventsPath(file, codec);
     return {
       report: record.report,
       async *events() {
-        const input = createReadStream(eventsPath).pipe(createGunzip());
+        const input = createReadStream(eventsPath).pipe(memberDecompressor(codec));
         const reader = createInterface({ input, crlfDelay: Infinity });
         const lines = reader[Symbol.asyncIterator]();
         try {

@@ -27,6 +27,7 @@ import type { MailEvent } from '../event.js';
 import type { Identities } from '../aggregate/identities.js';
 import { workerScript } from './worker-script.js';
 import type { ResolvedScanOptions } from './options.js';
+import type { MemberCodec } from '../report/member-codec.js';
 import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from './parse-worker.js';
 
 /**
@@ -48,8 +49,8 @@ export class FileWorkers {
   constructor(
     threads: number,
     private readonly options: ResolvedScanOptions,
-    /** What else the workers make of each batch: output lines, a checkpoint member (carried by the `EventBatch`). */
-    private readonly extras: { json: boolean; checkpoint: boolean },
+    /** What else the workers make of each batch: output lines, a checkpoint member in the given codec (carried by the `EventBatch`). */
+    private readonly extras: { json: boolean; member: MemberCodec | undefined },
   ) {
     this.pool = new Tinypool({ filename: workerScript('scan/parse-worker.js'), minThreads: threads, maxThreads: threads });
   }
@@ -61,7 +62,7 @@ export class FileWorkers {
       tz: o.tz,
       maxLineBytes: o.maxLineBytes,
       json: this.extras.json,
-      checkpoint: this.extras.checkpoint,
+      member: this.extras.member,
       ...(o.format && { format: o.format.id }),
       ...(o.year !== undefined && { year: o.year }),
     };
@@ -85,7 +86,7 @@ export class FileWorkers {
         yield new EventBatch(file.path, events, {
           compact: { json: message.json, lines: lineNumbers },
           ...(message.lines && { lines: message.lines }),
-          ...(message.gzipped && { gzipped: message.gzipped }),
+          ...(message.member && { member: message.member }),
         });
         port1.postMessage('ack' satisfies MainMessage);
       }

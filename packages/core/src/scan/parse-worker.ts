@@ -16,6 +16,7 @@ import type { TimeWindow } from '../time/window.js';
 import type { FileReport } from '../ingest/file-report.js';
 import { scanFileEvents, type FileScanOptions } from './scan-file.js';
 import { BatchCredits, type CreditMessage } from './batch-credits.js';
+import type { MemberCodec } from '../report/member-codec.js';
 
 /** The serializable part of the scan options a file's pipeline needs. */
 export interface WorkerFileSettings {
@@ -26,8 +27,8 @@ export interface WorkerFileSettings {
   maxLineBytes: number;
   /** Also send each event's output line (events.jsonl needs them). */
   json: boolean;
-  /** Also send each batch as a checkpoint's gzip member (`EventBatch.gzipped`). */
-  checkpoint: boolean;
+  /** Also send each batch as a checkpoint's compressed member (`EventBatch.member`), in this codec. */
+  member: MemberCodec | undefined;
 }
 
 export interface WorkerTask {
@@ -39,7 +40,7 @@ export interface WorkerTask {
 /** Worker → main. `read` is bytes read from the evidence since the previous message. */
 export type WorkerMessage =
   /** `json`: the batch's sparse events (`EventBatch.compact`); `lines`: their output lines, when asked for. */
-  | { type: 'batch'; json: string; lineNumbers: Float64Array; lines: string[] | undefined; gzipped: Uint8Array | undefined; read: number }
+  | { type: 'batch'; json: string; lineNumbers: Float64Array; lines: string[] | undefined; member: Uint8Array | undefined; read: number }
   | { type: 'done'; report: FileReport; read: number };
 
 /** Main → worker. */
@@ -83,9 +84,9 @@ export default async function scanFileTask({ file, settings, port }: WorkerTask)
       const lines = settings.json ? batch.outputLines() : undefined;
       const { json, lines: lineNumbers } = batch.compact();
       // Made before `lineNumbers` is transferred (and so emptied) below.
-      const gzipped = settings.checkpoint ? batch.gzipped() : undefined;
-      // `gzipped` is copied, not transferred: a small Buffer can be a slice of Node's shared pool.
-      port.postMessage({ type: 'batch', json, lineNumbers, lines, gzipped, read } satisfies WorkerMessage, [lineNumbers.buffer as ArrayBuffer]);
+      const member = settings.member === undefined ? undefined : batch.member(settings.member);
+      // `member` is copied, not transferred: a small Buffer can be a slice of Node's shared pool.
+      port.postMessage({ type: 'batch', json, lineNumbers, lines, member, read } satisfies WorkerMessage, [lineNumbers.buffer as ArrayBuffer]);
       read = 0;
     }
   } finally {

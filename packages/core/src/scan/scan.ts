@@ -120,12 +120,12 @@ export async function scanBatches(options: ScanOptions, hooks: BatchHooks = {}, 
   // Started with the first file that is read, not taken from a checkpoint: a resume of finished
   // files starts no thread.
   let workers: FileWorkers | undefined;
-  // A checkpoint's gzip member is made where there is time for it. One worker parses every file
+  // A checkpoint's compressed member is made where there is time for it. One worker parses every file
   // while the main thread, which detects, waits for it part of the time: the main thread
   // compresses (200,000-account archive: reading 12.0 → 10.3 s). Two or more workers each parse
   // a share and the main thread becomes the slower side: they compress.
   const pool = (): FileWorkers =>
-    (workers ??= new FileWorkers(threads, resolved, { json: hooks.writesEventLines === true, checkpoint: checkpoints !== undefined && threads > 1 }));
+    (workers ??= new FileWorkers(threads, resolved, { json: hooks.writesEventLines === true, member: threads > 1 ? checkpoints?.codec : undefined }));
   try {
     const signal = resolved.signal;
     let resumed = 0;
