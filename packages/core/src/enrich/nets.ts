@@ -6,6 +6,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { InvalidOptionError } from '../errors.js';
 import { normalizeIp } from '../parse/normalize.js';
+import { parseCanonicalIPv4 } from '../ipv4.js';
 
 /** An address as a bigint plus its width (32 or 128). */
 function toBig(ip: string): { v: bigint; bits: 32 | 128 } | undefined {
@@ -44,10 +45,18 @@ export function parseCidr(text: string): Cidr | undefined {
 
 export class NetList {
   private readonly cidrs: Cidr[];
+  /** The IPv4 networks as 32-bit base and mask: an IPv4 address is tested without a bigint. */
+  private readonly v4: Array<{ base: number; mask: number }>;
+  private readonly v6: Cidr[];
   private readonly cache = new Map<string, boolean>();
 
   constructor(cidrs: readonly Cidr[] = []) {
     this.cidrs = [...cidrs];
+    this.v4 = this.cidrs.filter((c) => c.bits === 32).map((c) => {
+      const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
+      return { base: Number(c.base) >>> 0, mask };
+    });
+    this.v6 = this.cidrs.filter((c) => c.bits === 128);
   }
 
   /** Parses lines of IPs/CIDRs; `#` starts a comment. Throws InvalidOptionError naming the bad entry. */
@@ -69,13 +78,20 @@ export class NetList {
 
   has(ip: string | undefined): boolean {
     if (ip === undefined || this.cidrs.length === 0) return false;
+    // Dotted decimal (what normalizeIp gives for IPv4) with plain numbers: detection asks about
+    // every login, and the bigint path with its cache cost half a second per 200,000 accounts.
+    const n = parseCanonicalIPv4(ip);
+    if (n >= 0) {
+      for (const c of this.v4) if ((n & c.mask) >>> 0 === c.base) return true;
+      return false;
+    }
+    if (this.v6.length === 0) return false;
     const hit = this.cache.get(ip);
     if (hit !== undefined) return hit;
     const big = toBig(ip);
     let found = false;
-    if (big) {
-      for (const c of this.cidrs) {
-        if (c.bits !== big.bits) continue;
+    if (big?.bits === 128) {
+      for (const c of this.v6) {
         const shift = BigInt(c.bits - c.prefix);
         if ((big.v >> shift) << shift === c.base) {
           found = true;

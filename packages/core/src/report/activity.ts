@@ -16,7 +16,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { decompressMember } from './member-codec.js';
 import type { EventKind, MailEvent } from '../event.js';
 import { eventToJson } from './json-order.js';
-import { eventsOfBatchLine, type EventBatch } from './event-batch.js';
+import { BatchLineView, type EventBatch } from './event-batch.js';
 import { Identities } from '../aggregate/identities.js';
 import { DEFAULT_MAX_KEYS } from '../aggregate/bounded-map.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
@@ -132,14 +132,19 @@ export class ActivitySpool {
       const tab = line.indexOf('\t');
       if (!mayHold(line, tab, wanted)) return undefined;
       let out: string | undefined;
-      const batch = decompressMember(member(line.slice(tab + 1))).toString('utf8');
-      for (const e of eventsOfBatchLine(batch)) {
-        if (!isActivity(e)) continue;
-        const verdict = quota.take(e.account, e.ip);
+      const batch = new BatchLineView(decompressMember(member(line.slice(tab + 1))).toString('utf8'));
+      // Only the events kept are parsed: account, IP, phase and kind decide (as isActivity).
+      for (let i = 0; i < batch.count; i++) {
+        const account = batch.stringField(i, 'account');
+        const ip = batch.stringField(i, 'ip');
+        if (account === undefined && ip === undefined) continue;
+        if (!quota.wants(account, ip) || batch.stringField(i, 'phase') !== 'window' || !ACTIVITY_KINDS.has(batch.stringField(i, 'kind') as EventKind)) continue;
+        const verdict = quota.take(account, ip);
         if (verdict === 'over') omitted++;
         if (verdict !== 'kept') continue;
         events++;
-        out = out === undefined ? eventToJson(e) : `${out}\n${eventToJson(e)}`;
+        const e = eventToJson(batch.event(i));
+        out = out === undefined ? e : `${out}\n${e}`;
       }
       return out;
     }).finally(() => {
@@ -182,6 +187,11 @@ class EntityQuota {
     private readonly wanted: { accounts: ReadonlySet<string>; ips: ReadonlySet<string> },
     private readonly cap: number,
   ) {}
+
+  /** Whether either is wanted (`take` would not answer 'unwanted'). */
+  wants(account: string | undefined, ip: string | undefined): boolean {
+    return (account !== undefined && this.wanted.accounts.has(account)) || (ip !== undefined && this.wanted.ips.has(ip));
+  }
 
   take(account: string | undefined, ip: string | undefined): 'kept' | 'over' | 'unwanted' {
     const byAccount = account !== undefined && this.wanted.accounts.has(account);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { EVENT_KINDS, type MailEvent } from '../event.js';
 import { shapeEvent, sparseEvent } from '../parse/event-shape.js';
 import type { ParsedEvent } from '../parse/format.js';
-import { EventBatch, eventsFromCompact, sparseJson } from './event-batch.js';
+import { BatchLineView, EventBatch, eventsFromCompact, eventsOfBatchLine, sparseJson } from './event-batch.js';
 
 const text = fc.string({ unit: 'grapheme', maxLength: 30 });
 const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
@@ -47,3 +47,35 @@ describe('a batch in its compact form', () => {
     );
   });
 });
+
+describe('a batch line read lazily (BatchLineView)', () => {
+  it('finds every event, reads its string fields without parsing it, and parses it as the whole line does (property)', () => {
+    // Text an attacker chose, with the very sequences the view splits on.
+    const hostile = fc.oneof(text, fc.constantFrom('},{"ts":1', ',"account":"x', '\\"', '"}]}', 'a\\', '\u2028', '\u0000'));
+    const withHostile = fc.array(
+      fc.record({ ts: fc.integer({ min: 0, max: 4_102_444_800_000 }), kind: fc.constantFrom(...EVENT_KINDS), app: hostile, account: optional(hostile), ip: optional(hostile), path: optional(hostile), detail: optional(hostile) }),
+      { maxLength: 8 },
+    );
+    fc.assert(
+      fc.property(withHostile, fc.constantFrom('window', 'baseline'), (rows, phase) => {
+        const batch = rows.map((p, i) => shapeEvent(p as ParsedEvent, phase as MailEvent['phase'], { file: 'web "01"/access_log', line: i + 1 }, 10, false));
+        const line = new EventBatch('web "01"/access_log', batch).line();
+        const view = new BatchLineView(`${line}\n`);
+        const whole = eventsOfBatchLine(line);
+        expect(view.count).toBe(batch.length);
+        expect(view.file).toBe('web "01"/access_log');
+        for (let i = 0; i < batch.length; i++) {
+          for (const key of ['account', 'ip', 'phase', 'kind', 'path'] as const) expect(view.stringField(i, key)).toBe(batch[i]![key]);
+          expect(view.event(i)).toStrictEqual(whole[i]);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('refuses a line that is no batch', () => {
+    expect(() => new BatchLineView('{"f":"x","l":[1,2],"e":[{"ts":1}]}')).toThrow(/not a batch/);
+    expect(() => new BatchLineView('[]')).toThrow(/not a batch/);
+  });
+});
+
