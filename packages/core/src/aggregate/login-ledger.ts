@@ -358,13 +358,15 @@ export class LoginLedger {
     for (let p = 0; p < PARTITIONS; p++) {
       const logins = this.times.partition(p);
       if (!logins) continue;
-      const near: Array<{ ts: number; ip: number; site: number }> = [];
+      const near: Array<{ ts: number; ip: number; site: number; text: string | undefined }> = [];
       // The hours from `back` before this partition's to the one after it (a POST may follow its login by 2 s).
       for (let k = 0; k < Math.min(PARTITIONS, back + 2); k++) {
         const posts = this.posts.partition((p - back + k) & (PARTITIONS - 1));
-        for (let r = 0; r < (posts?.count ?? 0); r++) near.push({ ts: posts!.f64[f64Index(r, POST.words, POST.time)]!, ip: posts!.i32[r * POST.words + POST.ip]!, site: posts!.i32[r * POST.words + POST.site]! });
+        for (let r = 0; r < (posts?.count ?? 0); r++) near.push({ ts: posts!.f64[f64Index(r, POST.words, POST.time)]!, ip: posts!.i32[r * POST.words + POST.ip]!, site: posts!.i32[r * POST.words + POST.site]!, text: undefined });
       }
-      near.sort((a, b) => a.ts - b.ts || compare(this.ips.value(a.ip), this.ips.value(b.ip)));
+      // Logged times are whole seconds, so many POSTs tie on time: each address is written out
+      // once, when a tie first needs it, not at every comparison.
+      near.sort((a, b) => a.ts - b.ts || compare((a.text ??= this.ips.value(a.ip)), (b.text ??= this.ips.value(b.ip))));
       const posts: SortedPosts = { ts: near.map((x) => x.ts), ip: near.map((x) => x.ip), site: near.map((x) => x.site) };
       const { f64, i32 } = logins;
       // One object for every row: the callbacks read it and keep nothing.

@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { Reader, type CountryResponse } from 'maxmind';
 import { InvalidOptionError } from '../errors.js';
@@ -112,6 +113,12 @@ function ipv6BigInt(ip: string): bigint {
   return v;
 }
 
+/** A packaged ASN table, read and parsed on first use. */
+function lazyRanges(file: string, big: boolean): () => AsnRanges {
+  let ranges: AsnRanges | undefined;
+  return () => (ranges ??= AsnRanges.parse(readFileSync(file, 'latin1'), big));
+}
+
 /** Loads the enrichment databases; resolves to undefined when none is wanted. */
 export async function loadGeo(options: GeoOptions = {}): Promise<GeoLookup | undefined> {
   const packaged = options.packaged ?? true;
@@ -128,15 +135,17 @@ export async function loadGeo(options: GeoOptions = {}): Promise<GeoLookup | und
       throw new InvalidOptionError(`--geoip ${file}: not a readable MaxMind database (${(error as Error).message})`);
     }
   }
-  let v4: AsnRanges | undefined;
-  let v6: AsnRanges | undefined;
+  // The ASN tables (515,000 CSV rows, 0.6 s to parse) are parsed when the first address of their
+  // family is asked about: a scan without IPv6 never parses that table's 103,000 bigints.
+  let v4: (() => AsnRanges) | undefined;
+  let v6: (() => AsnRanges) | undefined;
   if (packaged) {
     const countryPkg = '@ip-location-db/geo-whois-asn-country-mmdb';
     const asnPkg = '@ip-location-db/asn';
     readers.push(new Reader<CountryResponse>(await readFile(require.resolve(`${countryPkg}/geo-whois-asn-country.mmdb`))));
     sources.push(`${countryPkg}@${(require(`${countryPkg}/package.json`) as { version: string }).version}`);
-    v4 = AsnRanges.parse(await readFile(require.resolve(`${asnPkg}/asn-ipv4-num.csv`), 'latin1'), false);
-    v6 = AsnRanges.parse(await readFile(require.resolve(`${asnPkg}/asn-ipv6-num.csv`), 'latin1'), true);
+    v4 = lazyRanges(require.resolve(`${asnPkg}/asn-ipv4-num.csv`), false);
+    v6 = lazyRanges(require.resolve(`${asnPkg}/asn-ipv6-num.csv`), true);
     sources.push(`${asnPkg}@${(require(`${asnPkg}/package.json`) as { version: string }).version}`);
   }
   const cache = new Map<string, GeoInfo>();
@@ -162,7 +171,7 @@ export async function loadGeo(options: GeoOptions = {}): Promise<GeoLookup | und
           }
         }
         if (info.asn === undefined) {
-          const found = isIPv4(ip) ? v4?.find(ipv4Number(ip)) : v6?.find(ipv6BigInt(ip));
+          const found = isIPv4(ip) ? v4?.().find(ipv4Number(ip)) : v6?.().find(ipv6BigInt(ip));
           if (found) {
             info.asn = found.asn;
             info.asnOrg = found.org;
