@@ -7,7 +7,7 @@
  * to whole buckets.
  */
 import { isEarlier, type Finding } from '../finding.js';
-import { defineDetector } from './detector.js';
+import { defineDetector, finishByReading, noReading } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';
 import { SparseCounts } from '../aggregate/sparse-counts.js';
 import type { Login } from '../aggregate/login-ledger.js';
@@ -73,16 +73,20 @@ export const authBruteforce = defineDetector({
         }
       },
       finish(f) {
+        return finishByReading(this, f);
+      },
+      readLogins(f) {
         const out: Finding[] = [];
+        if (totals.size === 0) return noReading(out);
         const span = Math.ceil((o.windowMinutes * 60_000) / BUCKET_MS);
         // One pass over the ledger, which gives accounts partition by partition: each partition's
         // failures are added up once, when its first account comes.
         const hits = new Map<string, { login: Login; failuresBefore: number; usual: boolean }>();
         let partition = -1;
         let counted = new Map<number, SparseCounts>();
-        if (totals.size > 0) {
-          for (const [account, logins] of f.logins.byAccount()) {
-            if (!totals.has(account)) continue;
+        return {
+          account(account, logins) {
+            if (!totals.has(account)) return;
             const id = accounts.find(account);
             if (id >= 0 && (id & (PARTITIONS - 1)) !== partition) {
               partition = id & (PARTITIONS - 1);
@@ -103,38 +107,40 @@ export const authBruteforce = defineDetector({
               hits.set(account, { login: l, failuresBefore: sum, usual });
               break;
             }
-          }
-        }
-        for (const [account, total] of totals) {
-          const found = hits.get(account);
-          if (found) {
-            const { login: hit, failuresBefore: sum, usual } = found;
-            const sharedWith = hit.ip === undefined ? 0 : f.fanout.accounts(hit.ip);
-            const attributed = !usual && sharedWith < o.sharedAccounts;
-            out.push({
-              time: hit.ts,
-              rule: 'auth.bruteforce',
-              severity: attributed ? 'high' : 'low',
-              account,
-              ip: hit.ip ?? null,
-              source: hit.source,
-              message: `${account} logged in from ${hit.ip ?? 'an unknown address'} after ${sum} failed attempts in the preceding ${o.windowMinutes} minutes${usual ? '; the account used that address or network before the window' : sharedWith >= o.sharedAccounts ? `; ${sharedWith} accounts used that address before the window (shared)` : ''}`,
-              evidence: { failuresBefore: sum, threshold: o.minFailures, windowMinutes: o.windowMinutes, totalFailures: total.attempts, attributed, usualForAccount: usual, sharedAccounts: sharedWith },
-            });
-          } else if (total.attempts >= o.failuresOnly) {
-            out.push({
-              time: total.first,
-              rule: 'auth.bruteforce',
-              severity: 'low',
-              account,
-              ip: total.ip,
-              source: total.source,
-              message: `${account} had ${total.attempts} failed login attempts in the window and no success`,
-              evidence: { targeted: true, totalFailures: total.attempts, threshold: o.failuresOnly },
-            });
-          }
-        }
-        return out;
+          },
+          finish() {
+            for (const [account, total] of totals) {
+              const found = hits.get(account);
+              if (found) {
+                const { login: hit, failuresBefore: sum, usual } = found;
+                const sharedWith = hit.ip === undefined ? 0 : f.fanout.accounts(hit.ip);
+                const attributed = !usual && sharedWith < o.sharedAccounts;
+                out.push({
+                  time: hit.ts,
+                  rule: 'auth.bruteforce',
+                  severity: attributed ? 'high' : 'low',
+                  account,
+                  ip: hit.ip ?? null,
+                  source: hit.source,
+                  message: `${account} logged in from ${hit.ip ?? 'an unknown address'} after ${sum} failed attempts in the preceding ${o.windowMinutes} minutes${usual ? '; the account used that address or network before the window' : sharedWith >= o.sharedAccounts ? `; ${sharedWith} accounts used that address before the window (shared)` : ''}`,
+                  evidence: { failuresBefore: sum, threshold: o.minFailures, windowMinutes: o.windowMinutes, totalFailures: total.attempts, attributed, usualForAccount: usual, sharedAccounts: sharedWith },
+                });
+              } else if (total.attempts >= o.failuresOnly) {
+                out.push({
+                  time: total.first,
+                  rule: 'auth.bruteforce',
+                  severity: 'low',
+                  account,
+                  ip: total.ip,
+                  source: total.source,
+                  message: `${account} had ${total.attempts} failed login attempts in the window and no success`,
+                  evidence: { targeted: true, totalFailures: total.attempts, threshold: o.failuresOnly },
+                });
+              }
+            }
+            return out;
+          },
+        };
       },
     };
   },

@@ -6,7 +6,7 @@
  * not coordinates, so the rule is "different countries within maxHours" rather than a speed.
  */
 import type { Finding } from '../finding.js';
-import { defineDetector } from './detector.js';
+import { defineDetector, finishByReading, noReading } from './detector.js';
 
 export const authImpossibleTravel = defineDetector({
   id: 'auth.impossible-travel',
@@ -22,32 +22,44 @@ export const authImpossibleTravel = defineDetector({
     return {
       observe() {},
       finish(f) {
+        return finishByReading(this, f);
+      },
+      readLogins(f) {
         const geo = ctx.geo;
-        if (!geo) return [];
+        if (!geo) return noReading();
         const out: Finding[] = [];
         const hosts = f.logins.webmailHosts();
-        for (const [account, logins] of f.logins.byAccount()) {
-          let prev: { ts: number; ip: string; country: string } | undefined;
-          for (const l of logins) {
-            if (l.ip === undefined || hosts.has(l.ip) || ctx.trustedNets.has(l.ip)) continue;
-            const country = geo.lookup(l.ip).country;
-            if (!country) continue;
-            if (l.phase === 'window' && prev && prev.country !== country && l.ts - prev.ts < o.maxHours * 3_600_000) {
-              out.push({
-                time: l.ts,
-                rule: 'auth.impossible-travel',
-                severity: 'low',
-                account,
-                ip: l.ip,
-                source: l.source,
-                message: `${account} logged in from ${l.ip} (${country}) ${Math.round((l.ts - prev.ts) / 60_000)} minutes after a login from ${prev.ip} (${prev.country})`,
-                evidence: { from: prev, to: { ts: l.ts, ip: l.ip, country }, maxHours: o.maxHours },
-              });
+        return {
+          finish: () => out,
+          account(account, logins) {
+            let prev: { ts: number; ip: string; country: string } | undefined;
+            // An account's logins often repeat an address: its country is asked for once per run.
+            let lastIp: string | undefined;
+            let lastCountry: string | undefined;
+            for (const l of logins) {
+              if (l.ip === undefined || hosts.has(l.ip) || ctx.trustedNets.has(l.ip)) continue;
+              if (l.ip !== lastIp) {
+                lastIp = l.ip;
+                lastCountry = geo.lookup(l.ip).country;
+              }
+              const country = lastCountry;
+              if (!country) continue;
+              if (l.phase === 'window' && prev && prev.country !== country && l.ts - prev.ts < o.maxHours * 3_600_000) {
+                out.push({
+                  time: l.ts,
+                  rule: 'auth.impossible-travel',
+                  severity: 'low',
+                  account,
+                  ip: l.ip,
+                  source: l.source,
+                  message: `${account} logged in from ${l.ip} (${country}) ${Math.round((l.ts - prev.ts) / 60_000)} minutes after a login from ${prev.ip} (${prev.country})`,
+                  evidence: { from: prev, to: { ts: l.ts, ip: l.ip, country }, maxHours: o.maxHours },
+                });
+              }
+              prev = { ts: l.ts, ip: l.ip, country };
             }
-            prev = { ts: l.ts, ip: l.ip, country };
-          }
-        }
-        return out;
+          },
+        };
       },
     };
   },

@@ -12,7 +12,7 @@
  * and is medium (an address new to the account) or low (one it always used).
  */
 import type { Finding, Severity } from '../finding.js';
-import { defineDetector } from './detector.js';
+import { defineDetector, finishByReading, noReading } from './detector.js';
 import { webmailNote } from './login-notes.js';
 import { baselineSources } from '../aggregate/source-fanout.js';
 
@@ -32,68 +32,75 @@ export const authIocSource = defineDetector({
     return {
       observe() {},
       finish(f) {
+        return finishByReading(this, f);
+      },
+      readLogins(f) {
         const exploit = f.exploitSources();
         const out: Finding[] = [];
-        if (exploit.size === 0 && ctx.iocNets.size === 0) return out;
+        if (exploit.size === 0 && ctx.iocNets.size === 0) return noReading();
         const since = ctx.window.since;
         const beforeSince = new Set<string>();
-        for (const [account, logins] of f.logins.byAccount()) {
-          for (const l of logins) if (l.phase === 'baseline' && l.ip !== undefined && l.ts >= since - 86_400_000 && (exploit.has(l.ip) || ctx.iocNets.has(l.ip))) beforeSince.add(account);
-          let usual: Set<string> | undefined;
-          const seen = new Map<string, { first: (typeof logins)[number]; count: number; nearest: number }>();
-          for (const l of logins) {
-            if (l.phase !== 'window' || l.ip === undefined) continue;
-            const times = exploit.get(l.ip);
-            if (!times && !ctx.iocNets.has(l.ip)) continue;
-            const gap = times ? nearestGap(times, l.ts) : Infinity;
-            const s = seen.get(l.ip);
-            if (!s) seen.set(l.ip, { first: l, count: 1, nearest: gap });
-            else {
-              s.count++;
-              s.nearest = Math.min(s.nearest, gap);
+        return {
+          finish() {
+            if (beforeSince.size > 0) {
+              const names = [...beforeSince].sort();
+              f.warn(`${names.length} account(s) logged in from exploit or IOC sources in the 24 hours before --since (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); baseline logins are not judged: scan again with an earlier --since`);
             }
-          }
-          for (const [ip, { first, count, nearest }] of seen) {
-            const reason = exploit.has(ip) ? 'overflow-source' : 'ioc-list';
-            const why = reason === 'overflow-source' ? 'sent overflow-style requests to the webmail' : 'is on the IOC list';
-            const sharedWith = f.fanout.accounts(ip);
-            const shared = sharedWith >= o.sharedAccounts;
-            const nearExploit = nearest <= o.corroborateMinutes * 60_000;
-            usual ??= baselineSources(logins);
-            const usualForAccount = usual.has(ip);
-            // The account's own usual address is never its attacker by address alone.
-            const attributed = (!shared && !usualForAccount) || nearExploit;
-            const severity: Severity = attributed ? 'critical' : usualForAccount ? 'low' : 'medium';
-            const sharedNote = shared
-              ? `; ${sharedWith} accounts used that address before the window (shared)${attributed ? `, and this login came ${Math.round(nearest / 60_000)} minutes from its exploit traffic` : ', no corroboration'}`
-              : '';
-            out.push({
-              time: first.ts,
-              rule: 'auth.ioc-source',
-              severity,
-              account,
-              ip,
-              source: first.source,
-              message: `${account} logged in${first.protocol ? ` over ${first.protocol}` : ''} from ${ip}, which ${why}${webmailNote(first)}; ${count} login(s) in the window${sharedNote}`,
-              evidence: {
-                logins: count,
-                reason,
-                attributed,
-                sharedAccounts: sharedWith,
-                shared,
-                usualForAccount,
-                minutesFromExploit: Number.isFinite(nearest) ? Math.round(nearest / 60_000) : null,
-                via: first.via,
-                ...(first.tie && { tie: first.tie, webmailHost: first.webmailHost }),
-              },
-            });
-          }
-        }
-        if (beforeSince.size > 0) {
-          const names = [...beforeSince].sort();
-          f.warn(`${names.length} account(s) logged in from exploit or IOC sources in the 24 hours before --since (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); baseline logins are not judged: scan again with an earlier --since`);
-        }
-        return out;
+            return out;
+          },
+          account(account, logins) {
+            for (const l of logins) if (l.phase === 'baseline' && l.ip !== undefined && l.ts >= since - 86_400_000 && (exploit.has(l.ip) || ctx.iocNets.has(l.ip))) beforeSince.add(account);
+            let usual: Set<string> | undefined;
+            const seen = new Map<string, { first: (typeof logins)[number]; count: number; nearest: number }>();
+            for (const l of logins) {
+              if (l.phase !== 'window' || l.ip === undefined) continue;
+              const times = exploit.get(l.ip);
+              if (!times && !ctx.iocNets.has(l.ip)) continue;
+              const gap = times ? nearestGap(times, l.ts) : Infinity;
+              const s = seen.get(l.ip);
+              if (!s) seen.set(l.ip, { first: l, count: 1, nearest: gap });
+              else {
+                s.count++;
+                s.nearest = Math.min(s.nearest, gap);
+              }
+            }
+            for (const [ip, { first, count, nearest }] of seen) {
+              const reason = exploit.has(ip) ? 'overflow-source' : 'ioc-list';
+              const why = reason === 'overflow-source' ? 'sent overflow-style requests to the webmail' : 'is on the IOC list';
+              const sharedWith = f.fanout.accounts(ip);
+              const shared = sharedWith >= o.sharedAccounts;
+              const nearExploit = nearest <= o.corroborateMinutes * 60_000;
+              usual ??= baselineSources(logins);
+              const usualForAccount = usual.has(ip);
+              // The account's own usual address is never its attacker by address alone.
+              const attributed = (!shared && !usualForAccount) || nearExploit;
+              const severity: Severity = attributed ? 'critical' : usualForAccount ? 'low' : 'medium';
+              const sharedNote = shared
+                ? `; ${sharedWith} accounts used that address before the window (shared)${attributed ? `, and this login came ${Math.round(nearest / 60_000)} minutes from its exploit traffic` : ', no corroboration'}`
+                : '';
+              out.push({
+                time: first.ts,
+                rule: 'auth.ioc-source',
+                severity,
+                account,
+                ip,
+                source: first.source,
+                message: `${account} logged in${first.protocol ? ` over ${first.protocol}` : ''} from ${ip}, which ${why}${webmailNote(first)}; ${count} login(s) in the window${sharedNote}`,
+                evidence: {
+                  logins: count,
+                  reason,
+                  attributed,
+                  sharedAccounts: sharedWith,
+                  shared,
+                  usualForAccount,
+                  minutesFromExploit: Number.isFinite(nearest) ? Math.round(nearest / 60_000) : null,
+                  via: first.via,
+                  ...(first.tie && { tie: first.tie, webmailHost: first.webmailHost }),
+                },
+              });
+            }
+          },
+        };
       },
     };
   },

@@ -8,7 +8,7 @@
  * webmail hosts (whose clients are judged through the tie) are too.
  */
 import type { Finding } from '../finding.js';
-import { defineDetector } from './detector.js';
+import { defineDetector, finishByReading } from './detector.js';
 import { networkOf } from '../enrich/nets.js';
 import { webmailNote } from './login-notes.js';
 import { UsualSources } from '../aggregate/source-fanout.js';
@@ -28,40 +28,45 @@ export const authNewSource = defineDetector({
     return {
       observe() {},
       finish(f) {
+        return finishByReading(this, f);
+      },
+      readLogins(f) {
         const out: Finding[] = [];
         const hosts = f.logins.webmailHosts();
         const asnOf = (ip: string): number | undefined => ctx.geo?.lookup(ip).asn;
-        for (const [account, logins] of f.logins.byAccount()) {
-          const usual = new UsualSources(logins, asnOf);
-          const baselineLogins = usual.logins;
-          if (baselineLogins < o.minBaselineLogins) continue;
-          const reported = new Set<string>();
-          for (const l of logins) {
-            if (l.phase !== 'window' || l.ip === undefined || reported.has(l.ip)) continue;
-            if (usual.has(l.ip) || ctx.trustedNets.has(l.ip) || hosts.has(l.ip)) continue;
-            const asn = asnOf(l.ip);
-            reported.add(l.ip);
-            out.push({
-              time: l.ts,
-              rule: 'auth.new-source',
-              severity: 'low',
-              account,
-              ip: l.ip,
-              source: l.source,
-              message: `${account} logged in${l.protocol ? ` over ${l.protocol}` : ''} from ${l.ip} (network ${networkOf(l.ip)}${asn !== undefined ? `, AS${asn}` : ''}), never seen in its ${baselineLogins} baseline login(s)${webmailNote(l)}`,
-              evidence: {
-                network: networkOf(l.ip),
-                asn: asn ?? null,
-                baselineLogins,
-                baselineIps: usual.ips.size,
-                baselineNetworks: usual.networks.size,
-                via: l.via,
-                ...(l.tie && { tie: l.tie }),
-              },
-            });
-          }
-        }
-        return out;
+        return {
+          finish: () => out,
+          account(account, logins) {
+            const usual = new UsualSources(logins, asnOf);
+            const baselineLogins = usual.logins;
+            if (baselineLogins < o.minBaselineLogins) return;
+            const reported = new Set<string>();
+            for (const l of logins) {
+              if (l.phase !== 'window' || l.ip === undefined || reported.has(l.ip)) continue;
+              if (usual.has(l.ip) || ctx.trustedNets.has(l.ip) || hosts.has(l.ip)) continue;
+              const asn = asnOf(l.ip);
+              reported.add(l.ip);
+              out.push({
+                time: l.ts,
+                rule: 'auth.new-source',
+                severity: 'low',
+                account,
+                ip: l.ip,
+                source: l.source,
+                message: `${account} logged in${l.protocol ? ` over ${l.protocol}` : ''} from ${l.ip} (network ${networkOf(l.ip)}${asn !== undefined ? `, AS${asn}` : ''}), never seen in its ${baselineLogins} baseline login(s)${webmailNote(l)}`,
+                evidence: {
+                  network: networkOf(l.ip),
+                  asn: asn ?? null,
+                  baselineLogins,
+                  baselineIps: usual.ips.size,
+                  baselineNetworks: usual.networks.size,
+                  via: l.via,
+                  ...(l.tie && { tie: l.tie }),
+                },
+              });
+            }
+          },
+        };
       },
     };
   },

@@ -12,7 +12,7 @@
  */
 import { isEarlier, type Finding } from '../finding.js';
 import type { EventSource } from '../event.js';
-import { defineDetector } from './detector.js';
+import { defineDetector, finishByReading, noReading } from './detector.js';
 import { countsAsAttempt } from './auth-failures.js';
 import { baselineSources } from '../aggregate/source-fanout.js';
 
@@ -65,6 +65,9 @@ export const authSpray = defineDetector({
         }
       },
       finish(f) {
+        return finishByReading(this, f);
+      },
+      readLogins(f) {
         const out: Finding[] = [];
         const hosts = f.logins.webmailHosts();
         const sprayers = new Map<string, { state: SourceState; sharedAccounts: number; finding: Finding }>();
@@ -86,7 +89,7 @@ export const authSpray = defineDetector({
           sprayers.set(ip, { state: s, sharedAccounts: sharedWith, finding });
           out.push(finding);
         }
-        if (sprayers.size === 0) return out;
+        if (sprayers.size === 0) return noReading(out);
         const succeeded = new Map<string, Set<string>>();
         /**
          * The names non-shared sprayers tried that logged in at all (a name that never did is no
@@ -95,61 +98,65 @@ export const authSpray = defineDetector({
         const tried = new Set<string>();
         for (const { state, sharedAccounts: sharedWith } of sprayers.values()) if (sharedWith < o.sharedAccounts) for (const a of accountList(state)) tried.add(a);
         const known = new Set<string>();
-        for (const [account, logins] of f.logins.byAccount()) {
-          if (tried.has(account)) known.add(account);
-          const hit = logins.find((l) => l.phase === 'window' && l.ip !== undefined && sprayers.has(l.ip) && l.ts >= sprayers.get(l.ip)!.state.first);
-          if (!hit) continue;
-          const ip = hit.ip!;
-          const { state, sharedAccounts: sharedWith } = sprayers.get(ip)!;
-          let s = succeeded.get(ip);
-          if (!s) succeeded.set(ip, (s = new Set()));
-          s.add(account);
-          const usualForAccount = baselineSources(logins).has(ip);
-          const attributed = sharedWith < o.sharedAccounts && !usualForAccount;
-          // From a shared address (an office NAT where a colleague's kiosk keeps failing, a VPN
-          // egress where hundreds mistype), a success says something only of an account that
-          // itself failed from there.
-          if (sharedWith >= o.sharedAccounts && (usualForAccount || !triedBy(state, account))) continue;
-          out.push({
-            time: hit.ts,
-            rule: 'auth.spray',
-            severity: attributed ? 'high' : 'low',
-            account,
-            ip,
-            source: hit.source,
-            message: `${account} logged in from ${ip} after that source sprayed failed logins over ${accountCount(state)} accounts${attributed ? '' : usualForAccount ? '; the account used that address before the window' : `; ${sharedWith} accounts used that address before the window (shared)`}`,
-            evidence: { sprayAccounts: accountCount(state), attributed, sharedAccounts: sharedWith, usualForAccount, via: hit.via },
-          });
-        }
-        // The accounts a source only tried: up to the names it kept, one low finding each. Names
-        // that never logged in anywhere in the scan (invented, or long gone) are counted on the
-        // source's finding instead.
-        for (const [ip, { state, sharedAccounts: sharedWith, finding }] of sprayers) {
-          // From a shared address the "tried" accounts are its own users' typos: the source's
-          // finding samples them; one finding each would only bury the real ones.
-          if (sharedWith >= o.sharedAccounts) continue;
-          const ok = succeeded.get(ip);
-          let unknown = 0;
-          for (const account of accountList(state)) {
-            if (ok?.has(account)) continue;
-            if (!known.has(account)) {
-              unknown++;
-              continue;
-            }
+        return {
+          account(account, logins) {
+            if (tried.has(account)) known.add(account);
+            const hit = logins.find((l) => l.phase === 'window' && l.ip !== undefined && sprayers.has(l.ip) && l.ts >= sprayers.get(l.ip)!.state.first);
+            if (!hit) return;
+            const ip = hit.ip!;
+            const { state, sharedAccounts: sharedWith } = sprayers.get(ip)!;
+            let s = succeeded.get(ip);
+            if (!s) succeeded.set(ip, (s = new Set()));
+            s.add(account);
+            const usualForAccount = baselineSources(logins).has(ip);
+            const attributed = sharedWith < o.sharedAccounts && !usualForAccount;
+            // From a shared address (an office NAT where a colleague's kiosk keeps failing, a VPN
+            // egress where hundreds mistype), a success says something only of an account that
+            // itself failed from there.
+            if (sharedWith >= o.sharedAccounts && (usualForAccount || !triedBy(state, account))) return;
             out.push({
-              time: state.first,
+              time: hit.ts,
               rule: 'auth.spray',
-              severity: 'low',
+              severity: attributed ? 'high' : 'low',
               account,
               ip,
-              source: state.firstSource,
-              message: `${ip} tried to log in as ${account} while spraying ${accountCount(state)} accounts; no login from it succeeded for this account`,
-              evidence: { targeted: true, sprayAccounts: accountCount(state) },
+              source: hit.source,
+              message: `${account} logged in from ${ip} after that source sprayed failed logins over ${accountCount(state)} accounts${attributed ? '' : usualForAccount ? '; the account used that address before the window' : `; ${sharedWith} accounts used that address before the window (shared)`}`,
+              evidence: { sprayAccounts: accountCount(state), attributed, sharedAccounts: sharedWith, usualForAccount, via: hit.via },
             });
-          }
-          finding.evidence['neverLoggedIn'] = unknown;
-        }
-        return out;
+          },
+          finish() {
+            // The accounts a source only tried: up to the names it kept, one low finding each. Names
+            // that never logged in anywhere in the scan (invented, or long gone) are counted on the
+            // source's finding instead.
+            for (const [ip, { state, sharedAccounts: sharedWith, finding }] of sprayers) {
+              // From a shared address the "tried" accounts are its own users' typos: the source's
+              // finding samples them; one finding each would only bury the real ones.
+              if (sharedWith >= o.sharedAccounts) continue;
+              const ok = succeeded.get(ip);
+              let unknown = 0;
+              for (const account of accountList(state)) {
+                if (ok?.has(account)) continue;
+                if (!known.has(account)) {
+                  unknown++;
+                  continue;
+                }
+                out.push({
+                  time: state.first,
+                  rule: 'auth.spray',
+                  severity: 'low',
+                  account,
+                  ip,
+                  source: state.firstSource,
+                  message: `${ip} tried to log in as ${account} while spraying ${accountCount(state)} accounts; no login from it succeeded for this account`,
+                  evidence: { targeted: true, sprayAccounts: accountCount(state) },
+                });
+              }
+              finding.evidence['neverLoggedIn'] = unknown;
+            }
+            return out;
+          },
+        };
       },
     };
   },

@@ -7,7 +7,7 @@
 import type { MailEvent } from '../event.js';
 import type { Finding, Severity } from '../finding.js';
 import type { DetectionContext } from './context.js';
-import type { LoginLedger } from '../aggregate/login-ledger.js';
+import type { Login, LoginLedger } from '../aggregate/login-ledger.js';
 import type { SourceFanout } from '../aggregate/source-fanout.js';
 
 export interface OptionSpec {
@@ -38,6 +38,37 @@ export interface FinishContext {
 export interface DetectorInstance {
   observe(event: MailEvent): void;
   finish(ctx: FinishContext): Finding[];
+  /**
+   * For a rule that reads every account's logins: a reader the engine feeds in one pass shared
+   * with the other such rules, instead of each making every login again (`finish` is then
+   * `finishByReading`). Readers of one pass see the findings of the rules before the pass.
+   */
+  readLogins?(ctx: FinishContext): LoginReader;
+}
+
+/** A rule's reading of the ledger: each account's logins in turn, then its findings. */
+export interface LoginReader {
+  account(account: string, logins: readonly Login[]): void;
+  finish(): Finding[];
+}
+
+const skipAccount = (): void => undefined;
+
+/** A reader with nothing to look for in the logins, and these findings: the pass leaves it out. */
+export function noReading(findings: Finding[] = []): LoginReader {
+  return { account: skipAccount, finish: () => findings };
+}
+
+/** Whether a reader looks at logins at all (see `noReading`). */
+export function reads(reader: LoginReader): boolean {
+  return reader.account !== skipAccount;
+}
+
+/** `finish` of a rule with a login reader, run on its own: one pass of the ledger for it alone. */
+export function finishByReading(instance: Pick<DetectorInstance, 'readLogins'>, ctx: FinishContext): Finding[] {
+  const reader = instance.readLogins!(ctx);
+  if (reads(reader)) for (const [account, logins] of ctx.logins.byAccount()) reader.account(account, logins);
+  return reader.finish();
 }
 
 export interface Detector<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {

@@ -7,7 +7,7 @@ import type { MailEvent, EventKind } from '../event.js';
 import { InvalidOptionError } from '../errors.js';
 import { LoginLedger, DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../aggregate/login-ledger.js';
 import type { DetectionContext } from './context.js';
-import type { Detector, DetectorInstance, FinishContext } from './detector.js';
+import { reads, type Detector, type DetectorInstance, type FinishContext, type LoginReader } from './detector.js';
 import { compareFindings, severityRank, type Finding, type Severity } from '../finding.js';
 import { DETECTORS } from './registry.js';
 import { SourceFanout } from '../aggregate/source-fanout.js';
@@ -112,7 +112,22 @@ export class DetectionEngine {
       },
     };
     try {
-      for (const { instance } of this.instances) findings.push(...instance.finish(ctx));
+      // Rules that read every account's logins, when they follow each other, share one pass of
+      // the ledger: materializing every login was a fifth of the finish, once per rule.
+      for (let i = 0; i < this.instances.length; ) {
+        const group: DetectorInstance[] = [];
+        for (let j = i; j < this.instances.length && this.instances[j]!.instance.readLogins; j++) group.push(this.instances[j]!.instance);
+        if (group.length === 0) {
+          findings.push(...this.instances[i]!.instance.finish(ctx));
+          i++;
+          continue;
+        }
+        const readers: LoginReader[] = group.map((d) => d.readLogins!(ctx));
+        const reading = readers.filter(reads);
+        if (reading.length > 0) for (const [account, logins] of ctx.logins.byAccount()) for (const r of reading) r.account(account, logins);
+        for (const r of readers) findings.push(...r.finish());
+        i += group.length;
+      }
       // Resolved here if no rule read the logins: the webmail hosts are asked for after the end.
       void ctx.logins;
     } finally {

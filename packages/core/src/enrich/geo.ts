@@ -12,6 +12,7 @@ import { isIPv4 } from 'node:net';
 import { Reader, type CountryResponse } from 'maxmind';
 import { InvalidOptionError } from '../errors.js';
 import { isSpecialPurpose } from './special-ranges.js';
+import { parseCanonicalIPv4 } from '../ipv4.js';
 
 export interface GeoInfo {
   asn?: number;
@@ -98,10 +99,6 @@ class AsnRanges {
   }
 }
 
-function ipv4Number(ip: string): number {
-  const p = ip.split('.');
-  return ((Number(p[0]) * 256 + Number(p[1])) * 256 + Number(p[2])) * 256 + Number(p[3]);
-}
 
 function ipv6BigInt(ip: string): bigint {
   const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
@@ -171,7 +168,7 @@ export async function loadGeo(options: GeoOptions = {}): Promise<GeoLookup | und
           }
         }
         if (info.asn === undefined) {
-          const found = isIPv4(ip) ? v4?.().find(ipv4Number(ip)) : v6?.().find(ipv6BigInt(ip));
+          const found = isIPv4(ip) ? v4?.().find(parseCanonicalIPv4(ip)) : v6?.().find(ipv6BigInt(ip));
           if (found) {
             info.asn = found.asn;
             info.asnOrg = found.org;
