@@ -23,7 +23,7 @@ const TYPES = [
   'AccountVerdict', 'AccountVerdictKind', 'ConfigFile', 'DetectOptions', 'DetectionSettings', 'Detector', 'DetectorInstance', 'EventKind',
   'EventSource', 'EvidenceAssessment', 'EvidenceLink', 'EvidenceRole', 'Explanation', 'FileContext', 'FileReport', 'Finding',
   'FinishContext', 'InvestigateOptions', 'Investigation', 'InvestigationItem', 'IpVerdict', 'IpVerdictKind', 'Line',
-  'LineParser', 'LoadOptions', 'LoadResult', 'LoadStatus', 'LoadedFile', 'LogFormat', 'MailEvent', 'Manifest', 'MxrayErrorCode', 'OptionSpec', 'OptionValues', 'ParsedEvent', 'Phase',
+  'LineParser', 'LoadOptions', 'LoadResult', 'LoginReader', 'LoadStatus', 'LoadedFile', 'LogFormat', 'MailEvent', 'Manifest', 'MxrayErrorCode', 'OptionSpec', 'OptionValues', 'ParsedEvent', 'Phase',
   'Protocol', 'ScanHooks', 'ScanOptions', 'ScanProgress', 'ScanResult', 'ScanSummaryJson', 'ScanToDirectoryOptions',
   'ScanToDirectoryResult', 'Severity', 'SummaryVerdicts', 'SyslogProgram', 'WarehouseOptions',
 ];

@@ -43,7 +43,7 @@ export { formatLoadSummary } from './warehouse/load-summary.js';
 export type { WarehouseOptions } from './warehouse/connection.js';
 
 // Detectors: the built-in ones, and your own
-export { defineDetector, type Detector, type DetectorInstance, type FinishContext, type OptionSpec, type OptionValues } from './detect/detector.js';
+export { defineDetector, type Detector, type DetectorInstance, type FinishContext, type LoginReader, type OptionSpec, type OptionValues } from './detect/detector.js';
 export { DETECTORS, detectorById } from './detect/registry.js';
 
 // Formats: the built-in ones, and your own
