@@ -3,22 +3,11 @@ import fc from 'fast-check';
 import { EVENT_KINDS, type MailEvent } from '../event.js';
 import { shapeEvent, sparseEvent } from '../parse/event-shape.js';
 import type { ParsedEvent } from '../parse/format.js';
+import { optional, parsedEventFields } from '../../../../test/helpers/arbitrary-events.js';
 import { BatchLineView, EventBatch, eventsFromCompact, eventsOfBatchLine, sparseJson } from './event-batch.js';
 
 const text = fc.string({ unit: 'grapheme', maxLength: 30 });
-const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
-const parsed = fc.record({
-  ts: fc.integer({ min: 0, max: 4_102_444_800_000 }),
-  kind: fc.constantFrom(...EVENT_KINDS),
-  app: text,
-  account: optional(text),
-  ip: optional(text),
-  path: optional(text),
-  status: optional(fc.integer({ min: 0, max: 999 })),
-  bytesOut: optional(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
-  to: optional(fc.array(text, { maxLength: 3 })),
-  detail: optional(text),
-});
+const parsed = parsedEventFields(text);
 const events = fc.array(
   fc.tuple(parsed, fc.constantFrom('baseline', 'window', 'after') as fc.Arbitrary<MailEvent['phase']>, fc.integer({ min: 1, max: 2 ** 31 }), fc.boolean()),
   { maxLength: 12 },
