@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { Reader, type CountryResponse } from 'maxmind';
 import { loadGeo } from './geo.js';
 import { isSpecialPurpose } from './special-ranges.js';
 import { InvalidOptionError } from '../errors.js';
@@ -14,6 +17,20 @@ describe('offline enrichment', () => {
       expect(geo.lookup(ip), ip).toEqual({});
     }
     expect(geo.sources.join(' ')).toMatch(/@ip-location-db\/asn@/);
+  });
+
+  it('answers with its decoded-record cache what the database answers without one, address after address', async () => {
+    const geo = (await loadGeo())!;
+    const require = createRequire(import.meta.url);
+    const plain = new Reader<CountryResponse>(readFileSync(require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb')));
+    // Public addresses across the space, each asked twice: the second answer comes from the caches.
+    const addresses = Array.from({ length: 400 }, (_, i) => `${(i * 37) % 223 + 1}.${(i * 91) % 256}.${(i * 53) % 256}.${i % 256}`).filter((ip) => !isSpecialPurpose(ip));
+    for (const round of [1, 2]) {
+      for (const ip of addresses) {
+        const record = plain.get(ip) as { country?: { iso_code?: string }; country_code?: string; registered_country?: { iso_code?: string } } | null;
+        expect(geo.lookup(ip).country, `${ip}, round ${round}`).toBe(record?.country?.iso_code ?? record?.country_code ?? record?.registered_country?.iso_code);
+      }
+    }
   });
 
   it('refuses a --geoip file that is not a MaxMind database', async () => {
