@@ -30,30 +30,47 @@ export const POSTFIX_FIELDS: KeyValueRules = { firstWins: 'all', stopAfter: new 
 /**
  * A tail's fields as two short parallel lists, searched from the front: a tail has a handful of
  * keys, read a few times each, and a Map per line hashed every key it was given (a tenth of the
- * Dovecot parser's time).
+ * Dovecot parser's time). Past `LIST_KEYS` keys (a line an attacker padded with `a,b,c,…` up to
+ * the line cap) the fields move to a Map, so a tail stays linear in its length.
  */
 export class KeyValues {
   private readonly keys: string[] = [];
   private readonly values: string[] = [];
+  private map: Map<string, string> | undefined;
 
   get(key: string): string | undefined {
+    if (this.map) return this.map.get(key);
     const i = this.keys.indexOf(key);
     return i === -1 ? undefined : this.values[i];
   }
 
   has(key: string): boolean {
-    return this.keys.includes(key);
+    return this.map ? this.map.has(key) : this.keys.includes(key);
   }
 
   /** Sets `key`; a key seen before keeps its first value where the rules say so. */
   put(key: string, value: string, rules: KeyValueRules): void {
+    if (this.map) {
+      if (!this.map.has(key) || !keepsFirst(rules, key)) this.map.set(key, value);
+      return;
+    }
     const i = this.keys.indexOf(key);
-    if (i === -1) {
-      this.keys.push(key);
-      this.values.push(value);
-    } else if (rules.firstWins !== 'all' && !rules.firstWins.has(key)) this.values[i] = value;
+    if (i !== -1) {
+      if (!keepsFirst(rules, key)) this.values[i] = value;
+      return;
+    }
+    this.keys.push(key);
+    this.values.push(value);
+    if (this.keys.length > LIST_KEYS) this.map = new Map(this.keys.map((k, j) => [k, this.values[j]!]));
   }
 }
+
+function keepsFirst(rules: KeyValueRules, key: string): boolean {
+  return rules.firstWins === 'all' || rules.firstWins.has(key);
+}
+
+/** Keys a tail keeps in lists before it moves them to a Map (real tails have about ten). */
+const LIST_KEYS = 32;
 
 export function readKeyValues(tail: string, rules: KeyValueRules = DOVECOT_FIELDS): KeyValues {
   const out = new KeyValues();
