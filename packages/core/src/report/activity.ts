@@ -33,6 +33,9 @@ export const ACTIVITY_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
   'header',
 ]);
 
+/** Wanted entities a batch may hold and still be compared by list (see ActivitySpool.finish). */
+const FEW_WANTED = 16;
+
 /** Events kept per account or IP; the rest are counted as omitted (events.jsonl has them all). */
 export const DEFAULT_ACTIVITY_CAP = 2000;
 
@@ -134,9 +137,10 @@ export class ActivitySpool {
       if (present === undefined) return undefined;
       // The wanted accounts and IPs this batch holds, as text: a handful to compare each event's
       // with, where the flagged sets hold hundreds of thousands at IIJ scale (3.3 s of lookups).
-      // A batch with unnumbered entities ('*') is compared with the whole sets.
+      // A batch with unnumbered entities ('*'), or with more than a handful of wanted ones (a
+      // scan where most accounts are flagged), is compared with the whole sets.
       const holds =
-        present === 'all'
+        present === 'all' || present.accounts.length + present.ips.length > FEW_WANTED
           ? (account: string | undefined, ip: string | undefined): boolean => quota.wants(account, ip)
           : (account: string | undefined, ip: string | undefined): boolean =>
               (account !== undefined && present.accounts.includes(account)) || (ip !== undefined && present.ips.includes(ip));
