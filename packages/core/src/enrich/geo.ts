@@ -114,7 +114,8 @@ function ipv6BigInt(ip: string): bigint {
  * The records a database's lookups decoded, by their place in the file. Millions of addresses
  * share a few hundred country records (or a city database's thousands), and without a cache the
  * reader decoded the record, its strings included, at every lookup: 2 s of the finish at IIJ
- * scale. Read only by us, so sharing a decoded record is safe; bounded for databases with many.
+ * scale. Read only by us, so sharing a decoded record is safe. Bounded as maxmind's own cache
+ * is (10,000 records): a city database's records carry names in many languages.
  */
 class DecodedRecords {
   private readonly records = new Map<number, unknown>();
@@ -124,7 +125,7 @@ class DecodedRecords {
   }
 
   set(offset: number, record: unknown): void {
-    if (this.records.size >= 100_000) this.records.clear();
+    if (this.records.size >= 10_000) this.records.clear();
     this.records.set(offset, record);
   }
 }
