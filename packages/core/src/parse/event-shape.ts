@@ -52,15 +52,6 @@ export function shapeEvent(p: ParsedEvent, phase: MailEvent['phase'], source: Ma
  */
 export type SparseEvent = Omit<MailEvent, 'source'>;
 
-export function sparseEvent(e: MailEvent): SparseEvent {
-  const out = {} as Record<string, unknown>;
-  for (const key in e) {
-    const v = (e as unknown as Record<string, unknown>)[key];
-    if (v !== undefined && key !== 'source') out[key] = v;
-  }
-  return out as unknown as SparseEvent;
-}
-
 export function eventFromSparse(s: SparseEvent, file: string, line: number): MailEvent {
   return shapeEvent(s, s.phase, { file, line }, s.length, s.truncated === true);
 }

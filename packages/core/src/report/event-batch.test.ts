@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EVENT_KINDS, type MailEvent } from '../event.js';
-import { shapeEvent, sparseEvent } from '../parse/event-shape.js';
+import { shapeEvent, type SparseEvent } from '../parse/event-shape.js';
 import type { ParsedEvent } from '../parse/format.js';
 import { optional, parsedEventFields } from '../../../../test/helpers/arbitrary-events.js';
 import { BatchLineView, EventBatch, eventsFromCompact, eventsOfBatchLine, sparseJson } from './event-batch.js';
+
+/** The compact form's definition, as a copy per event: the set fields but `source`, in shape order. */
+function sparseEvent(e: MailEvent): SparseEvent {
+  const out = {} as Record<string, unknown>;
+  for (const key in e) {
+    const v = (e as unknown as Record<string, unknown>)[key];
+    if (v !== undefined && key !== 'source') out[key] = v;
+  }
+  return out as unknown as SparseEvent;
+}
 
 const text = fc.string({ unit: 'grapheme', maxLength: 30 });
 const parsed = parsedEventFields(text);

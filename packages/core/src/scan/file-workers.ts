@@ -5,7 +5,7 @@
  * the main thread, so outputs do not depend on the number of workers.
  *
  * What crosses threads is a batch of sparse events as one JSON string (the fields that are set,
- * see `sparseEvent`; JSON.stringify + JSON.parse cost two thirds of a structured clone), their
+ * see `sparseJson`; JSON.stringify + JSON.parse cost two thirds of a structured clone), their
  * line numbers in a transferred typed array and, when the scan writes events.jsonl, their output
  * lines made on the worker. The JSON is kept with the batch, for checkpoints and the activity
  * spool to store as it is (the `EventBatch` carries it). Events are reshaped and their
