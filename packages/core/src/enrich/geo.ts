@@ -13,6 +13,7 @@ import { Reader, type CountryResponse } from 'maxmind';
 import { InvalidOptionError } from '../errors.js';
 import { isSpecialPurpose } from './special-ranges.js';
 import { parseCanonicalIPv4 } from '../ipv4.js';
+import { ipv6Value } from './nets.js';
 
 export interface GeoInfo {
   asn?: number;
@@ -99,17 +100,6 @@ class AsnRanges {
   }
 }
 
-
-function ipv6BigInt(ip: string): bigint {
-  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  let v = 0n;
-  for (const g of groups) v = (v << 16n) + BigInt(parseInt(g || '0', 16));
-  return v;
-}
-
 /**
  * The records a database's lookups decoded, by their place in the file. Millions of addresses
  * share a few hundred country records (or a city database's thousands), and without a cache the
@@ -188,7 +178,7 @@ export async function loadGeo(options: GeoOptions = {}): Promise<GeoLookup | und
           }
         }
         if (info.asn === undefined) {
-          const found = isIPv4(ip) ? v4?.().find(parseCanonicalIPv4(ip)) : v6?.().find(ipv6BigInt(ip));
+          const found = isIPv4(ip) ? v4?.().find(parseCanonicalIPv4(ip)) : v6?.().find(ipv6Value(ip));
           if (found) {
             info.asn = found.asn;
             info.asnOrg = found.org;

@@ -8,20 +8,24 @@ import { InvalidOptionError } from '../errors.js';
 import { normalizeIp } from '../parse/normalize.js';
 import { parseCanonicalIPv4 } from '../ipv4.js';
 
-/** An address as a bigint plus its width (32 or 128). */
-function toBig(ip: string): { v: bigint; bits: 32 | 128 } | undefined {
-  if (isIPv4(ip)) {
-    const p = ip.split('.').map(Number);
-    return { v: BigInt(((p[0]! << 24) >>> 0) + (p[1]! << 16) + (p[2]! << 8) + p[3]!), bits: 32 };
-  }
-  if (!isIPv6(ip)) return undefined;
+/** An IPv6 address (valid, as isIPv6 says) as its 128-bit value. */
+export function ipv6Value(ip: string): bigint {
   const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
   let v = 0n;
   for (const g of groups) v = (v << 16n) + BigInt(parseInt(g || '0', 16));
-  return { v, bits: 128 };
+  return v;
+}
+
+/** An address as a bigint plus its width (32 or 128). */
+function toBig(ip: string): { v: bigint; bits: 32 | 128 } | undefined {
+  // parseCanonicalIPv4 reads exactly the dotted decimal isIPv4 accepts.
+  const v4 = parseCanonicalIPv4(ip);
+  if (v4 >= 0) return { v: BigInt(v4), bits: 32 };
+  if (!isIPv6(ip)) return undefined;
+  return { v: ipv6Value(ip), bits: 128 };
 }
 
 export interface Cidr {
