@@ -92,6 +92,20 @@ describe('exim mainlog', () => {
     expect(events.find((e) => e.kind === 'mail.deliver')).toMatchObject({ account: 'alice@example.jp', ip: '192.0.2.44' });
   });
 
+  it('counts a repeated arrival line of a message already submitted as ignored, not lost', async () => {
+    const { events, ignored } = await parseLines(exim, [
+      `2024-08-03 04:12:09 ${id} <= alice@example.jp H=(pc01) [192.0.2.44]:51234 P=esmtpsa A=login:alice@example.jp S=10`,
+      `2024-08-03 04:12:09 ${id} <= alice@example.jp H=(pc01) [192.0.2.44]:51234 P=esmtp S=10`,
+      `2024-08-03 04:12:09 ${id} <= alice@example.jp H=(pc01) [192.0.2.44]:51234 P=esmtpsa A=login:alice@example.jp S=10`,
+    ]);
+    expect(events.map((e) => [e.kind, e.line])).toEqual([
+      ['auth.success', 1],
+      ['mail.submit', 1],
+      ['auth.success', 3],
+    ]);
+    expect(ignored).toEqual([2]);
+  });
+
   it('reads the same messages through syslog', async () => {
     const { events } = await parseLines(syslog, ['Aug  3 04:12:13 mx05 exim[4321]: dovecot_login authenticator failed for (User) [192.0.2.60]:50522: 535 Incorrect authentication data (set_id=ken@example.jp)']);
     expect(events).toMatchObject([{ kind: 'auth.failure', account: 'ken@example.jp', ip: '192.0.2.60', host: 'mx05' }]);

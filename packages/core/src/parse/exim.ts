@@ -56,7 +56,8 @@ function createEximHandler(ctx: FileContext, app: string): MessageHandler {
     const flag = msg.slice(sp + 1, sp + 3);
     const rest = msg.slice(sp + 4);
     if (flag === '<=') {
-      readArrival(id, rest, { ts, host, app }, line, emit, messages);
+      // A repeated arrival line for a message already submitted, without an account, adds nothing.
+      if (!readArrival(id, rest, { ts, host, app }, line, emit, messages)) ctx.ignore(line);
       return;
     }
     const status = DELIVERY_STATUS[flag];
@@ -123,7 +124,8 @@ function hostAddress(h: string | undefined): string | undefined {
   return normalizeIp(h.slice(open + 1, close === -1 ? undefined : close));
 }
 
-function readArrival(id: string, rest: string, base: { ts: number; host: string | undefined; app: string }, line: Line, emit: Emit, messages: QueuedMessages): void {
+/** Emits the arrival's events; false when the line gave none (the message was already submitted). */
+function readArrival(id: string, rest: string, base: { ts: number; host: string | undefined; app: string }, line: Line, emit: Emit, messages: QueuedMessages): boolean {
   const end = senderEnd(rest);
   const sender = rest.slice(0, end);
   // Fields Exim writes after the sender, up to the subject (the client's text) if logged.
@@ -154,7 +156,7 @@ function readArrival(id: string, rest: string, base: { ts: number; host: string 
   if (account) {
     emit({ ...base, kind: 'auth.success', protocol: 'smtp', account, ip, queueId: id, detail: auth!.slice(0, colon) || undefined }, line);
   }
-  if (m.submitted) return;
+  if (m.submitted) return account !== undefined;
   m.submitted = true;
   emit(
     {
@@ -170,6 +172,7 @@ function readArrival(id: string, rest: string, base: { ts: number; host: string 
     },
     line,
   );
+  return true;
 }
 
 /** Emits the failure; false when the line is the server's own fault (a 4xx), which is no attempt. */
