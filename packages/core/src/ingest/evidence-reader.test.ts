@@ -1,6 +1,6 @@
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
@@ -35,6 +35,10 @@ const text = Buffer.from(`${Array.from({ length: 40_000 }, (_, i) => `line ${i} 
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'mxray-reader-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 describe('EvidenceReader', () => {
