@@ -58,6 +58,22 @@ describe('AccountRecords', () => {
     );
   });
 
+  it('gives back a partition that grew over many chunks, past the largest chunk size, in memory or partly on disk', () => {
+    // Accounts 0 and 256 share partition 0: 9,000 records there take chunks of 64, 128, … up to the cap, and several at the cap.
+    const rows = Array.from({ length: 9000 }, (_, i) => [(i % 3) * PARTITIONS, i * 1.5, i ^ 0x5a5a] as const);
+    const expected = rows.map((r) => [...r]);
+    const inMemory = roundTrip(new SpillArea({ memoryBytes: 1 << 30 }), rows);
+    expect(inMemory[0]).toEqual(expected);
+    // A budget of 50,000 bytes (3,125 records of 16 bytes) sends the first records to disk and keeps the rest in chunks.
+    const spilling = new SpillArea({ dir: folder(), memoryBytes: 50_000 });
+    try {
+      expect(roundTrip(spilling, rows)[0]).toEqual(expected);
+      expect(spilling.spilledBytes).toBeGreaterThan(0);
+    } finally {
+      spilling.dispose();
+    }
+  });
+
   it('writes to a spill directory only past the budget, and removes it on dispose', () => {
     const dir = folder();
     const area = new SpillArea({ dir, memoryBytes: 64 });

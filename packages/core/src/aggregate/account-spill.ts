@@ -135,7 +135,6 @@ export class SpillArea {
   }
 }
 
-/** One partition's records: record r's words are i32[r * words …], its doubles f64[r * words / 2 …]. */
 /**
  * The `f64` index of a 64-bit field (a time, a byte count) that starts at `word` (even) of record
  * `r` in a store of `words`-word records. Layouts name their fields' first words:
@@ -144,6 +143,7 @@ export class SpillArea {
  */
 export const f64Index = (r: number, words: number, word: number): number => (r * words + word) >> 1;
 
+/** One partition's records: record r's words are i32[r * words …], its doubles f64[r * words / 2 …]. */
 export interface RecordPartition {
   count: number;
   words: number;
@@ -151,11 +151,23 @@ export interface RecordPartition {
   f64: Float64Array;
 }
 
+/** Records in a partition's first chunk; each next chunk doubles, up to CHUNK_RECORDS_MAX. */
+const CHUNK_RECORDS_MIN = 64;
+/**
+ * The largest chunk, in records. A partition grows by chunks instead of by doubling one array:
+ * a doubled array stood a quarter empty on average and its growth copied every record again;
+ * chunks leave at most one chunk's room per partition and copy only when a partition is read.
+ */
+const CHUNK_RECORDS_MAX = 2048;
+
 export class AccountRecords {
   /** The record being written: set its words, then `append`. */
   readonly i32: Int32Array;
   readonly f64: Float64Array;
-  private readonly memory: Array<Int32Array | undefined> = new Array(PARTITIONS).fill(undefined);
+  /** Each partition's chunks in memory: all full but the last. */
+  private readonly chunks: Array<Int32Array[] | undefined> = new Array(PARTITIONS).fill(undefined);
+  /** Records in the last chunk of each partition. */
+  private readonly lastCount = new Int32Array(PARTITIONS);
   private readonly inMemory = new Int32Array(PARTITIONS);
   private readonly onDisk = new Float64Array(PARTITIONS);
   private records = 0;
@@ -180,23 +192,38 @@ export class AccountRecords {
   append(account: number): void {
     const p = account & (PARTITIONS - 1);
     const w = this.words;
-    const n = this.inMemory[p]!;
-    let part = this.memory[p];
-    if (part === undefined || (n + 1) * w > part.length) part = this.grow(p, n);
+    const chunks = this.chunks[p];
+    let last = chunks?.[chunks.length - 1];
+    let n = this.lastCount[p]!;
+    if (last === undefined || (n + 1) * w > last.length) {
+      last = this.newChunk(p);
+      n = 0;
+    }
     const at = n * w;
     // Words are copied as integers: copying doubles could canonicalize a NaN and change the bits.
-    for (let k = 0; k < w; k++) part[at + k] = this.i32[k]!;
-    this.inMemory[p] = n + 1;
+    for (let k = 0; k < w; k++) last[at + k] = this.i32[k]!;
+    this.lastCount[p] = n + 1;
+    this.inMemory[p]!++;
     this.records++;
     this.area.hold(w * 4);
   }
 
-  private grow(p: number, n: number): Int32Array {
-    const old = this.memory[p];
-    const bigger = new Int32Array(Math.max(64 * this.words, (old?.length ?? 0) * 2));
-    if (old) bigger.set(old.subarray(0, n * this.words));
-    this.memory[p] = bigger;
-    return bigger;
+  private newChunk(p: number): Int32Array {
+    let chunks = this.chunks[p];
+    if (chunks === undefined) this.chunks[p] = chunks = [];
+    const previous = chunks.length === 0 ? 0 : chunks[chunks.length - 1]!.length / this.words;
+    const chunk = new Int32Array(Math.min(CHUNK_RECORDS_MAX, Math.max(CHUNK_RECORDS_MIN, previous * 2)) * this.words);
+    chunks.push(chunk);
+    return chunk;
+  }
+
+  /** The records of partition p's chunks, one view per chunk, in the order appended. */
+  private *memoryOf(p: number): Generator<Int32Array> {
+    const chunks = this.chunks[p];
+    if (chunks === undefined) return;
+    const last = chunks.length - 1;
+    for (let c = 0; c < last; c++) yield chunks[c]!;
+    if (last >= 0) yield chunks[last]!.subarray(0, this.lastCount[p]! * this.words);
   }
 
   /** Appends every partition's records to its file and empties memory. */
@@ -204,11 +231,12 @@ export class AccountRecords {
     for (let p = 0; p < PARTITIONS; p++) {
       const n = this.inMemory[p]!;
       if (n === 0) continue;
-      this.area.write(this.name, p, new Uint8Array(this.memory[p]!.buffer, 0, n * this.words * 4));
+      for (const words of this.memoryOf(p)) this.area.write(this.name, p, new Uint8Array(words.buffer, words.byteOffset, words.byteLength));
       this.onDisk[p]! += n;
       this.inMemory[p] = 0;
+      this.lastCount[p] = 0;
       // Memory is given back: the next records may belong to other partitions.
-      this.memory[p] = undefined;
+      this.chunks[p] = undefined;
     }
   }
 
@@ -219,13 +247,18 @@ export class AccountRecords {
     const disk = this.onDisk[p]!;
     const count = mem + disk;
     if (count === 0) return undefined;
-    if (disk === 0) {
-      const i32 = this.memory[p]!.subarray(0, mem * w);
+    if (disk === 0 && this.chunks[p]!.length === 1) {
+      const i32 = this.chunks[p]![0]!.subarray(0, mem * w);
       return { count, words: w, i32, f64: new Float64Array(i32.buffer, 0, (mem * w) / 2) };
     }
+    // The file's records, then memory's chunks, copied into one array: one partition at a time.
     const i32 = new Int32Array(count * w);
-    this.area.read(this.name, p, new Uint8Array(i32.buffer, 0, disk * w * 4));
-    if (mem > 0) i32.set(this.memory[p]!.subarray(0, mem * w), disk * w);
+    if (disk > 0) this.area.read(this.name, p, new Uint8Array(i32.buffer, 0, disk * w * 4));
+    let at = disk * w;
+    for (const words of this.memoryOf(p)) {
+      i32.set(words, at);
+      at += words.length;
+    }
     return { count, words: w, i32, f64: new Float64Array(i32.buffer) };
   }
 }
