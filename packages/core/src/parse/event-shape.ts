@@ -46,9 +46,8 @@ export function shapeEvent(p: ParsedEvent, phase: MailEvent['phase'], source: Ma
 }
 
 /**
- * An event as it crosses threads and is stored in checkpoints (as JSON, see report/event-batch.ts):
- * only the fields that are set, without `source` (a batch is one file's; its line numbers travel
- * beside the events). The full shape would write 28 keys per event, absent ones included.
+ * An event without `source`, only the fields that are set: how the warehouse's rows come back
+ * (warehouse/records.ts), each row one file's line.
  */
 export type SparseEvent = Omit<MailEvent, 'source'>;
 

@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EVENT_KINDS, type MailEvent } from '../event.js';
-import { shapeEvent, type SparseEvent } from '../parse/event-shape.js';
+import { shapeEvent } from '../parse/event-shape.js';
 import type { ParsedEvent } from '../parse/format.js';
 import { optional, parsedEventFields } from '../../../../test/helpers/arbitrary-events.js';
-import { BatchLineView, EventBatch, eventsFromCompact, eventsOfBatchLine, sparseJson } from './event-batch.js';
+import { BatchLineView, EventBatch, compactJson, eventsFromCompact, eventsOfBatchLine } from './event-batch.js';
 
-/** The compact form's definition, as a copy per event: the set fields but `source`, in shape order. */
-function sparseEvent(e: MailEvent): SparseEvent {
-  const out = {} as Record<string, unknown>;
-  for (const key in e) {
-    const v = (e as unknown as Record<string, unknown>)[key];
-    if (v !== undefined && key !== 'source') out[key] = v;
-  }
-  return out as unknown as SparseEvent;
+/**
+ * The compact form's definition, written out plainly: per field in shape order (`source` aside)
+ * the values of the events that set it, a bit per set field in each event's mask, and for the
+ * dictionary fields the distinct values in order of first use, their columns holding indexes.
+ */
+const FIELDS = ['ts', 'phase', 'host', 'app', 'kind', 'protocol', 'account', 'ip', 'localIp', 'method', 'path', 'status', 'bytesIn', 'bytesOut', 'userAgent', 'referer', 'forwardedFor', 'queueId', 'session', 'attempts', 'detail', 'from', 'to', 'messageId', 'receivedIps', 'authResults', 'truncated', 'length'] as const;
+const DICTIONARY = new Set(['phase', 'host', 'app', 'kind', 'protocol', 'account', 'ip', 'localIp', 'method', 'queueId', 'detail', 'from']);
+function columnsOf(events: readonly MailEvent[]): unknown {
+  const m = events.map((e) => FIELDS.reduce((mask, f, k) => (e[f] === undefined ? mask : mask | (1 << k)), 0));
+  const d: Array<unknown[] | null> = FIELDS.map((f) => (DICTIONARY.has(f) ? [...new Set<unknown>(events.map((e) => e[f]).filter((v) => v !== undefined))] : null));
+  const c = FIELDS.map((f, k) => events.filter((e) => e[f] !== undefined).map((e) => (d[k] === null ? e[f] : d[k]!.indexOf(e[f]))));
+  return { m, c, d };
 }
 
 const text = fc.string({ unit: 'grapheme', maxLength: 30 });
@@ -24,11 +28,11 @@ const events = fc.array(
 ).map((rows) => rows.map(([p, phase, line, truncated]) => shapeEvent(p as ParsedEvent, phase, { file: 'mx01/maillog', line }, 99, truncated)));
 
 describe('a batch in its compact form', () => {
-  it('is the sparse events as JSON, and leaves the events as they were (property)', () => {
+  it('is the events as columns in JSON, and leaves the events as they were (property)', () => {
     fc.assert(
       fc.property(events, (batch) => {
         const before = batch.map((e) => ({ ...e, source: { ...e.source } }));
-        expect(sparseJson(batch)).toBe(JSON.stringify(batch.map(sparseEvent)));
+        expect(JSON.parse(compactJson(batch))).toStrictEqual(columnsOf(batch));
         expect(batch).toStrictEqual(before);
         expect(batch.every((e, i) => e.source.line === before[i]!.source.line)).toBe(true);
       }),
@@ -45,10 +49,29 @@ describe('a batch in its compact form', () => {
       { numRuns: 300 },
     );
   });
+
+  it('refuses damaged columns instead of reading them half', () => {
+    const batch = [
+      shapeEvent({ ts: 1, kind: 'auth.success', app: 'dovecot', account: 'a@example.jp', ip: '192.0.2.1' } as ParsedEvent, 'window', { file: 'f', line: 1 }, 10, false),
+      shapeEvent({ ts: 2, kind: 'auth.failure', app: 'dovecot', ip: '192.0.2.2' } as ParsedEvent, 'window', { file: 'f', line: 2 }, 10, false),
+    ];
+    const columns = JSON.parse(compactJson(batch)) as { m: number[]; c: unknown[][] };
+    const lines = [1, 2];
+    expect(eventsFromCompact(JSON.stringify(columns), lines, 'f')).toStrictEqual(batch);
+    // A value missing from a column, a mask with a field the columns lack, a line number too many.
+    const short = structuredClone(columns);
+    short.c[7]!.pop();
+    expect(() => eventsFromCompact(JSON.stringify(short), lines, 'f')).toThrow(/not a batch/);
+    const extra = structuredClone(columns);
+    extra.m[1]! |= 1 << 6;
+    expect(() => eventsFromCompact(JSON.stringify(extra), lines, 'f')).toThrow(/not a batch/);
+    expect(() => eventsFromCompact(JSON.stringify(columns), [1, 2, 3], 'f')).toThrow(/not a batch/);
+    expect(() => eventsFromCompact('[{"ts":1}]', [1], 'f')).toThrow(/not a batch/);
+  });
 });
 
 describe('a batch line read lazily (BatchLineView)', () => {
-  it('finds every event, reads its string fields without parsing it, and parses it as the whole line does (property)', () => {
+  it('finds every event, reads its string fields from their columns, and gives the events the whole line gives (property)', () => {
     // Text an attacker chose, with the very sequences the view splits on.
     const hostile = fc.oneof(text, fc.constantFrom('},{"ts":1', ',"account":"x', '\\"', '"}]}', 'a\\', '\u2028', '\u0000'));
     const withHostile = fc.array(
@@ -75,6 +98,10 @@ describe('a batch line read lazily (BatchLineView)', () => {
   it('refuses a line that is no batch', () => {
     expect(() => new BatchLineView('{"f":"x","l":[1,2],"e":[{"ts":1}]}')).toThrow(/not a batch/);
     expect(() => new BatchLineView('[]')).toThrow(/not a batch/);
+    expect(() => new BatchLineView('{"f":"x","l":[1,2')).toThrow(/not a batch/);
+    const one = new EventBatch('x', [shapeEvent({ ts: 1, kind: 'header', app: 'headers' } as ParsedEvent, 'window', { file: 'x', line: 1 }, 1, false)]).line();
+    expect(new BatchLineView(one).count).toBe(1);
+    expect(() => new BatchLineView(one.replace('"l":[1]', '"l":[1,2]'))).toThrow(/not a batch/);
   });
 });
 

@@ -1,18 +1,23 @@
 /**
- * A batch of events in its compact form: the events as JSON with only the fields set and no
- * `source` (`SparseEvent`, made by `sparseJson`), their line numbers beside them. It is how a worker thread sends a
- * batch (JSON.stringify and JSON.parse cost ~260 ms per 100k events here where structured clone
- * cost ~400), and how checkpoints and the activity spool store it: a batch serialized once,
- * by the engine's own JSON, instead of every event in the output's key order (~575 ms per 100k),
- * which only the events that reach an output file now pay.
+ * A batch of events in its compact form: the events as columns in one JSON text, their line
+ * numbers beside them. It is how a worker thread sends a batch, and how checkpoints and the
+ * activity spool store it: serialized once, by the engine's own JSON, instead of every event in
+ * the output's key order, which only the events that reach an output file pay.
+ *
+ * The columns: `m`, one number per event whose bit k says that field k (FIELD order) is set;
+ * `c`, per field the values of the events that set it, in event order; `d`, per field either
+ * null or the batch's distinct values of that field, its column then holding indexes into them
+ * (kinds, programs, phases, accounts and addresses repeat within a batch). Against the events as
+ * an array of sparse objects, on the 200k archive's batches: JSON half the size, parsing and
+ * rebuilding the events on the receiving side three times faster (no object per event to parse
+ * and copy again), building the JSON no slower (benchmarks/RESULTS.md).
  */
 import { codecOf, compressMember, memberCodec, type MemberCodec } from './member-codec.js';
 import type { MailEvent } from '../event.js';
-import { eventFromSparse, type SparseEvent } from '../parse/event-shape.js';
 import { eventToJson } from './json-order.js';
 
 export interface CompactBatch {
-  /** `JSON.stringify` of the batch's sparse events. */
+  /** The batch's events as columns (`compactJson`). */
   json: string;
   lines: Float64Array;
 }
@@ -57,9 +62,9 @@ export class EventBatch {
     this.compressedMember = made.member;
   }
 
-  /** The compact form: sparse events as JSON, line numbers beside them. */
+  /** The compact form: the events as columns in JSON, line numbers beside them. */
   compact(): CompactBatch {
-    this.compactForm ??= { json: sparseJson(this.events), lines: Float64Array.from(this.events, (e) => e.source.line) };
+    this.compactForm ??= { json: compactJson(this.events), lines: Float64Array.from(this.events, (e) => e.source.line) };
     return this.compactForm;
   }
 
@@ -69,7 +74,7 @@ export class EventBatch {
     return this.madeOutputLines;
   }
 
-  /** One line of a spool or checkpoint: `{"f":file,"l":[line numbers],"e":[sparse events]}`. */
+  /** One line of a spool or checkpoint: `{"f":file,"l":[line numbers],"e":{columns}}`. */
   line(): string {
     const b = this.compact();
     return `{"f":${JSON.stringify(this.file)},"l":${JSON.stringify(Array.from(b.lines))},"e":${b.json}}`;
@@ -82,110 +87,264 @@ export class EventBatch {
   }
 }
 
-/**
- * The events as JSON with only their set fields and no `source` (`SparseEvent`), made without
- * copying each event (the test holds it to a copy per event): JSON leaves out
- * undefined values by itself, so only `source` has to go, and it is set aside for the call and
- * put back before anything else can run. The copies were a third of a worker's serializing
- * (200,000-account archive: 11.3 → 9.9 s for parsing plus serializing, three runs each).
- */
-export function sparseJson(events: readonly MailEvent[]): string {
-  const sources = events.map((e) => e.source);
-  const writable = events as MailEvent[] as Array<{ source: MailEvent['source'] | undefined }>;
-  try {
-    for (const e of writable) e.source = undefined;
-    return JSON.stringify(events);
-  } finally {
-    for (let i = 0; i < writable.length; i++) writable[i]!.source = sources[i]!;
+/** Field k of an event is bit k of its mask. Never reorder: stored checkpoints depend on it (FORMAT in scan/checkpoints.ts). */
+const FIELD = {
+  ts: 0,
+  phase: 1,
+  host: 2,
+  app: 3,
+  kind: 4,
+  protocol: 5,
+  account: 6,
+  ip: 7,
+  localIp: 8,
+  method: 9,
+  path: 10,
+  status: 11,
+  bytesIn: 12,
+  bytesOut: 13,
+  userAgent: 14,
+  referer: 15,
+  forwardedFor: 16,
+  queueId: 17,
+  session: 18,
+  attempts: 19,
+  detail: 20,
+  from: 21,
+  to: 22,
+  messageId: 23,
+  receivedIps: 24,
+  authResults: 25,
+  truncated: 26,
+  length: 27,
+} as const;
+const FIELD_COUNT = 28;
+
+/** Fields whose column holds indexes into the batch's distinct values. */
+const DICTIONARY = (1 << FIELD.phase) | (1 << FIELD.host) | (1 << FIELD.app) | (1 << FIELD.kind) | (1 << FIELD.protocol) | (1 << FIELD.account) | (1 << FIELD.ip) | (1 << FIELD.localIp) | (1 << FIELD.method) | (1 << FIELD.queueId) | (1 << FIELD.detail) | (1 << FIELD.from);
+
+/** The columns of one batch being built. */
+class ColumnWriter {
+  /** The mask of the event being written. */
+  mask = 0;
+  private readonly columns: unknown[][] = Array.from({ length: FIELD_COUNT }, () => []);
+  private readonly seen: Array<Map<unknown, number> | undefined> = Array.from({ length: FIELD_COUNT }, (_, k) => ((DICTIONARY >>> k) & 1 ? new Map() : undefined));
+
+  put(k: number, value: unknown): void {
+    if (value === undefined) return;
+    this.mask |= 1 << k;
+    const seen = this.seen[k];
+    if (seen === undefined) {
+      this.columns[k]!.push(value);
+      return;
+    }
+    let index = seen.get(value);
+    if (index === undefined) {
+      index = seen.size;
+      seen.set(value, index);
+    }
+    this.columns[k]!.push(index);
   }
+
+  json(masks: number[]): string {
+    return JSON.stringify({ m: masks, c: this.columns, d: this.seen.map((seen) => (seen === undefined ? null : [...seen.keys()])) });
+  }
+}
+
+/**
+ * The events as columns (see the top of this file). Each field is read by name, in one function
+ * for every event: a loop over field names read with `event[key]` is a keyed load per field.
+ */
+export function compactJson(events: readonly MailEvent[]): string {
+  const c = new ColumnWriter();
+  const masks = new Array<number>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    c.mask = 0;
+    c.put(FIELD.ts, e.ts);
+    c.put(FIELD.phase, e.phase);
+    c.put(FIELD.host, e.host);
+    c.put(FIELD.app, e.app);
+    c.put(FIELD.kind, e.kind);
+    c.put(FIELD.protocol, e.protocol);
+    c.put(FIELD.account, e.account);
+    c.put(FIELD.ip, e.ip);
+    c.put(FIELD.localIp, e.localIp);
+    c.put(FIELD.method, e.method);
+    c.put(FIELD.path, e.path);
+    c.put(FIELD.status, e.status);
+    c.put(FIELD.bytesIn, e.bytesIn);
+    c.put(FIELD.bytesOut, e.bytesOut);
+    c.put(FIELD.userAgent, e.userAgent);
+    c.put(FIELD.referer, e.referer);
+    c.put(FIELD.forwardedFor, e.forwardedFor);
+    c.put(FIELD.queueId, e.queueId);
+    c.put(FIELD.session, e.session);
+    c.put(FIELD.attempts, e.attempts);
+    c.put(FIELD.detail, e.detail);
+    c.put(FIELD.from, e.from);
+    c.put(FIELD.to, e.to);
+    c.put(FIELD.messageId, e.messageId);
+    c.put(FIELD.receivedIps, e.receivedIps);
+    c.put(FIELD.authResults, e.authResults);
+    c.put(FIELD.truncated, e.truncated);
+    c.put(FIELD.length, e.length);
+    masks[i] = c.mask;
+  }
+  return c.json(masks);
+}
+
+interface Columns {
+  m: number[];
+  c: unknown[][];
+  d: Array<unknown[] | null>;
+}
+
+/** Whether `x` is a batch's columns as `compactJson` writes them (a file's may be damaged). */
+function isColumns(x: unknown): x is Columns {
+  if (typeof x !== 'object' || x === null) return false;
+  const { m, c, d } = x as Partial<Columns>;
+  return Array.isArray(m) && Array.isArray(c) && Array.isArray(d) && c.length === FIELD_COUNT && d.length === FIELD_COUNT && c.every(Array.isArray) && d.every((v) => v === null || Array.isArray(v));
+}
+
+/** Reads the columns back, event by event: `mask` is the current event's. */
+class ColumnReader {
+  mask = 0;
+  private readonly at = new Int32Array(FIELD_COUNT);
+
+  constructor(private readonly columns: Columns) {}
+
+  next(k: number): unknown {
+    if (((this.mask >>> k) & 1) === 0) return undefined;
+    const place = this.at[k]!;
+    this.at[k] = place + 1;
+    const value = this.columns.c[k]![place];
+    const distinct = this.columns.d[k];
+    return distinct === null ? value : distinct![value as number];
+  }
+
+  /** Whether every column was read to its end: a damaged batch is refused, never half read. */
+  consumedAll(): boolean {
+    for (let k = 0; k < FIELD_COUNT; k++) if (this.at[k] !== this.columns.c[k]!.length) return false;
+    return true;
+  }
+}
+
+/** The events of a batch's columns, in the layout `shapeEvent` gives every event (one hidden class). */
+function eventsOfColumns(columns: Columns, lines: ArrayLike<number>, file: string): MailEvent[] {
+  const { m } = columns;
+  if (m.length !== lines.length) throw new Error('not a batch of events');
+  const r = new ColumnReader(columns);
+  const events = new Array<MailEvent>(m.length);
+  for (let i = 0; i < m.length; i++) {
+    const mask = m[i];
+    if (typeof mask !== 'number' || mask >>> FIELD_COUNT !== 0) throw new Error('not a batch of events');
+    r.mask = mask;
+    const line = lines[i]!;
+    events[i] = {
+    ts: r.next(FIELD.ts) as number,
+    phase: r.next(FIELD.phase) as MailEvent['phase'],
+    source: { file, line },
+    host: r.next(FIELD.host) as string | undefined,
+    app: r.next(FIELD.app) as string,
+    kind: r.next(FIELD.kind) as MailEvent['kind'],
+    protocol: r.next(FIELD.protocol) as MailEvent['protocol'] | undefined,
+    account: r.next(FIELD.account) as string | undefined,
+    ip: r.next(FIELD.ip) as string | undefined,
+    localIp: r.next(FIELD.localIp) as string | undefined,
+    method: r.next(FIELD.method) as string | undefined,
+    path: r.next(FIELD.path) as string | undefined,
+    status: r.next(FIELD.status) as number | undefined,
+    bytesIn: r.next(FIELD.bytesIn) as number | undefined,
+    bytesOut: r.next(FIELD.bytesOut) as number | undefined,
+    userAgent: r.next(FIELD.userAgent) as string | undefined,
+    referer: r.next(FIELD.referer) as string | undefined,
+    forwardedFor: r.next(FIELD.forwardedFor) as string[] | undefined,
+    queueId: r.next(FIELD.queueId) as string | undefined,
+    session: r.next(FIELD.session) as string | undefined,
+    attempts: r.next(FIELD.attempts) as number | undefined,
+    detail: r.next(FIELD.detail) as string | undefined,
+    from: r.next(FIELD.from) as string | undefined,
+    to: r.next(FIELD.to) as string[] | undefined,
+    messageId: r.next(FIELD.messageId) as string | undefined,
+    receivedIps: r.next(FIELD.receivedIps) as string[] | undefined,
+    authResults: r.next(FIELD.authResults) as string | undefined,
+    truncated: r.next(FIELD.truncated) as boolean | undefined,
+    length: r.next(FIELD.length) as number,
+    };
+  }
+  if (!r.consumedAll()) throw new Error('not a batch of events');
+  return events;
 }
 
 /** Events rebuilt from a compact batch of `file`. */
 export function eventsFromCompact(json: string, lines: ArrayLike<number>, file: string): MailEvent[] {
-  return rebuild(JSON.parse(json) as SparseEvent[], lines, file);
-}
-
-function rebuild(sparse: readonly SparseEvent[], lines: ArrayLike<number>, file: string): MailEvent[] {
-  return sparse.map((s, i) => eventFromSparse(s, file, lines[i]!));
+  const columns: unknown = JSON.parse(json);
+  if (!isColumns(columns)) throw new Error('not a batch of events');
+  return eventsOfColumns(columns, lines, file);
 }
 
 /** The events of a batch's `line()`; throws on a line that is not one. */
 export function eventsOfBatchLine(line: string): MailEvent[] {
   const b = JSON.parse(line) as { f?: unknown; l?: unknown; e?: unknown };
-  if (typeof b.f !== 'string' || !Array.isArray(b.l) || !Array.isArray(b.e) || b.l.length !== b.e.length) {
-    throw new Error('not a batch of events');
-  }
-  return rebuild(b.e as SparseEvent[], b.l as number[], b.f);
+  if (typeof b.f !== 'string' || !Array.isArray(b.l) || !isColumns(b.e)) throw new Error('not a batch of events');
+  return eventsOfColumns(b.e, b.l as number[], b.f);
 }
 
 /**
- * A batch's `line()` read lazily: where each event's JSON is, a few string fields of it read
- * without parsing it, and whole events parsed one at a time. The activity spool reads back
- * batches for a handful of flagged entities among thousands, so it looks at the account, IP,
- * phase and kind of each event and parses only the events it keeps (a third of its read-back
- * went to parsing events it then dropped).
- *
- * It leans on the line being this module's own JSON: every sparse event starts with `{"ts":`
- * (`ts` is the first key of the event shape and always set), a quote inside a string is always
- * escaped, and events hold no nested objects, so `},{"ts":` occurs only between two events and
- * `,"account":"` only before the account.
+ * A batch's `line()` read for a few of its events: the activity spool reads back batches for a
+ * handful of flagged entities among thousands, so it looks at the account, IP, phase and kind of
+ * each event (straight from their columns) and makes events only of batches it keeps something
+ * of (a third of its read-back went to events it then dropped).
  */
 export class BatchLineView {
   readonly file: string;
   readonly lines: number[];
-  /** Where each event's JSON starts in `text` (its `{`), and where the last one ends. */
-  private readonly starts: number[] = [];
-  private readonly end: number;
+  private readonly columns: Columns;
+  /** Per field read so far, each event's place in that field's column (-1: not set). */
+  private readonly places: Array<Int32Array | undefined> = new Array(FIELD_COUNT).fill(undefined);
+  private events: MailEvent[] | undefined;
 
-  constructor(private readonly text: string) {
-    const head = /^\{"f":("(?:[^"\\]|\\.)*"),"l":(\[[0-9,]*\]),"e":\[/.exec(text);
-    if (!head) throw new Error('not a batch of events');
-    this.file = JSON.parse(head[1]!) as string;
-    this.lines = JSON.parse(head[2]!) as number[];
-    this.end = text.lastIndexOf(']}');
-    const first = head[0].length;
-    if (this.end < first) throw new Error('not a batch of events');
-    if (this.end > first) {
-      this.starts.push(first);
-      for (let at = text.indexOf('},{"ts":', first); at !== -1 && at < this.end; at = text.indexOf('},{"ts":', at + 8)) this.starts.push(at + 2);
+  constructor(text: string) {
+    let b: { f?: unknown; l?: unknown; e?: unknown };
+    try {
+      b = JSON.parse(text) as typeof b;
+    } catch {
+      throw new Error('not a batch of events');
     }
-    if (this.starts.length !== this.lines.length) throw new Error('not a batch of events');
+    if (typeof b !== 'object' || b === null || typeof b.f !== 'string' || !Array.isArray(b.l) || !isColumns(b.e) || b.e.m.length !== b.l.length) {
+      throw new Error('not a batch of events');
+    }
+    this.file = b.f;
+    this.lines = b.l as number[];
+    this.columns = b.e;
   }
 
   get count(): number {
-    return this.starts.length;
-  }
-
-  /** Event `i`'s JSON (a slice of the line: no copy). */
-  private json(i: number): string {
-    const to = i + 1 < this.starts.length ? this.starts[i + 1]! - 1 : this.end;
-    return this.text.slice(this.starts[i]!, to);
+    return this.lines.length;
   }
 
   /** A string field of event `i` (`account`, `ip`, `phase`, `kind`…), undefined when it is not set. */
-  stringField(i: number, key: string): string | undefined {
-    // Searched in the event's own slice: in the whole line, a field the event lacks would be
-    // looked for to the end of the batch, event after event.
-    const json = this.json(i);
-    const marker = `,"${key}":"`;
-    const at = json.indexOf(marker);
-    if (at === -1) return undefined;
-    const start = at + marker.length;
-    let escaped = false;
-    let j = start;
-    for (; j < json.length; j++) {
-      const c = json.charCodeAt(j);
-      if (c === 92 /* \ */) {
-        escaped = true;
-        j++;
-      } else if (c === 34 /* " */) break;
-    }
-    return escaped ? (JSON.parse(json.slice(start - 1, j + 1)) as string) : json.slice(start, j);
+  stringField(i: number, key: 'account' | 'ip' | 'phase' | 'kind' | 'path' | 'host' | 'detail'): string | undefined {
+    const k = FIELD[key];
+    const place = (this.places[k] ??= placesOf(this.columns.m, k))[i]!;
+    if (place < 0) return undefined;
+    const value = this.columns.c[k]![place];
+    const distinct = this.columns.d[k];
+    return (distinct === null ? value : distinct![value as number]) as string;
   }
 
-  /** Event `i`, parsed and shaped as `eventsOfBatchLine` gives it. */
+  /** Event `i`, as `eventsOfBatchLine` gives it (the batch's events are made on the first call). */
   event(i: number): MailEvent {
-    return eventFromSparse(JSON.parse(this.json(i)) as SparseEvent, this.file, this.lines[i]!);
+    this.events ??= eventsOfColumns(this.columns, this.lines, this.file);
+    return this.events[i]!;
   }
 }
 
+/** Each event's place in field k's column, -1 where the event does not set it. */
+function placesOf(masks: readonly number[], k: number): Int32Array {
+  const out = new Int32Array(masks.length);
+  let next = 0;
+  for (let i = 0; i < masks.length; i++) out[i] = ((masks[i]! >>> k) & 1) === 0 ? -1 : next++;
+  return out;
+}

@@ -22,8 +22,8 @@ import { canRead, compressMember, memberCodec, memberDecompressor, type MemberCo
 import type { FileReport } from '../ingest/file-report.js';
 
 export const CHECKPOINT_DIR = '.checkpoints';
-/** The events file's layout; a checkpoint of another layout (an older mxray) is not used. */
-const FORMAT = 3;
+/** The events file's layout (4: batches as columns); a checkpoint of another layout (an older mxray) is not used. */
+const FORMAT = 4;
 
 interface DoneRecord {
   format?: number;

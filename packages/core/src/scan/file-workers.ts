@@ -4,8 +4,8 @@
  * events come back as batches in line order, with the same content as `scanFileEvents` gives in
  * the main thread, so outputs do not depend on the number of workers.
  *
- * What crosses threads is a batch of sparse events as one JSON string (the fields that are set,
- * see `sparseJson`; JSON.stringify + JSON.parse cost two thirds of a structured clone), their
+ * What crosses threads is a batch of events as columns in one JSON string (see
+ * report/event-batch.ts; JSON.stringify + JSON.parse cost two thirds of a structured clone), their
  * line numbers in a transferred typed array and, when the scan writes events.jsonl, their output
  * lines made on the worker. The JSON is kept with the batch, for checkpoints and the activity
  * spool to store as it is (the `EventBatch` carries it). Events are reshaped and their
@@ -13,8 +13,8 @@
  * copy of each string. A worker always ends a file with a `done` message or an error; nothing
  * else ends the loop.
  *
- * Measured and dropped (benchmarks/RESULTS.md): columns with dictionary-coded strings cost more
- * to build than they saved in cloning.
+ * Measured and dropped (benchmarks/RESULTS.md): columns in typed arrays with a joined text of
+ * strings, sent by structured clone, cost more to build than they saved in cloning.
  */
 import { MessageChannel } from 'node:worker_threads';
 import Tinypool from 'tinypool';
