@@ -50,6 +50,21 @@ describe('a batch in its compact form', () => {
     );
   });
 
+  it('hands each distinct account and address to the pool once, in order of first use, and the events hold what it returns (property)', () => {
+    fc.assert(
+      fc.property(events, (batch) => {
+        const { json, lines } = new EventBatch('mx01/maillog', batch).compact();
+        const asked: string[] = [];
+        const pool = { account: (v: string) => (asked.push(`a:${v}`), `A${v}`), ip: (v: string) => (asked.push(`i:${v}`), `I${v}`) };
+        const back = eventsFromCompact(json, lines, 'mx01/maillog', pool);
+        const firstUse = (f: 'account' | 'ip', tag: string) => [...new Set(batch.map((e) => e[f]).filter((v) => v !== undefined))].map((v) => `${tag}:${v}`);
+        expect(asked).toEqual([...firstUse('account', 'a'), ...firstUse('ip', 'i')]);
+        expect(back).toStrictEqual(batch.map((e) => ({ ...e, account: e.account === undefined ? undefined : `A${e.account}`, ip: e.ip === undefined ? undefined : `I${e.ip}` })));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('refuses damaged columns instead of reading them half', () => {
     const batch = [
       shapeEvent({ ts: 1, kind: 'auth.success', app: 'dovecot', account: 'a@example.jp', ip: '192.0.2.1' } as ParsedEvent, 'window', { file: 'f', line: 1 }, 10, false),

@@ -277,10 +277,25 @@ function eventsOfColumns(columns: Columns, lines: ArrayLike<number>, file: strin
   return events;
 }
 
-/** Events rebuilt from a compact batch of `file`. */
-export function eventsFromCompact(json: string, lines: ArrayLike<number>, file: string): MailEvent[] {
+/** What the receiving thread makes of each distinct account and address of a batch (its pooled copy). */
+export interface StringPool {
+  account(value: string): string;
+  ip(value: string): string;
+}
+
+/**
+ * Events rebuilt from a compact batch of `file`. With `pool`, each distinct account and address
+ * of the batch is handed to it once, in order of first use, and the events hold what it returns.
+ */
+export function eventsFromCompact(json: string, lines: ArrayLike<number>, file: string, pool?: StringPool): MailEvent[] {
   const columns: unknown = JSON.parse(json);
   if (!isColumns(columns)) throw new Error('not a batch of events');
+  if (pool) {
+    const accounts = columns.d[FIELD.account];
+    const ips = columns.d[FIELD.ip];
+    if (accounts) columns.d[FIELD.account] = accounts.map((v) => pool.account(String(v)));
+    if (ips) columns.d[FIELD.ip] = ips.map((v) => pool.ip(String(v)));
+  }
   return eventsOfColumns(columns, lines, file);
 }
 

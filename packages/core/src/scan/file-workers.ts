@@ -35,12 +35,8 @@ import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from 
  * account and IP strings pooled in the scan's identity tables (one copy of each string).
  */
 export function eventsFromThread(json: string, lineNumbers: ArrayLike<number>, file: string, strings: Identities): MailEvent[] {
-  const events = eventsFromCompact(json, lineNumbers, file);
-  for (const e of events) {
-    if (e.account !== undefined) e.account = strings.account(e.account);
-    if (e.ip !== undefined) e.ip = strings.ip(e.ip, true);
-  }
-  return events;
+  // Each distinct account and address of the batch once (the batch's dictionaries), not each event's.
+  return eventsFromCompact(json, lineNumbers, file, { account: (v) => strings.account(v), ip: (v) => strings.ip(v, true) });
 }
 
 export class FileWorkers {
