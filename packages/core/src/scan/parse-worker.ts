@@ -39,7 +39,7 @@ export interface WorkerTask {
 
 /** Worker → main. `read` is bytes read from the evidence since the previous message. */
 export type WorkerMessage =
-  /** `json`: the batch's sparse events (`EventBatch.compact`); `lines`: their output lines, when asked for. */
+  /** `json`: the batch's events as columns (`EventBatch.compact`); `lines`: their output lines, when asked for. */
   | { type: 'batch'; json: string; lineNumbers: Float64Array; lines: string[] | undefined; member: Uint8Array | undefined; read: number }
   | { type: 'done'; report: FileReport; read: number };
 
