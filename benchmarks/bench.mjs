@@ -26,6 +26,9 @@ import {
   resolveScanOptions,
   EvidenceReader,
   zstdDecoderKind,
+  compactJson,
+  eventsFromCompact,
+  shapeEvent,
 } from '@mxray/core/internal';
 import { writeArchive } from './lib/archive.mjs';
 import { zstd } from './lib/compress.mjs';
@@ -178,6 +181,30 @@ try {
       return engine.finish().findings.length;
     });
   }
+
+  // Batches between threads: the events as columns (what mxray sends and stores) against the
+  // baseline of the sixth and seventh sessions, the events as an array of sparse objects.
+  const batches = [];
+  for (let i = 0; i < events.length; i += 2000) batches.push(events.slice(i, i + 2000));
+  // The seventh session's serializer: `source` set aside for the call, undefined fields left out by JSON.
+  const sparse = (batch) => {
+    const sources = batch.map((e) => e.source);
+    try {
+      for (const e of batch) e.source = undefined;
+      return JSON.stringify(batch);
+    } finally {
+      for (let i = 0; i < batch.length; i++) batch[i].source = sources[i];
+    }
+  };
+  const columnsJson = batches.map(compactJson);
+  const sparseJsonText = batches.map(sparse);
+  const lineNumbers = batches.map((b) => Float64Array.from(b, (e) => e.source.line));
+  add('batches: events → columns JSON (compactJson)', { events: events.length }, () => batches.reduce((n, b) => n + compactJson(b).length, 0));
+  add('batches: columns JSON → events', { events: events.length }, () => columnsJson.reduce((n, j, i) => n + eventsFromCompact(j, lineNumbers[i], 'f').length, 0));
+  add('baseline: events → sparse objects JSON', { events: events.length }, () => batches.reduce((n, b) => n + sparse(b).length, 0));
+  add('baseline: sparse objects JSON → events', { events: events.length }, () =>
+    sparseJsonText.reduce((n, j, i) => n + JSON.parse(j).map((s, k) => shapeEvent(s, s.phase, { file: 'f', line: lineNumbers[i][k] }, s.length, s.truncated === true)).length, 0),
+  );
 
   let totalBytes = 0;
   let totalLines = 0;

@@ -123,7 +123,8 @@ export {
 export { readJsonl } from './report/scan-outputs.js';
 export { severityTable, type SeverityCounts } from './report/summary-json.js';
 export { scanBatches, type BatchHooks, type BatchSource } from './scan/scan.js';
-export { EventBatch, type CompactBatch, type StoredMember } from './report/event-batch.js';
+export { EventBatch, compactJson, eventsFromCompact, type CompactBatch, type StoredMember } from './report/event-batch.js';
+export { shapeEvent } from './parse/event-shape.js';
 export { Warehouse, LOAD_COLUMNS, type Shard } from './warehouse/connection.js';
 export { warehouseSource } from './warehouse/detect.js';
 export { RecordWriter, eventOfRow, RECORD_COLUMNS, EVENT_COLUMNS } from './warehouse/records.js';

@@ -55,7 +55,16 @@ describe('a batch in its compact form', () => {
       fc.property(events, (batch) => {
         const { json, lines } = new EventBatch('mx01/maillog', batch).compact();
         const asked: string[] = [];
-        const pool = { account: (v: string) => (asked.push(`a:${v}`), `A${v}`), ip: (v: string) => (asked.push(`i:${v}`), `I${v}`) };
+        const pool = {
+          account: (v: string) => {
+            asked.push(`a:${v}`);
+            return `A${v}`;
+          },
+          ip: (v: string) => {
+            asked.push(`i:${v}`);
+            return `I${v}`;
+          },
+        };
         const back = eventsFromCompact(json, lines, 'mx01/maillog', pool);
         const firstUse = (f: 'account' | 'ip', tag: string) => [...new Set(batch.map((e) => e[f]).filter((v) => v !== undefined))].map((v) => `${tag}:${v}`);
         expect(asked).toEqual([...firstUse('account', 'a'), ...firstUse('ip', 'i')]);
