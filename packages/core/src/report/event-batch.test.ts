@@ -21,13 +21,37 @@ function columnsOf(events: readonly MailEvent[]): unknown {
 }
 
 const text = fc.string({ unit: 'grapheme', maxLength: 30 });
-const parsed = parsedEventFields(text);
+// Every field an event can have, so that a field the columns left out could not pass.
+const parsed = fc
+  .tuple(
+    parsedEventFields(text),
+    fc.record({
+      host: optional(text),
+      protocol: optional(fc.constantFrom('imap', 'pop3', 'smtp', 'http')),
+      localIp: optional(text),
+      method: optional(text),
+      bytesIn: optional(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+      referer: optional(text),
+      queueId: optional(text),
+      session: optional(text),
+      from: optional(text),
+      messageId: optional(text),
+      receivedIps: optional(fc.array(text, { maxLength: 3 })),
+      authResults: optional(text),
+    }),
+  )
+  .map(([a, b]) => ({ ...a, ...b }));
 const events = fc.array(
   fc.tuple(parsed, fc.constantFrom('baseline', 'window', 'after') as fc.Arbitrary<MailEvent['phase']>, fc.integer({ min: 1, max: 2 ** 31 }), fc.boolean()),
   { maxLength: 12 },
 ).map((rows) => rows.map(([p, phase, line, truncated]) => shapeEvent(p as ParsedEvent, phase, { file: 'mx01/maillog', line }, 99, truncated)));
 
 describe('a batch in its compact form', () => {
+  it('has a column for every field of the event shape', () => {
+    const e = shapeEvent({ ts: 0, kind: 'header', app: 'x' } as ParsedEvent, 'window', { file: 'f', line: 1 }, 0, false);
+    expect([...FIELDS]).toEqual(Object.keys(e).filter((k) => k !== 'source'));
+  });
+
   it('is the events as columns in JSON, and leaves the events as they were (property)', () => {
     fc.assert(
       fc.property(events, (batch) => {

@@ -117,7 +117,7 @@ const FIELD = {
   authResults: 25,
   truncated: 26,
   length: 27,
-} as const;
+} as const satisfies Record<Exclude<keyof MailEvent, 'source'>, number>;
 const FIELD_COUNT = 28;
 
 /** Fields whose column holds indexes into the batch's distinct values. */
