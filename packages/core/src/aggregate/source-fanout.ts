@@ -59,9 +59,8 @@ export class UsualSources {
 
   /**
    * Counts now; the sets are made on the first question, and the ASNs only when an address and
-   * its network were not enough: most accounts are asked nothing (no window login from
-   * elsewhere) or answered by their addresses, and a GeoIP lookup for every baseline login was
-   * a quarter of the rules' pass over the logins.
+   * its network were not enough: most questions are answered by the account's own addresses,
+   * and it made a GeoIP lookup for every baseline login of every account it was built for.
    */
   constructor(
     private readonly all: readonly Login[],
