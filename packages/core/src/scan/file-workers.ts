@@ -35,7 +35,6 @@ import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from 
  * account and IP strings pooled in the scan's identity tables (one copy of each string).
  */
 export function eventsFromThread(json: string, lineNumbers: ArrayLike<number>, file: string, strings: Identities): MailEvent[] {
-  // Each distinct account and address of the batch once (the batch's dictionaries), not each event's.
   return eventsFromCompact(json, lineNumbers, file, { account: (v) => strings.account(v), ip: (v) => strings.ip(v, true) });
 }
 
