@@ -8,9 +8,9 @@
  * `c`, per field the values of the events that set it, in event order; `d`, per field either
  * null or the batch's distinct values of that field, its column then holding indexes into them
  * (for the fields that take few values: kinds, programs, phases, hosts). Against the events as an
- * array of sparse objects, on the 200k archive's batches: JSON half the size, parsing and
- * rebuilding the events on the receiving side three to four times faster (no object per event
- * to parse and copy again), building the JSON faster too (benchmarks/RESULTS.md).
+ * array of sparse objects (benchmarks/bench.mjs): JSON less than half the size, parsing and
+ * rebuilding the events on the receiving side 3.4 times faster (no object per event
+ * to parse and copy again), building the JSON 1.5 times faster (benchmarks/RESULTS.md).
  */
 import { codecOf, compressMember, memberCodec, type MemberCodec } from './member-codec.js';
 import type { MailEvent } from '../event.js';
