@@ -115,6 +115,11 @@ describe('a batch in its compact form', () => {
     extra.m[1]! |= 1 << 6;
     expect(() => eventsFromCompact(JSON.stringify(extra), lines, 'f')).toThrow(/not a batch/);
     expect(() => eventsFromCompact(JSON.stringify(columns), [1, 2, 3], 'f')).toThrow(/not a batch/);
+    // A dictionary index with no value behind it.
+    const badIndex = structuredClone(columns);
+    badIndex.c[4]![0] = 99;
+    expect(() => eventsFromCompact(JSON.stringify(badIndex), lines, 'f')).toThrow(/not a batch/);
+    expect(() => eventsOfBatchLine('null')).toThrow(/not a batch/);
     expect(() => eventsFromCompact('[{"ts":1}]', [1], 'f')).toThrow(/not a batch/);
   });
 });

@@ -229,7 +229,10 @@ class ColumnReader {
     this.at[k] = place + 1;
     const value = this.columns.c[k]![place];
     const distinct = this.columns.d[k];
-    return distinct === null ? value : distinct![value as number];
+    if (distinct === null) return value;
+    const known = distinct![value as number];
+    if (known === undefined) throw new Error('not a batch of events');
+    return known;
   }
 
   /** Whether every column was read to its end: a damaged batch is refused, never half read. */
@@ -251,42 +254,42 @@ function eventsOfColumns(columns: Columns, lines: ArrayLike<number>, file: strin
     r.mask = mask;
     const line = lines[i]!;
     events[i] = {
-    ts: r.next(FIELD.ts) as number,
-    phase: r.next(FIELD.phase) as MailEvent['phase'],
-    source: { file, line },
-    host: r.next(FIELD.host) as string | undefined,
-    app: r.next(FIELD.app) as string,
-    kind: r.next(FIELD.kind) as MailEvent['kind'],
-    protocol: r.next(FIELD.protocol) as MailEvent['protocol'] | undefined,
-    account: r.next(FIELD.account) as string | undefined,
-    ip: r.next(FIELD.ip) as string | undefined,
-    localIp: r.next(FIELD.localIp) as string | undefined,
-    method: r.next(FIELD.method) as string | undefined,
-    path: r.next(FIELD.path) as string | undefined,
-    status: r.next(FIELD.status) as number | undefined,
-    bytesIn: r.next(FIELD.bytesIn) as number | undefined,
-    bytesOut: r.next(FIELD.bytesOut) as number | undefined,
-    userAgent: r.next(FIELD.userAgent) as string | undefined,
-    referer: r.next(FIELD.referer) as string | undefined,
-    forwardedFor: r.next(FIELD.forwardedFor) as string[] | undefined,
-    queueId: r.next(FIELD.queueId) as string | undefined,
-    session: r.next(FIELD.session) as string | undefined,
-    attempts: r.next(FIELD.attempts) as number | undefined,
-    detail: r.next(FIELD.detail) as string | undefined,
-    from: r.next(FIELD.from) as string | undefined,
-    to: r.next(FIELD.to) as string[] | undefined,
-    messageId: r.next(FIELD.messageId) as string | undefined,
-    receivedIps: r.next(FIELD.receivedIps) as string[] | undefined,
-    authResults: r.next(FIELD.authResults) as string | undefined,
-    truncated: r.next(FIELD.truncated) as boolean | undefined,
-    length: r.next(FIELD.length) as number,
+      ts: r.next(FIELD.ts) as number,
+      phase: r.next(FIELD.phase) as MailEvent['phase'],
+      source: { file, line },
+      host: r.next(FIELD.host) as string | undefined,
+      app: r.next(FIELD.app) as string,
+      kind: r.next(FIELD.kind) as MailEvent['kind'],
+      protocol: r.next(FIELD.protocol) as MailEvent['protocol'] | undefined,
+      account: r.next(FIELD.account) as string | undefined,
+      ip: r.next(FIELD.ip) as string | undefined,
+      localIp: r.next(FIELD.localIp) as string | undefined,
+      method: r.next(FIELD.method) as string | undefined,
+      path: r.next(FIELD.path) as string | undefined,
+      status: r.next(FIELD.status) as number | undefined,
+      bytesIn: r.next(FIELD.bytesIn) as number | undefined,
+      bytesOut: r.next(FIELD.bytesOut) as number | undefined,
+      userAgent: r.next(FIELD.userAgent) as string | undefined,
+      referer: r.next(FIELD.referer) as string | undefined,
+      forwardedFor: r.next(FIELD.forwardedFor) as string[] | undefined,
+      queueId: r.next(FIELD.queueId) as string | undefined,
+      session: r.next(FIELD.session) as string | undefined,
+      attempts: r.next(FIELD.attempts) as number | undefined,
+      detail: r.next(FIELD.detail) as string | undefined,
+      from: r.next(FIELD.from) as string | undefined,
+      to: r.next(FIELD.to) as string[] | undefined,
+      messageId: r.next(FIELD.messageId) as string | undefined,
+      receivedIps: r.next(FIELD.receivedIps) as string[] | undefined,
+      authResults: r.next(FIELD.authResults) as string | undefined,
+      truncated: r.next(FIELD.truncated) as boolean | undefined,
+      length: r.next(FIELD.length) as number,
     };
   }
   if (!r.consumedAll()) throw new Error('not a batch of events');
   return events;
 }
 
-/** What the receiving thread makes of each distinct account and address of a batch (its pooled copy). */
+/** What the receiving thread makes of each account and address of a batch (its pooled copy). */
 export interface StringPool {
   account(value: string): string;
   ip(value: string): string;
@@ -316,8 +319,8 @@ function pooled(columns: Columns, k: number, pool: (value: string) => string): v
 
 /** The events of a batch's `line()`; throws on a line that is not one. */
 export function eventsOfBatchLine(line: string): MailEvent[] {
-  const b = JSON.parse(line) as { f?: unknown; l?: unknown; e?: unknown };
-  if (typeof b.f !== 'string' || !Array.isArray(b.l) || !isColumns(b.e)) throw new Error('not a batch of events');
+  const b = JSON.parse(line) as { f?: unknown; l?: unknown; e?: unknown } | null;
+  if (typeof b !== 'object' || b === null || typeof b.f !== 'string' || !Array.isArray(b.l) || !isColumns(b.e)) throw new Error('not a batch of events');
   return eventsOfColumns(b.e, b.l as number[], b.f);
 }
 
