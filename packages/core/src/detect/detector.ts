@@ -64,11 +64,21 @@ export function reads(reader: LoginReader): boolean {
   return reader.account !== skipAccount;
 }
 
+/**
+ * One pass of the ledger for these readers (none when no reader looks at logins); then each
+ * reader's findings go to `into` in turn, before the next reader finishes.
+ */
+export function readTogether(readers: readonly LoginReader[], ctx: FinishContext, into: Finding[]): void {
+  const reading = readers.filter(reads);
+  if (reading.length > 0) for (const [account, logins] of ctx.logins.byAccount()) for (const r of reading) r.account(account, logins);
+  for (const r of readers) into.push(...r.finish());
+}
+
 /** `finish` of a rule with a login reader, run on its own: one pass of the ledger for it alone. */
 export function finishByReading(instance: Pick<DetectorInstance, 'readLogins'>, ctx: FinishContext): Finding[] {
-  const reader = instance.readLogins!(ctx);
-  if (reads(reader)) for (const [account, logins] of ctx.logins.byAccount()) reader.account(account, logins);
-  return reader.finish();
+  const findings: Finding[] = [];
+  readTogether([instance.readLogins!(ctx)], ctx, findings);
+  return findings;
 }
 
 export interface Detector<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {

@@ -7,7 +7,7 @@ import type { MailEvent, EventKind } from '../event.js';
 import { InvalidOptionError } from '../errors.js';
 import { LoginLedger, DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../aggregate/login-ledger.js';
 import type { DetectionContext } from './context.js';
-import { reads, type Detector, type DetectorInstance, type FinishContext, type LoginReader } from './detector.js';
+import { readTogether, type Detector, type DetectorInstance, type FinishContext } from './detector.js';
 import { compareFindings, severityRank, type Finding, type Severity } from '../finding.js';
 import { DETECTORS } from './registry.js';
 import { SourceFanout } from '../aggregate/source-fanout.js';
@@ -122,10 +122,7 @@ export class DetectionEngine {
           i++;
           continue;
         }
-        const readers: LoginReader[] = group.map((d) => d.readLogins!(ctx));
-        const reading = readers.filter(reads);
-        if (reading.length > 0) for (const [account, logins] of ctx.logins.byAccount()) for (const r of reading) r.account(account, logins);
-        for (const r of readers) findings.push(...r.finish());
+        readTogether(group.map((d) => d.readLogins!(ctx)), ctx, findings);
         i += group.length;
       }
       // Resolved here if no rule read the logins: the webmail hosts are asked for after the end.
