@@ -39,9 +39,13 @@ const FEW_WANTED = 16;
 /** Events kept per account or IP; the rest are counted as omitted (events.jsonl has them all). */
 export const DEFAULT_ACTIVITY_CAP = 2000;
 
-
 function isActivity(e: MailEvent): boolean {
-  return e.phase === 'window' && ACTIVITY_KINDS.has(e.kind) && (e.account !== undefined || e.ip !== undefined);
+  return isActivityOf(e.phase, e.kind, e.account, e.ip);
+}
+
+/** What makes an event activity, from its fields (the read-back has them without the event). */
+function isActivityOf(phase: string | undefined, kind: string | undefined, account: string | undefined, ip: string | undefined): boolean {
+  return phase === 'window' && ACTIVITY_KINDS.has(kind as EventKind) && (account !== undefined || ip !== undefined);
 }
 
 /**
@@ -146,12 +150,11 @@ export class ActivitySpool {
               (account !== undefined && present.accounts.includes(account)) || (ip !== undefined && present.ips.includes(ip));
       let out: string | undefined;
       const batch = new BatchLineView(decompressMember(member(line.slice(tab + 1))).toString('utf8'));
-      // Only the events kept are parsed: account, IP, phase and kind decide (as isActivity).
+      // Only the events kept are made: account, IP, phase and kind decide.
       for (let i = 0; i < batch.count; i++) {
         const account = batch.stringField(i, 'account');
         const ip = batch.stringField(i, 'ip');
-        if (account === undefined && ip === undefined) continue;
-        if (!holds(account, ip) || batch.stringField(i, 'phase') !== 'window' || !ACTIVITY_KINDS.has(batch.stringField(i, 'kind') as EventKind)) continue;
+        if (!holds(account, ip) || !isActivityOf(batch.stringField(i, 'phase'), batch.stringField(i, 'kind'), account, ip)) continue;
         const verdict = quota.take(account, ip);
         if (verdict === 'over') omitted++;
         if (verdict !== 'kept') continue;
