@@ -86,7 +86,7 @@ export function readKeyValues(tail: string, rules: KeyValueRules = DOVECOT_FIELD
     }
     const key = tail.slice(keyStart, i);
     if (i >= n || tail.charCodeAt(i) !== 61) {
-      if (key) setValue(out, key, '', rules);
+      if (key) out.put(key, '', rules);
       continue;
     }
     i++; // '='
@@ -101,14 +101,14 @@ export function readKeyValues(tail: string, rules: KeyValueRules = DOVECOT_FIELD
       const paren = tail.indexOf(' (', i);
       const comma = tail.indexOf(',', i);
       const end = paren === -1 ? (comma === -1 ? n : comma) : comma === -1 ? paren : Math.min(paren, comma);
-      if (key) setValue(out, key, tail.slice(i, end).trimEnd(), rules);
+      if (key) out.put(key, tail.slice(i, end).trimEnd(), rules);
       return out;
     } else {
       const start = i;
       while (i < n && tail.charCodeAt(i) !== 44) i++;
       value = tail.slice(start, i).trimEnd();
     }
-    if (key) setValue(out, key, value, rules);
+    if (key) out.put(key, value, rules);
   }
   return out;
 }
@@ -135,8 +135,4 @@ function quotedAddressEnd(tail: string, start: number): number {
   }
   // An unbalanced quote: fall back to the unquoted reading rather than swallow the line.
   return addressEnd(tail, start);
-}
-
-function setValue(fields: KeyValues, key: string, value: string, rules: KeyValueRules): void {
-  fields.put(key, value, rules);
 }
