@@ -8,7 +8,6 @@
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { isIPv4 } from 'node:net';
 import { Reader, type CountryResponse } from 'maxmind';
 import { InvalidOptionError } from '../errors.js';
 import { isSpecialPurpose } from './special-ranges.js';
@@ -178,7 +177,9 @@ export async function loadGeo(options: GeoOptions = {}): Promise<GeoLookup | und
           }
         }
         if (info.asn === undefined) {
-          const found = isIPv4(ip) ? v4?.().find(parseCanonicalIPv4(ip)) : v6?.().find(ipv6Value(ip));
+          // parseCanonicalIPv4 reads exactly the dotted decimal isIPv4 accepts: one parse tells the family and gives the number.
+          const v4Number = parseCanonicalIPv4(ip);
+          const found = v4Number >= 0 ? v4?.().find(v4Number) : v6?.().find(ipv6Value(ip));
           if (found) {
             info.asn = found.asn;
             info.asnOrg = found.org;
