@@ -3,6 +3,8 @@ import type { MailEvent } from '../event.js';
 import { createDetectionContext } from '../detect/context.js';
 import { LoginLedger } from './login-ledger.js';
 import { SpillArea } from './account-spill.js';
+import { SourceFanout } from './source-fanout.js';
+import fc from 'fast-check';
 
 const T = Date.UTC(2024, 7, 5, 9, 0, 0);
 const WEBMAIL = '192.0.2.30';
@@ -148,5 +150,39 @@ describe('LoginLedger: each webmail host is tied only to the posts of its own ac
     const ledger = new LoginLedger(createDetectionContext({ window: { since: T - HOUR, until: Infinity } }));
     for (const e of events) ledger.observe(e);
     expect([...ledger.webmailHosts()].sort()).toEqual([WEBMAIL]);
+  });
+});
+
+describe('baseline sources from the records', () => {
+  // The engine counts each address's baseline accounts from the ledger's rows, without making
+  // the logins; the count must be the one the logins themselves give: webmail logins counted
+  // under their tied client (or not at all when untied), window logins not at all, an account's
+  // repeated address once, an address without any baseline login as 0.
+  it('counts what fromLogins counts over byAccount, for any mix of direct and webmail logins', () => {
+    const ips = ['203.0.113.9', '198.51.100.7', '10.1.2.3', WEBMAIL, '2001:db8::5'];
+    const arbLogin = fc.record({
+      account: fc.integer({ min: 0, max: 7 }),
+      ip: fc.integer({ min: 0, max: ips.length - 1 }),
+      minute: fc.integer({ min: 0, max: 600 }),
+      baseline: fc.boolean(),
+    });
+    const arbPost = fc.record({ ip: fc.integer({ min: 0, max: 2 }), minute: fc.integer({ min: 0, max: 600 }) });
+    fc.assert(
+      fc.property(fc.array(arbLogin, { maxLength: 60 }), fc.array(arbPost, { maxLength: 20 }), (logins, posts) => {
+        const since = T;
+        const events: MailEvent[] = [];
+        logins.forEach((l, i) => {
+          const ts = l.baseline ? since - (l.minute + 1) * 60_000 : since + l.minute * 60_000;
+          events.push({ ...imapLogin(`u${l.account}@example.jp`, i + 1), ts, phase: l.baseline ? 'baseline' : 'window', ip: ips[l.ip]! });
+        });
+        posts.forEach((p, i) => events.push({ ...post(ips[p.ip]!, 1000 + i), ts: since - p.minute * 60_000, phase: 'baseline' }));
+        const ledger = new LoginLedger(createDetectionContext({ window: { since, until: Infinity }, webmailHosts: [WEBMAIL] }));
+        for (const e of events) ledger.observe(e);
+        const fromRows = SourceFanout.fromLedger(ledger);
+        const fromObjects = SourceFanout.fromLogins(ledger.byAccount(), ledger.ipTable);
+        for (const ip of [...ips, '192.0.2.99']) expect(fromRows.accounts(ip)).toBe(fromObjects.accounts(ip));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -28,6 +28,7 @@ import type { Identities, KeyTable } from './identities.js';
 import { IdColumn, uint32Column } from './growable-column.js';
 import { AccountRecords, PARTITIONS, f64Index, type RecordPartition, type SpillArea } from './account-spill.js';
 import { siteOf } from './length-histogram.js';
+import { PairTable } from './pair-table.js';
 
 export type TieConfidence = 'exact' | 'ambiguous' | 'none';
 
@@ -67,6 +68,8 @@ export interface LedgerOptions {
 export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = { tieSeconds: 10, learnMinAccounts: 10 };
 
 const PHASES: readonly Phase[] = ['baseline', 'window', 'after'];
+/** A row's phase code for the baseline. */
+const BASELINE = PHASES.indexOf('baseline');
 const PROTOCOLS: readonly (Protocol | undefined)[] = [undefined, 'smtp', 'imap', 'pop3', 'submission', 'managesieve', 'lmtp', 'http', 'mail'];
 
 export class LoginLedger {
@@ -183,7 +186,7 @@ export class LoginLedger {
       for (let a = 0; a + 1 < starts.length; a++) {
         if (starts[a + 1] === starts[a]) continue;
         const id = a * PARTITIONS + p;
-        yield [this.accounts.value(id), this.logins(v, ties, part, order.subarray(starts[a]!, starts[a + 1]!))];
+        yield [this.accounts.value(id), this.logins(v, ties, part, order, starts[a]!, starts[a + 1]!)];
       }
     }
   }
@@ -197,7 +200,41 @@ export class LoginLedger {
     const rows: number[] = [];
     for (let i = 0; i < part.count; i++) if (part.i32[i * ROW.words + ROW.account] === id) rows.push(i);
     const order = Int32Array.from(rows).sort(this.byTime(part));
-    return this.logins(v, tiesOf(v.ties.partition(id & (PARTITIONS - 1))), part, order);
+    return this.logins(v, tiesOf(v.ties.partition(id & (PARTITIONS - 1))), part, order, 0, order.length);
+  }
+
+  /**
+   * Each distinct (account, client address) pair of the baseline's logins once, as ids, the
+   * client as `byAccount`'s logins have it: read from the records, without making the logins
+   * (a pass of them all only to count these made a second copy of every login as objects).
+   */
+  eachBaselineSource(use: (account: number, ip: number) => void): void {
+    const v = this.resolve();
+    for (let p = 0; p < PARTITIONS; p++) {
+      const part = this.rows.partition(p);
+      if (!part) continue;
+      const ties = tiesOf(v.ties.partition(p));
+      const pairs = new PairTable();
+      const { i32 } = part;
+      for (let r = 0; r < part.count; r++) {
+        const at = r * ROW.words;
+        if (((i32[at + ROW.packed]! >> PHASE_SHIFT) & PHASE_MASK) !== BASELINE) continue;
+        const client = this.clientOf(v, ties, i32, at);
+        if (client < 0) continue;
+        const before = pairs.size;
+        const account = i32[at + ROW.account]!;
+        pairs.index(account, client);
+        if (pairs.size > before) use(account, client);
+      }
+    }
+  }
+
+  /** A row's client address id (-1 for none): its own address, or the webmail client through the tie. */
+  private clientOf(v: Resolved, ties: Map<number, number>, i32: Int32Array, at: number): number {
+    const ip = i32[at + ROW.ip]!;
+    if (ip < 0 || !v.hostIds.has(ip)) return ip;
+    // Packed by resolve: client id + 1 (0 for none) times 4, plus the tie's code.
+    return Math.floor(ties.get(i32[at + ROW.number]!)! / 4) - 1;
   }
 
   /** Row numbers grouped by account (a counting sort on the ids' partition-local numbers), each group in time order. */
@@ -228,10 +265,12 @@ export class LoginLedger {
   }
 
   /** The rows as logins, each with its client: its own address, or the webmail client through the tie. */
-  private logins(v: Resolved, ties: Map<number, number>, part: RecordPartition, rows: Int32Array): Login[] {
+  /** Rows `rows[start]` … `rows[end - 1]` as logins (a range, not a view: a view per account cost more than its logins' arrays). */
+  private logins(v: Resolved, ties: Map<number, number>, part: RecordPartition, rows: Int32Array, start: number, end: number): Login[] {
     const { f64, i32 } = part;
     const out: Login[] = [];
-    for (const i of rows) {
+    for (let k = start; k < end; k++) {
+      const i = rows[k]!;
       const at = i * ROW.words;
       const ts = f64[f64Index(i, ROW.words, ROW.time)]!;
       const packed = i32[at + ROW.packed]!;
@@ -245,14 +284,11 @@ export class LoginLedger {
       };
       const protocol = PROTOCOLS[packed & PROTOCOL_MASK];
       if (protocol) login.protocol = protocol;
-      let client = ip;
+      const client = this.clientOf(v, ties, i32, at);
       if (ip >= 0 && v.hostIds.has(ip)) {
-        // Packed by resolve: client id + 1 (0 for none) times 4, plus the tie's code.
-        const t = ties.get(i32[at + ROW.number]!)!;
         login.via = 'webmail';
         login.webmailHost = this.ips.value(ip);
-        login.tie = TIES[t & 3]!;
-        client = Math.floor(t / 4) - 1;
+        login.tie = TIES[ties.get(i32[at + ROW.number]!)! & 3]!;
       }
       if (client >= 0) login.ip = this.ips.value(client);
       out.push(login);

@@ -7,7 +7,7 @@
  * A column by the scan's IP id (4 bytes an address), not a Map of strings: at millions of
  * addresses a Map entry costs twenty times that.
  */
-import type { Login } from './login-ledger.js';
+import type { Login, LoginLedger } from './login-ledger.js';
 import type { KeyTable } from './identities.js';
 import { IdColumn } from './growable-column.js';
 import { networkOf } from '../enrich/nets.js';
@@ -29,6 +29,13 @@ export class SourceFanout {
         fanout.counts.add(ips.intern(l.ip), 1);
       }
     }
+    return fanout;
+  }
+
+  /** From the ledger's records, without making its logins: the same counts as `fromLogins` over `byAccount`. */
+  static fromLedger(ledger: Pick<LoginLedger, 'eachBaselineSource' | 'ipTable'>): SourceFanout {
+    const fanout = new SourceFanout(ledger.ipTable);
+    ledger.eachBaselineSource((_account, ip) => fanout.counts.add(ip, 1));
     return fanout;
   }
 

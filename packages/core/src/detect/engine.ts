@@ -98,7 +98,7 @@ export class DetectionEngine {
       exploitSources,
       warn: (message) => warnings.push(message),
       get fanout() {
-        fanout ??= SourceFanout.fromLogins(this.logins.byAccount(), this.logins.ipTable);
+        fanout ??= SourceFanout.fromLedger(this.logins);
         return fanout;
       },
       get logins() {
