@@ -116,10 +116,11 @@ export const accessMassDownload = defineDetector({
         const maxDay = baselineMaxDay.get(id) ?? 0;
         const sessionLimit = hasBase ? Math.max(o.minBytes, o.factor * maxSession) : o.noBaselineBytes;
         const dayLimit = hasBase ? Math.max(o.minBytes, o.factor * maxDay) : o.noBaselineBytes;
-        const flaggedDays = new Set<number>();
+        // Made at the first flagged session: a Set for every account was most of this pass's garbage.
+        let flaggedDays: Set<number> | undefined;
         for (const e of sessions.get(id) ?? []) {
           if (e.bytesOut! <= sessionLimit) continue;
-          flaggedDays.add(Math.floor(e.ts / DAY));
+          (flaggedDays ??= new Set()).add(Math.floor(e.ts / DAY));
           out.push({
             time: e.ts,
             rule: 'access.mass-download',
@@ -135,7 +136,7 @@ export const accessMassDownload = defineDetector({
           const cell = order[k]!;
           const day = windowDays.second(cell);
           const bytes = windowBytes.get(cell);
-          if (bytes <= dayLimit || flaggedDays.has(day)) continue;
+          if (bytes <= dayLimit || flaggedDays?.has(day)) continue;
           const first = windowFirst.get(cell);
           out.push({
             time: first.ts,

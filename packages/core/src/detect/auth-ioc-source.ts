@@ -51,12 +51,14 @@ export const authIocSource = defineDetector({
           account(account, logins) {
             for (const l of logins) if (l.phase === 'baseline' && l.ip !== undefined && l.ts >= since - 86_400_000 && (exploit.has(l.ip) || ctx.iocNets.has(l.ip))) beforeSince.add(account);
             let usual: Set<string> | undefined;
-            const seen = new Map<string, { first: (typeof logins)[number]; count: number; nearest: number }>();
+            // Made at the first hit: almost no account has one, and a Map per account was most of what this pass allocated.
+            let seen: Map<string, { first: (typeof logins)[number]; count: number; nearest: number }> | undefined;
             for (const l of logins) {
               if (l.phase !== 'window' || l.ip === undefined) continue;
               const times = exploit.get(l.ip);
               if (!times && !ctx.iocNets.has(l.ip)) continue;
               const gap = times ? nearestGap(times, l.ts) : Infinity;
+              seen ??= new Map();
               const s = seen.get(l.ip);
               if (!s) seen.set(l.ip, { first: l, count: 1, nearest: gap });
               else {
@@ -64,7 +66,7 @@ export const authIocSource = defineDetector({
                 s.nearest = Math.min(s.nearest, gap);
               }
             }
-            for (const [ip, { first, count, nearest }] of seen) {
+            for (const [ip, { first, count, nearest }] of seen ?? []) {
               const reason = exploit.has(ip) ? 'overflow-source' : 'ioc-list';
               const why = reason === 'overflow-source' ? 'sent overflow-style requests to the webmail' : 'is on the IOC list';
               const sharedWith = f.fanout.accounts(ip);
