@@ -264,8 +264,11 @@ export class LoginLedger {
       (word(a, ROW.line) >>> 0) - (word(b, ROW.line) >>> 0);
   }
 
-  /** The rows as logins, each with its client: its own address, or the webmail client through the tie. */
-  /** Rows `rows[start]` … `rows[end - 1]` as logins (a range, not a view: a view per account cost more than its logins' arrays). */
+  /**
+   * Rows `rows[start]` … `rows[end - 1]` as logins, each with its client: its own address, or
+   * the webmail client through the tie. A range, not a view: a view per account cost more than
+   * its logins' array.
+   */
   private logins(v: Resolved, ties: Map<number, number>, part: RecordPartition, rows: Int32Array, start: number, end: number): Login[] {
     const { f64, i32 } = part;
     const out: Login[] = [];
