@@ -407,6 +407,40 @@ export class LoginLedger {
    * hour partition, each partition's logins against the POSTs of its own and the neighbouring
    * partitions (sorted by time, then address: ids follow arrival order, which concurrency changes).
    */
+  /**
+   * These hours' POSTs in time order, then by address (ids follow arrival order, which
+   * concurrency changes), then as read. Columns, not an object per POST: the objects lived for
+   * a whole partition of logins, so V8 kept them as old garbage, three times per POST and pass.
+   */
+  private sortedPosts(hours: readonly RecordPartition[], n: number): SortedPosts {
+    const ts = new Float64Array(n);
+    const ip = new Int32Array(n);
+    const site = new Int32Array(n);
+    let at = 0;
+    for (const hour of hours) {
+      for (let r = 0; r < hour.count; r++, at++) {
+        ts[at] = hour.f64[f64Index(r, POST.words, POST.time)]!;
+        ip[at] = hour.i32[r * POST.words + POST.ip]!;
+        site[at] = hour.i32[r * POST.words + POST.site]!;
+      }
+    }
+    // Logged times are whole seconds, so many POSTs tie on time: each address is written out
+    // once, when a tie first needs it, not at every comparison.
+    const texts: Array<string | undefined> = new Array<string | undefined>(n);
+    const text = (i: number): string => (texts[i] ??= this.ips.value(ip[i]!));
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => ts[a]! - ts[b]! || compare(text(a), text(b)) || a - b);
+    const sorted: SortedPosts = { ts: new Float64Array(n), ip: new Int32Array(n), site: new Int32Array(n) };
+    for (let i = 0; i < n; i++) {
+      const from = order[i]!;
+      sorted.ts[i] = ts[from]!;
+      sorted.ip[i] = ip[from]!;
+      sorted.site[i] = site[from]!;
+    }
+    return sorted;
+  }
+
   private eachTie(
     wanted: (login: Readonly<HourlyLogin>) => boolean,
     use: (login: Readonly<HourlyLogin>, tie: Tie) => void,
@@ -417,16 +451,17 @@ export class LoginLedger {
     for (let p = 0; p < PARTITIONS; p++) {
       const logins = this.times.partition(p);
       if (!logins) continue;
-      const near: Array<{ ts: number; ip: number; site: number; text: string | undefined }> = [];
       // The hours from `back` before this partition's to the one after it (a POST may follow its login by 2 s).
+      const hours: RecordPartition[] = [];
+      let n = 0;
       for (let k = 0; k < Math.min(PARTITIONS, back + 2); k++) {
-        const posts = this.posts.partition((p - back + k) & (PARTITIONS - 1));
-        for (let r = 0; r < (posts?.count ?? 0); r++) near.push({ ts: posts!.f64[f64Index(r, POST.words, POST.time)]!, ip: posts!.i32[r * POST.words + POST.ip]!, site: posts!.i32[r * POST.words + POST.site]!, text: undefined });
+        const hour = this.posts.partition((p - back + k) & (PARTITIONS - 1));
+        if (hour) {
+          hours.push(hour);
+          n += hour.count;
+        }
       }
-      // Logged times are whole seconds, so many POSTs tie on time: each address is written out
-      // once, when a tie first needs it, not at every comparison.
-      near.sort((a, b) => a.ts - b.ts || compare((a.text ??= this.ips.value(a.ip)), (b.text ??= this.ips.value(b.ip))));
-      const posts: SortedPosts = { ts: near.map((x) => x.ts), ip: near.map((x) => x.ip), site: near.map((x) => x.site) };
+      const posts = this.sortedPosts(hours, n);
       const { f64, i32 } = logins;
       // One object for every row: the callbacks read it and keep nothing.
       const login: HourlyLogin = { account: 0, ip: 0, phase: 0, number: 0 };
@@ -445,9 +480,9 @@ export class LoginLedger {
 
 /** Login POSTs sorted by time, as parallel columns. */
 interface SortedPosts {
-  ts: readonly number[];
-  ip: readonly number[];
-  site: readonly number[];
+  ts: Float64Array;
+  ip: Int32Array;
+  site: Int32Array;
 }
 
 /** A tie: the client's IP id (or -1), the tie's code in TIES, and the site of the POST (or -1). */
@@ -467,13 +502,16 @@ function tieAt(posts: SortedPosts, ts: number, tieMs: number, sites: ReadonlySet
     if (postTs[mid]! < ts - tieMs) lo = mid + 1;
     else hi = mid;
   }
-  const clients = new Set<number>();
+  // The first client, and whether another came: all a tie asks of the clients (a Set per login was its garbage).
+  let client = -1;
+  let several = false;
   let nearest = -1;
   let nearestSite = -1;
   let nearestGap = Infinity;
   for (let k = lo; k < postTs.length && postTs[k]! <= ts + 2000; k++) {
     if (sites && !sites.has(posts.site[k]!)) continue;
-    clients.add(posts.ip[k]!);
+    if (client < 0) client = posts.ip[k]!;
+    else if (posts.ip[k] !== client) several = true;
     const gap = Math.abs(ts - postTs[k]!) + (postTs[k]! > ts ? 0.5 : 0);
     if (gap < nearestGap) {
       nearestGap = gap;
@@ -481,8 +519,8 @@ function tieAt(posts: SortedPosts, ts: number, tieMs: number, sites: ReadonlySet
       nearestSite = posts.site[k]!;
     }
   }
-  if (clients.size === 0) return NO_TIE;
-  return { ip: nearest, tie: clients.size === 1 ? TIE_EXACT : TIE_AMBIGUOUS, site: nearestSite };
+  if (client < 0) return NO_TIE;
+  return { ip: nearest, tie: several ? TIE_AMBIGUOUS : TIE_EXACT, site: nearestSite };
 }
 
 /** A partition of the ties as login number → packed client and tie. */
