@@ -83,7 +83,7 @@ const summarize = (profile) => {
   };
   walk(profile.head);
   const top = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([site, bytes]) => ({ site, mib: mib(bytes) }));
-  return { totalMib: mib(total), top };
+  return { totalMib: mib(total), totalBytes: total, top };
 };
 enter('starting');
 try {

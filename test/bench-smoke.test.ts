@@ -38,6 +38,17 @@ describe('benchmarks (small, CI)', () => {
     for (const f of r.floors) expect(Number.isFinite(f.ratioToCeiling) && f.ratioToCeiling > 0).toBe(true);
   }, 180_000);
 
+  it('peak-rss: the phases of a scan of the samples in order, each with its peak, and what detection allocated', async () => {
+    const { stdout } = await run(process.execPath, ['benchmarks/peak-rss.mjs', 'samples', '--json', '--allocations'], { cwd: root, maxBuffer: 1 << 24 });
+    const r = JSON.parse(stdout);
+    expect(r.phases.map((p: { phase: string }) => p.phase)).toEqual(['starting', 'reading', 'detecting', 'writing']);
+    for (const p of r.phases) expect(p.peakRss).toBeGreaterThan(0);
+    // The kernel's peak is the true one: the sampler can only miss a spike, never exceed it.
+    expect(r.kernelPeakRss).toBeGreaterThanOrEqual(Math.max(...r.phases.map((p: { peakRss: number }) => p.peakRss)) - 1);
+    expect(r.detectionAllocations.totalBytes).toBeGreaterThan(0);
+    expect(r.detectionAllocations.top.every((t: { site: string }) => typeof t.site === 'string' && t.site.length > 0)).toBe(true);
+  }, 120_000);
+
   it('micro: every parser and every detector is measured', async () => {
     const { stdout } = await run(process.execPath, ['benchmarks/bench.mjs', '--time', '10', '--accounts', '500', '--json'], { cwd: root, maxBuffer: 1 << 24 });
     const r = JSON.parse(stdout);
