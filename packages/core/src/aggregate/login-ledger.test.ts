@@ -175,7 +175,9 @@ describe('baseline sources from the records', () => {
           const ts = l.baseline ? since - (l.minute + 1) * 60_000 : since + l.minute * 60_000;
           events.push({ ...imapLogin(`u${l.account}@example.jp`, i + 1), ts, phase: l.baseline ? 'baseline' : 'window', ip: ips[l.ip]! });
         });
-        posts.forEach((p, i) => events.push({ ...post(ips[p.ip]!, 1000 + i), ts: since - p.minute * 60_000, phase: 'baseline' }));
+        posts.forEach((p, i) => {
+          events.push({ ...post(ips[p.ip]!, 1000 + i), ts: since - p.minute * 60_000, phase: 'baseline' });
+        });
         const ledger = new LoginLedger(createDetectionContext({ window: { since, until: Infinity }, webmailHosts: [WEBMAIL] }));
         for (const e of events) ledger.observe(e);
         const fromRows = SourceFanout.fromLedger(ledger);
