@@ -403,11 +403,6 @@ export class LoginLedger {
   }
 
   /**
-   * The tie of each login that `wanted` picks: logins and login POSTs are read hour partition by
-   * hour partition, each partition's logins against the POSTs of its own and the neighbouring
-   * partitions (sorted by time, then address: ids follow arrival order, which concurrency changes).
-   */
-  /**
    * These hours' POSTs in time order, then by address (ids follow arrival order, which
    * concurrency changes), then as read. Columns, not an object per POST: the objects lived for
    * a whole partition of logins, so V8 kept them as old garbage, three times per POST and pass.
@@ -441,6 +436,11 @@ export class LoginLedger {
     return sorted;
   }
 
+  /**
+   * The tie of each login that `wanted` picks: logins and login POSTs are read hour partition by
+   * hour partition, each partition's logins against the POSTs of its own and the neighbouring
+   * partitions (sorted by time, then address: ids follow arrival order, which concurrency changes).
+   */
   private eachTie(
     wanted: (login: Readonly<HourlyLogin>) => boolean,
     use: (login: Readonly<HourlyLogin>, tie: Tie) => void,
