@@ -232,9 +232,7 @@ export class LoginLedger {
   /** A row's client address id (-1 for none): its own address, or the webmail client through the tie. */
   private clientOf(v: Resolved, ties: Map<number, number>, i32: Int32Array, at: number): number {
     const ip = i32[at + ROW.ip]!;
-    if (ip < 0 || !v.hostIds.has(ip)) return ip;
-    // Packed by resolve: client id + 1 (0 for none) times 4, plus the tie's code.
-    return Math.floor(ties.get(i32[at + ROW.number]!)! / 4) - 1;
+    return ip < 0 || !v.hostIds.has(ip) ? ip : tiedClient(ties.get(i32[at + ROW.number]!)!);
   }
 
   /** Row numbers grouped by account (a counting sort on the ids' partition-local numbers), each group in time order. */
@@ -287,11 +285,13 @@ export class LoginLedger {
       };
       const protocol = PROTOCOLS[packed & PROTOCOL_MASK];
       if (protocol) login.protocol = protocol;
-      const client = this.clientOf(v, ties, i32, at);
+      let client = ip;
       if (ip >= 0 && v.hostIds.has(ip)) {
+        const t = ties.get(i32[at + ROW.number]!)!;
         login.via = 'webmail';
         login.webmailHost = this.ips.value(ip);
-        login.tie = TIES[ties.get(i32[at + ROW.number]!)! & 3]!;
+        login.tie = TIES[t & 3]!;
+        client = tiedClient(t);
       }
       if (client >= 0) login.ip = this.ips.value(client);
       out.push(login);
@@ -522,6 +522,9 @@ function tieAt(posts: SortedPosts, ts: number, tieMs: number, sites: ReadonlySet
   if (client < 0) return NO_TIE;
   return { ip: nearest, tie: several ? TIE_AMBIGUOUS : TIE_EXACT, site: nearestSite };
 }
+
+/** The client id in a packed tie, -1 for none: resolve packs client id + 1 (0 for none) times 4, plus the tie's code. */
+const tiedClient = (packed: number): number => Math.floor(packed / 4) - 1;
 
 /** A partition of the ties as login number → packed client and tie. */
 function tiesOf(part: RecordPartition | undefined): Map<number, number> {
