@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatIPv4, IdTable, IpTable, parseCanonicalIPv4 } from './identities.js';
+import { formatIPv4, Identities, IdTable, IpTable, NO_KEY, parseCanonicalIPv4 } from './identities.js';
+import { ScanSummaryBuilder } from './scan-summary.js';
+import { KeyLimits } from './bounded-map.js';
+import { shapeEvent } from '../parse/event-shape.js';
+import type { ParsedEvent } from '../parse/format.js';
+import type { MailEvent } from '../event.js';
 import { IdColumn } from './growable-column.js';
 
 describe('IdTable', () => {
@@ -87,5 +92,34 @@ describe('IpTable', () => {
       }),
     );
     for (const bad of ['010.0.0.1', '1.2.3', '1.2.3.4.', '.1.2.3', '256.0.0.0', '1.2.3.4 ', '::ffff:1.2.3.4']) expect(parseCanonicalIPv4(bad), bad).toBe(-1);
+  });
+});
+
+describe('Identities.keysOf and the summary by keys', () => {
+  const event = fc.record({
+    kind: fc.constantFrom('auth.success', 'auth.failure', 'session.end'),
+    phase: fc.constantFrom('baseline', 'window', 'after'),
+    account: fc.option(fc.constantFrom('a@example.jp', 'b@example.jp', 'c@example.jp', 'd@example.jp'), { nil: undefined }),
+    ip: fc.option(fc.constantFrom('192.0.2.1', '192.0.2.2', '2001:db8::1', '198.51.100.7'), { nil: undefined }),
+  });
+
+  it('gives each event the ids `id` gives, and the summary counts by them what it counts by strings (property)', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 60 }), fc.integer({ min: 0, max: 5 }), (events, cap) => {
+        const shaped = events.map((e, i) => shapeEvent({ ts: i, app: 'dovecot', ...e } as ParsedEvent, e.phase as MailEvent['phase'], { file: 'f', line: i + 1 }, 10, false));
+        const byKeys = new Identities(cap);
+        const keys = byKeys.keysOf(shaped);
+        const byStrings = new Identities(cap);
+        shaped.forEach((e, i) => {
+          expect(keys.accounts[i]).toBe(e.account === undefined ? NO_KEY : byStrings.accounts.id(e.account));
+          expect(keys.ips[i]).toBe(e.ip === undefined ? NO_KEY : byStrings.ips.id(e.ip));
+        });
+        const summed = new ScanSummaryBuilder(new KeyLimits(cap), new Identities(cap));
+        summed.addAll(shaped, new Identities(cap).keysOf(shaped));
+        const added = new ScanSummaryBuilder(new KeyLimits(cap), new Identities(cap));
+        for (const e of shaped) added.add(e);
+        expect(summed.build([], 0)).toEqual(added.build([], 0));
+      }),
+    );
   });
 });

@@ -28,6 +28,8 @@ export interface KeyTable {
   find(value: string): number;
   /** A copy of `value` that pins no line: the table's own where it keeps one. */
   pooled(value: string): string;
+  /** `pooled(value)` where `id` is already `id(value)`: no second lookup. */
+  kept(id: number, value: string): string;
   value(id: number): string;
   readonly size: number;
 }
@@ -75,7 +77,10 @@ export class IdTable implements KeyTable {
 
   /** The table's own copy of `value` (one per key), or a private flat copy when the table is full. */
   pooled(value: string): string {
-    const id = this.id(value);
+    return this.kept(this.id(value), value);
+  }
+
+  kept(id: number, value: string): string {
     return id < 0 ? flatCopy(value) : this.values[id]!;
   }
 
@@ -162,7 +167,11 @@ export class IpTable implements KeyTable {
 
   /** `flat`: the caller knows `value` is already its own string (it came from another thread). */
   pooled(value: string, flat = false): string {
-    const id = this.id(value);
+    return this.kept(this.id(value), value, flat);
+  }
+
+  /** An IPv4 address is kept as a number, so the events keep `value` itself (a flat copy unless `flat`). */
+  kept(id: number, value: string, flat = false): string {
     if (id >= 0 && this.pairs.second(id) === 1) return this.others[this.pairs.first(id)]!;
     return flat ? value : flatCopy(value);
   }
@@ -187,6 +196,22 @@ export class IpTable implements KeyTable {
   }
 }
 
+/** In `EventKeys`: the event has no account (or no address). */
+export const NO_KEY = -2;
+/** In `EventKeys`: the table was full and the key new (`KeyTable.id` answered -1). */
+export const REFUSED_KEY = -1;
+
+/**
+ * The ids of a batch's events' accounts and addresses in the scan's tables, one per event
+ * (`NO_KEY`, `REFUSED_KEY` or an id): looked up once, where the batch arrives, for every consumer
+ * that counts by id. Each lookup hashes the string and misses the cache at a million keys: the
+ * summary and the activity spool asking again cost 3.3 s of the main thread at 1M accounts.
+ */
+export interface EventKeys {
+  readonly accounts: Int32Array;
+  readonly ips: Int32Array;
+}
+
 /** The scan's tables: where parsed events' account and IP strings are pooled, and what state indexes. */
 export class Identities {
   readonly accounts: IdTable;
@@ -203,5 +228,17 @@ export class Identities {
 
   ip(value: string, flat = false): string {
     return this.ips.pooled(value, flat);
+  }
+
+  /** The keys of events whose strings are already pooled here (or not: `id` adds them where there is room). */
+  keysOf(events: readonly { account?: string | undefined; ip?: string | undefined }[]): EventKeys {
+    const accounts = new Int32Array(events.length);
+    const ips = new Int32Array(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const { account, ip } = events[i]!;
+      accounts[i] = account === undefined ? NO_KEY : this.accounts.id(account);
+      ips[i] = ip === undefined ? NO_KEY : this.ips.id(ip);
+    }
+    return { accounts, ips };
   }
 }

@@ -7,7 +7,7 @@ import { EVENT_KINDS, type EventKind, type MailEvent } from '../event.js';
 import type { FileReport } from '../ingest/file-report.js';
 import { KeyLimits } from './bounded-map.js';
 import { IdColumn } from './growable-column.js';
-import { Identities, type KeyTable } from './identities.js';
+import { Identities, NO_KEY, type EventKeys, type KeyTable } from './identities.js';
 
 export interface ScanSummary {
   files: number;
@@ -45,7 +45,11 @@ class PhaseKeys {
   constructor(private readonly table: KeyTable) {}
 
   add(key: string, bit: number): void {
-    const id = this.table.id(key);
+    this.addId(this.table.id(key), bit);
+  }
+
+  /** `add` of the key whose `table.id` is `id` (REFUSED_KEY: refused). */
+  addId(id: number, bit: number): void {
     if (id < 0) {
       this.refused++;
       return;
@@ -87,6 +91,19 @@ export class ScanSummaryBuilder {
     const bit = event.phase === 'baseline' ? 1 : event.phase === 'window' ? 2 : 0;
     if (event.account !== undefined) this.accounts.add(event.account, bit);
     if (event.ip !== undefined) this.ips.add(event.ip, bit);
+  }
+
+  /** `add` of each event, whose account and address ids in the scan's tables are `keys`. */
+  addAll(events: readonly MailEvent[], keys: EventKeys): void {
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      this.byKind[event.kind]++;
+      const bit = event.phase === 'baseline' ? 1 : event.phase === 'window' ? 2 : 0;
+      const account = keys.accounts[i]!;
+      const ip = keys.ips[i]!;
+      if (account !== NO_KEY) this.accounts.addId(account, bit);
+      if (ip !== NO_KEY) this.ips.addId(ip, bit);
+    }
   }
 
   build(reports: readonly FileReport[], skipped: number): ScanSummary {

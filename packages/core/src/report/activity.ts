@@ -17,7 +17,7 @@ import { decompressMember } from './member-codec.js';
 import type { EventKind, MailEvent } from '../event.js';
 import { eventToJson } from './json-order.js';
 import { BatchLineView, type EventBatch } from './event-batch.js';
-import { Identities } from '../aggregate/identities.js';
+import { Identities, REFUSED_KEY } from '../aggregate/identities.js';
 import { DEFAULT_MAX_KEYS } from '../aggregate/bounded-map.js';
 import { OrderedPartsWriter } from './ordered-parts.js';
 import { readJsonl } from './scan-outputs.js';
@@ -51,7 +51,8 @@ function isActivityOf(phase: string | undefined, kind: string | undefined, accou
 /**
  * Spooled batches are read back at the end only where they hold a flagged account or IP: each
  * spool line starts with the ids (in the scan's Identities) of its activity events' accounts and
- * IPs, `*` when one has no id, so the other batches are skipped without parsing their JSON.
+ * IPs, each once, `*` when one has no id, so the other batches are skipped without parsing their
+ * JSON. The ids are the batch's own (`EventBatch.keys`), looked up once where it arrived.
  */
 export class ActivitySpool {
   private readonly parts: OrderedPartsWriter;
@@ -75,19 +76,23 @@ export class ActivitySpool {
    * matters for is known only at the end, and few of its events will be written).
    */
   write(index: number, batch: EventBatch): Promise<void> {
-    const accounts: number[] = [];
-    const ips: number[] = [];
+    const keys = batch.keys(this.identities);
+    const events = batch.events;
+    const accounts = new Int32Array(events.length);
+    const ips = new Int32Array(events.length);
+    let accountCount = 0;
+    let ipCount = 0;
     let unnumbered = false;
-    for (const e of batch.events) {
-      if (!isActivity(e)) continue;
-      const account = e.account === undefined ? -2 : this.identities.accounts.find(e.account);
-      const ip = e.ip === undefined ? -2 : this.identities.ips.find(e.ip);
-      if (account === -1 || ip === -1) unnumbered = true;
-      if (account >= 0) accounts.push(account);
-      if (ip >= 0) ips.push(ip);
+    for (let i = 0; i < events.length; i++) {
+      if (!isActivity(events[i]!)) continue;
+      const account = keys.accounts[i]!;
+      const ip = keys.ips[i]!;
+      if (account === REFUSED_KEY || ip === REFUSED_KEY) unnumbered = true;
+      if (account >= 0) accounts[accountCount++] = account;
+      if (ip >= 0) ips[ipCount++] = ip;
     }
-    if (!unnumbered && accounts.length === 0 && ips.length === 0) return Promise.resolve();
-    const ids = unnumbered ? '*' : `${accounts.join(',')};${ips.join(',')}`;
+    if (!unnumbered && accountCount === 0 && ipCount === 0) return Promise.resolve();
+    const ids = unnumbered ? '*' : `${distinctIds(accounts, accountCount)};${distinctIds(ips, ipCount)}`;
     const stored = batch.stored;
     if (stored) {
       let store = this.storeIds.get(stored.path);
@@ -172,6 +177,21 @@ export class ActivitySpool {
   discard(): Promise<void> {
     return this.parts.discard();
   }
+}
+
+/**
+ * The first `count` ids, each once, in ascending order, comma-separated: a spool line's prefix
+ * names the batch's entities, and an account has many events in a batch (the first 2,000 lines
+ * of a day name ~1,000 accounts).
+ */
+function distinctIds(ids: Int32Array, count: number): string {
+  const sorted = ids.subarray(0, count).sort();
+  let text = '';
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+    text = text === '' ? String(sorted[i]) : `${text},${sorted[i]}`;
+  }
+  return text;
 }
 
 /**

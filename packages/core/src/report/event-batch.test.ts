@@ -4,7 +4,8 @@ import { EVENT_KINDS, type MailEvent } from '../event.js';
 import { shapeEvent } from '../parse/event-shape.js';
 import type { ParsedEvent } from '../parse/format.js';
 import { optional, parsedEventFields } from '../../../../test/helpers/arbitrary-events.js';
-import { BatchLineView, EventBatch, compactJson, eventsFromCompact, eventsOfBatchLine } from './event-batch.js';
+import { BatchLineView, EventBatch, compactJson, eventsFromCompact, eventsOfBatchLine, keyedEventsFromCompact, type KeyPool } from './event-batch.js';
+import { NO_KEY, REFUSED_KEY } from '../aggregate/identities.js';
 
 /**
  * The compact form's definition, written out plainly: per field in shape order (`source` aside)
@@ -77,26 +78,53 @@ describe('a batch in its compact form', () => {
     );
   });
 
-  it('hands the accounts and addresses to the pool in order of first use, and the events hold what it returns (property)', () => {
+  it('hands every account and address to its pool in event order, the events hold what it keeps, and each event its ids (property)', () => {
     fc.assert(
-      fc.property(events, (batch) => {
+      fc.property(events, fc.integer({ min: 0, max: 6 }), (batch, cap) => {
         const { json, lines } = new EventBatch('mx01/maillog', batch).compact();
         const asked: string[] = [];
-        const pool = {
-          account: (v: string) => {
-            asked.push(`a:${v}`);
-            return `A${v}`;
-          },
-          ip: (v: string) => {
-            asked.push(`i:${v}`);
-            return `I${v}`;
-          },
+        // A pool like the scan's tables: numbers values as it first sees them, refuses new ones past `cap`.
+        const pool = (tag: string): KeyPool => {
+          const ids = new Map<string, number>();
+          return {
+            id: (v) => {
+              asked.push(`${tag}:${v}`);
+              const known = ids.get(v);
+              if (known !== undefined) return known;
+              if (ids.size >= cap) return REFUSED_KEY;
+              ids.set(v, ids.size);
+              return ids.size - 1;
+            },
+            kept: (id, v) => `${tag}${id}:${v}`,
+          };
         };
-        const back = eventsFromCompact(json, lines, 'mx01/maillog', pool);
-        const firstUse = (f: 'account' | 'ip', tag: string) => [...new Set(batch.map((e) => e[f]).filter((v) => v !== undefined))].map((v) => `${tag}:${v}`);
-        // A pool (the scan's identity tables) numbers values as it first sees them: that order is what must hold.
-        expect([...new Set(asked)]).toEqual([...firstUse('account', 'a'), ...firstUse('ip', 'i')]);
-        expect(back).toStrictEqual(batch.map((e) => ({ ...e, account: e.account === undefined ? undefined : `A${e.account}`, ip: e.ip === undefined ? undefined : `I${e.ip}` })));
+        const back = keyedEventsFromCompact(json, lines, 'mx01/maillog', { account: pool('a'), ip: pool('i') });
+        const inOrder = (f: 'account' | 'ip', tag: string) => batch.map((e) => e[f]).filter((v) => v !== undefined).map((v) => `${tag}:${v}`);
+        expect(asked).toEqual([...inOrder('account', 'a'), ...inOrder('ip', 'i')]);
+        // The ids each event should get, replayed in the same order of asking.
+        const numbered = (f: 'account' | 'ip'): number[] => {
+          const ids = new Map<string, number>();
+          return batch.map((e) => {
+            const v = e[f];
+            if (v === undefined) return NO_KEY;
+            const known = ids.get(v);
+            if (known !== undefined) return known;
+            if (ids.size >= cap) return REFUSED_KEY;
+            ids.set(v, ids.size);
+            return ids.size - 1;
+          });
+        };
+        const accountIds = numbered('account');
+        const ipIds = numbered('ip');
+        expect(Array.from(back.keys.accounts)).toEqual(accountIds);
+        expect(Array.from(back.keys.ips)).toEqual(ipIds);
+        expect(back.events).toStrictEqual(
+          batch.map((e, i) => ({
+            ...e,
+            account: e.account === undefined ? undefined : `a${accountIds[i]}:${e.account}`,
+            ip: e.ip === undefined ? undefined : `i${ipIds[i]}:${e.ip}`,
+          })),
+        );
       }),
       { numRuns: 200 },
     );

@@ -15,6 +15,7 @@
 import { codecOf, compressMember, memberCodec, type MemberCodec } from './member-codec.js';
 import type { MailEvent } from '../event.js';
 import { eventToJson } from './json-order.js';
+import { NO_KEY, type EventKeys, type Identities } from '../aggregate/identities.js';
 
 export interface CompactBatch {
   /** The batch's events as columns (`compactJson`). */
@@ -36,6 +37,8 @@ export interface MadeForms {
   lines?: string[];
   /** `line()` and a newline as one compressed member. */
   member?: Uint8Array;
+  /** The events' account and address ids in the scan's identity tables, where they were pooled. */
+  keys?: EventKeys;
 }
 
 /**
@@ -49,6 +52,7 @@ export class EventBatch {
   private compactForm: CompactBatch | undefined;
   private madeOutputLines: string[] | undefined;
   private compressedMember: Uint8Array | undefined;
+  private eventKeys: EventKeys | undefined;
   /** Where a checkpoint wrote this batch's compressed member, once it has. */
   stored: StoredMember | undefined;
 
@@ -60,6 +64,16 @@ export class EventBatch {
     this.compactForm = made.compact;
     this.madeOutputLines = made.lines;
     this.compressedMember = made.member;
+    this.eventKeys = made.keys;
+  }
+
+  /**
+   * The events' account and address ids in `identities`, the scan's tables (a batch belongs to
+   * one scan): as they were pooled, or looked up once now for every consumer that asks.
+   */
+  keys(identities: Identities): EventKeys {
+    this.eventKeys ??= identities.keysOf(this.events);
+    return this.eventKeys;
   }
 
   /** The compact form: the events as columns in JSON, line numbers beside them. */
@@ -419,32 +433,66 @@ function eventsOfColumns(columns: Columns, lines: ArrayLike<number>, file: strin
   return events;
 }
 
-/** What the receiving thread makes of each account and address of a batch (its pooled copy). */
-export interface StringPool {
-  account(value: string): string;
-  ip(value: string): string;
+/**
+ * How the receiving thread numbers and keeps each account and address of a batch: the scan's
+ * identity tables (`KeyTable.id`, `KeyTable.kept`).
+ */
+export interface KeyPool {
+  /** The id of `value`, -1 where it gets none (a full table). */
+  id(value: string): number;
+  /** What the events hold for `value`, whose id is `id`: the table's own copy where it has one. */
+  kept(id: number, value: string): string;
+}
+
+/** Events rebuilt from a compact batch of `file`. */
+export function eventsFromCompact(json: string, lines: ArrayLike<number>, file: string): MailEvent[] {
+  return eventsOfColumns(columnsOf(json), lines, file);
 }
 
 /**
- * Events rebuilt from a compact batch of `file`. With `pool`, each account and address is handed
- * to it (once per distinct value where the batch keeps them as a dictionary), in order of first
- * use, and the events hold what it returns.
+ * Events rebuilt from a compact batch of `file`, each account and address handed to its pool in
+ * event order (accounts first), the events holding what the pool keeps, and each event's ids
+ * beside them (`NO_KEY` where it has no account or address).
  */
-export function eventsFromCompact(json: string, lines: ArrayLike<number>, file: string, pool?: StringPool): MailEvent[] {
-  const columns: unknown = JSON.parse(json);
-  if (!isColumns(columns)) throw new Error('not a batch of events');
-  if (pool) {
-    pooled(columns, FIELD.account, (v) => pool.account(v));
-    pooled(columns, FIELD.ip, (v) => pool.ip(v));
-  }
-  return eventsOfColumns(columns, lines, file);
+export function keyedEventsFromCompact(
+  json: string,
+  lines: ArrayLike<number>,
+  file: string,
+  pools: { account: KeyPool; ip: KeyPool },
+): { events: MailEvent[]; keys: EventKeys } {
+  const columns = columnsOf(json);
+  const accounts = pooledColumn(columns, FIELD.account, pools.account);
+  const ips = pooledColumn(columns, FIELD.ip, pools.ip);
+  // Read first: it checks that every column holds one value per event that sets it.
+  const events = eventsOfColumns(columns, lines, file);
+  return { events, keys: { accounts: perEvent(columns.m, FIELD.account, accounts), ips: perEvent(columns.m, FIELD.ip, ips) } };
 }
 
-/** Field k's strings through `pool`: its distinct values where the batch has them, else its column. */
-function pooled(columns: Columns, k: number, pool: (value: string) => string): void {
-  const distinct = columns.d[k];
-  if (distinct) columns.d[k] = distinct.map((v) => pool(String(v)));
-  else columns.c[k] = columns.c[k]!.map((v) => pool(String(v)));
+function columnsOf(json: string): Columns {
+  const columns: unknown = JSON.parse(json);
+  if (!isColumns(columns)) throw new Error('not a batch of events');
+  return columns;
+}
+
+/** Field k's strings (a column of values, never a dictionary) through `pool`; their ids. */
+function pooledColumn(columns: Columns, k: number, pool: KeyPool): Int32Array {
+  const values = columns.c[k]!;
+  const ids = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = String(values[i]);
+    const id = pool.id(value);
+    ids[i] = id;
+    values[i] = pool.kept(id, value);
+  }
+  return ids;
+}
+
+/** A column's ids spread over the events: NO_KEY for an event that does not set field k. */
+function perEvent(masks: readonly number[], k: number, ids: Int32Array): Int32Array {
+  const out = new Int32Array(masks.length);
+  let at = 0;
+  for (let i = 0; i < masks.length; i++) out[i] = (masks[i]! >>> k) & 1 ? ids[at++]! : NO_KEY;
+  return out;
 }
 
 /** The events of a batch's `line()`; throws on a line that is not one. */

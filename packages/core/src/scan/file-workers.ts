@@ -21,10 +21,10 @@ import Tinypool from 'tinypool';
 import { MxrayError } from '../errors.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import type { FileReport } from '../ingest/file-report.js';
-import { EventBatch, eventsFromCompact } from '../report/event-batch.js';
+import { EventBatch, keyedEventsFromCompact } from '../report/event-batch.js';
 import { Inbox } from './inbox.js';
 import type { MailEvent } from '../event.js';
-import type { Identities } from '../aggregate/identities.js';
+import type { EventKeys, Identities } from '../aggregate/identities.js';
 import { workerScript } from './worker-script.js';
 import type { ResolvedScanOptions } from './options.js';
 import type { MemberCodec } from '../report/member-codec.js';
@@ -32,10 +32,16 @@ import type { MainMessage, WorkerFileSettings, WorkerMessage, WorkerTask } from 
 
 /**
  * A batch another thread sent as compact JSON, as events of this thread: reshaped, with their
- * account and IP strings pooled in the scan's identity tables (one copy of each string).
+ * account and IP strings pooled in the scan's identity tables (one copy of each string), and
+ * their ids there (`EventBatch.keys`).
  */
-export function eventsFromThread(json: string, lineNumbers: ArrayLike<number>, file: string, strings: Identities): MailEvent[] {
-  return eventsFromCompact(json, lineNumbers, file, { account: (v) => strings.account(v), ip: (v) => strings.ip(v, true) });
+export function eventsFromThread(json: string, lineNumbers: ArrayLike<number>, file: string, strings: Identities): { events: MailEvent[]; keys: EventKeys } {
+  const { accounts, ips } = strings;
+  return keyedEventsFromCompact(json, lineNumbers, file, {
+    account: accounts,
+    // A string from JSON.parse is its own (flat): an IPv4 address is kept as it came.
+    ip: { id: (value) => ips.id(value), kept: (id, value) => ips.kept(id, value, true) },
+  });
 }
 
 export class FileWorkers {
@@ -77,8 +83,9 @@ export class FileWorkers {
         if (message.read > 0) onRead?.(message.read);
         if (message.type === 'done') return message.report;
         const { lineNumbers } = message;
-        const events = eventsFromThread(message.json, lineNumbers, file.path, o.identities);
+        const { events, keys } = eventsFromThread(message.json, lineNumbers, file.path, o.identities);
         yield new EventBatch(file.path, events, {
+          keys,
           compact: { json: message.json, lines: lineNumbers },
           ...(message.lines && { lines: message.lines }),
           ...(message.member && { member: message.member }),

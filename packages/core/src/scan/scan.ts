@@ -143,8 +143,9 @@ export async function scanBatches(options: ScanOptions, hooks: BatchHooks = {}, 
           const saved = await checkpoints?.load(file);
           if (saved) {
             for await (const events of saved.events()) {
-              for (const event of events) summary.add(event);
-              await deliver(new EventBatch(file.path, events), index, file);
+              const batch = new EventBatch(file.path, events);
+              summary.addAll(events, batch.keys(resolved.identities));
+              await deliver(batch, index, file);
             }
             resumed++;
             progress.bytesRead += file.size;
@@ -162,7 +163,7 @@ export async function scanBatches(options: ScanOptions, hooks: BatchHooks = {}, 
                 }
                 return await finishFile(step.value, index);
               }
-              for (const event of step.value.events) summary.add(event);
+              summary.addAll(step.value.events, step.value.keys(resolved.identities));
               await checkpoint?.write(step.value);
               await deliver(step.value, index, file);
             }

@@ -91,12 +91,10 @@ export function warehouseSource(w: Warehouse): BatchSource {
     const PHASE_COUNT = { baseline: 'baselineEvents', window: 'windowEvents', after: 'afterEvents' } as const;
     const deliver = async (i: number, json: string, lineNumbers: Float64Array): Promise<void> => {
       const report = inputs[i]!;
-      const events = eventsFromThread(json, lineNumbers, report.path, resolved.identities);
-      for (const e of events) {
-        report[PHASE_COUNT[e.phase]]++;
-        summary.add(e);
-      }
-      const batch = new EventBatch(report.path, events, { compact: { json, lines: lineNumbers } });
+      const { events, keys } = eventsFromThread(json, lineNumbers, report.path, resolved.identities);
+      for (const e of events) report[PHASE_COUNT[e.phase]]++;
+      summary.addAll(events, keys);
+      const batch = new EventBatch(report.path, events, { compact: { json, lines: lineNumbers }, keys });
       // The file as the loading machine found it; it is not on this one.
       const file = { root: report.root, path: report.path, absolute: '', size: report.bytes, mtimeMs: Date.parse(report.mtime) };
       await hooks.onBatch?.(batch, i, file);
