@@ -44,6 +44,25 @@ describe('worker threads', () => {
     expect(hashes[2]).toEqual(hashes[0]);
   });
 
+  it('give the same outputs without events.jsonl, where a worker writes parsed lines straight into columns', async () => {
+    const hashes: Array<Record<string, string>> = [];
+    for (const workers of [0, 1, 3]) {
+      const out = path.join(work, `out-columns-${workers}`);
+      await scanToDirectory({ paths: [evidence], out, concurrency: 4, workers, detection: { geo: false } });
+      hashes.push(await outputHashes(out));
+    }
+    const { ['events.jsonl']: events, ...withEvents } = await outputHashes(path.join(work, 'out-0'));
+    expect(events).toBeDefined();
+    expect(Object.keys(hashes[0]!)).not.toContain('events.jsonl');
+    // The manifest names the outputs written (events.jsonl among them): it is the one file that differs.
+    const { ['manifest.json']: _m, ...rest } = withEvents;
+    const { ['manifest.json']: manifest0, ...rest0 } = hashes[0]!;
+    expect(rest0).toEqual(rest);
+    expect(manifest0).toBeDefined();
+    expect(hashes[1]).toEqual(hashes[0]);
+    expect(hashes[2]).toEqual(hashes[0]);
+  });
+
   it('give byte-identical outputs with zstd decoded by node:zlib or by zstd-codec (MXRAY_ZSTD=codec), on workers too', async () => {
     const hashes: Array<Record<string, string>> = [];
     for (const codec of [false, true]) {

@@ -18,7 +18,7 @@ import { eventToJson } from './json-order.js';
 import { NO_KEY, type EventKeys, type Identities } from '../aggregate/identities.js';
 
 export interface CompactBatch {
-  /** The batch's events as columns (`compactJson`). */
+  /** The batch's events as columns (`ColumnWriter`, `compactJson`). */
   json: string;
   lines: Float64Array;
 }

@@ -1,8 +1,9 @@
 /**
- * The worker-thread side of `FileWorkers`: one file through `scanFileEvents` (read, hash,
- * decompress, split, parse, shape), its event batches posted back on the task's port in line
- * order as compact JSON (see report/event-batch.ts), and with their output lines when the scan
- * writes events.jsonl, so the main thread does not have to make them.
+ * The worker-thread side of `FileWorkers`: one file through `scanFileBatches` (read, hash,
+ * decompress, split, parse), each parsed line written straight into its batch's columns
+ * (`ColumnSink`), the batches posted back on the task's port in line order as compact JSON (see
+ * report/event-batch.ts). When the scan writes events.jsonl the thread makes the events and their
+ * output lines too, so the main thread does not have to make them.
  *
  * Flow control: at most `IN_FLIGHT` batches are unacknowledged, so a worker that parses faster
  * than the main thread detects waits instead of filling the main thread's message queue.

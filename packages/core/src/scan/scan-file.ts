@@ -1,6 +1,7 @@
 /**
  * One file through the pipeline: read (hash + decompress) → lines → format → parse → time → window.
- * Yields events in batches, one per decoded chunk, in line order; returns the file's report.
+ * Yields events in batches, one per decoded chunk, in line order, in the form its `EventSink`
+ * makes of them (events, or columns on a worker thread); returns the file's report.
  */
 import { isUtf8 } from 'node:buffer';
 import type { MailEvent, Phase } from '../event.js';
