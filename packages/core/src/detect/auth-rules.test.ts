@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { SpillArea } from '../aggregate/account-spill.js';
 import { byRule, detect, failure, habits, login, logout, request, submit, DAY, HOUR } from '../../../../test/helpers/detection.js';
 
@@ -176,5 +177,37 @@ describe('auth.impossible-travel', () => {
     expect(byRule(detect(events).findings, 'auth.impossible-travel')).toEqual([]);
     const geo = { sources: [], lookup: (ip: string) => ({ country: ip.startsWith('198.') ? 'JP' : 'RU' }) };
     expect(byRule(detect(events, { geo }).findings, 'auth.impossible-travel')).toMatchObject([{ account: 'g@example.jp', ip: '203.0.113.50' }]);
+  });
+
+  it("flags what asking for every login's country flags, asking only where a pair could be flagged (property)", () => {
+    // Addresses with countries, one the database does not place, one on an ocean of its own.
+    const COUNTRY: Record<string, string | undefined> = { '198.51.100.1': 'JP', '198.51.100.2': 'JP', '203.0.113.7': 'RU', '192.0.2.9': 'US', '198.51.100.250': undefined };
+    const ips = Object.keys(COUNTRY);
+    const loginArb = fc.record({ minutes: fc.integer({ min: -300, max: 600 }), account: fc.constantFrom('a@example.jp', 'b@example.jp'), ip: fc.constantFrom(...ips) });
+    fc.assert(
+      fc.property(fc.array(loginArb, { maxLength: 25 }), (drawn) => {
+        const events = drawn.map((d, i) => login(d.minutes * 60_000, d.account, d.ip, { source: { file: 'mx01/maillog', line: i + 1 } }));
+        const geo = { sources: [], lookup: (ip: string) => ({ country: COUNTRY[ip] }) };
+        const { findings, ledger } = detect(events, { geo });
+        // The rule as it was: every login's country, then each window login against the latest placed one.
+        const expected: Array<{ account: string; ip: string; time: number; message: string }> = [];
+        for (const [account, logins] of ledger.byAccount()) {
+          let prev: { ts: number; ip: string; country: string } | undefined;
+          for (const l of logins) {
+            if (l.ip === undefined) continue;
+            const country = COUNTRY[l.ip];
+            if (!country) continue;
+            if (l.phase === 'window' && prev && prev.country !== country && l.ts - prev.ts < HOUR) {
+              expected.push({ account, ip: l.ip, time: l.ts, message: `${account} logged in from ${l.ip} (${country}) ${Math.round((l.ts - prev.ts) / 60_000)} minutes after a login from ${prev.ip} (${prev.country})` });
+            }
+            prev = { ts: l.ts, ip: l.ip, country };
+          }
+        }
+        const got = byRule(findings, 'auth.impossible-travel').map((f) => ({ account: f.account!, ip: f.ip!, time: f.time, message: f.message }));
+        const order = (a: { time: number; message: string }, b: { time: number; message: string }) => a.time - b.time || a.message.localeCompare(b.message);
+        expect(got.sort(order)).toEqual(expected.sort(order));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
