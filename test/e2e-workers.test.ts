@@ -44,7 +44,7 @@ describe('worker threads', () => {
     expect(hashes[2]).toEqual(hashes[0]);
   });
 
-  it('give the same outputs without events.jsonl, where a worker writes parsed lines straight into columns', async () => {
+  it('give the same outputs without events.jsonl (the workers then make no output lines), and the same as with it', async () => {
     const hashes: Array<Record<string, string>> = [];
     for (const workers of [0, 1, 3]) {
       const out = path.join(work, `out-columns-${workers}`);

@@ -46,43 +46,6 @@ export function shapeEvent(p: ParsedEvent, phase: MailEvent['phase'], source: Ma
 }
 
 /**
- * `shapeEvent` into an event already made (a scratch event reused line after line), keeping its
- * `source` object with the line number set: the same fields, the same values, no new object.
- */
-export function reshapeEvent(e: MailEvent, p: ParsedEvent, phase: MailEvent['phase'], line: number, length: number, truncated: boolean): void {
-  e.ts = p.ts;
-  e.phase = phase;
-  e.source.line = line;
-  e.host = undefined;
-  e.app = p.app;
-  e.kind = p.kind;
-  e.protocol = undefined;
-  e.account = undefined;
-  e.ip = undefined;
-  e.localIp = undefined;
-  e.method = undefined;
-  e.path = undefined;
-  e.status = undefined;
-  e.bytesIn = undefined;
-  e.bytesOut = undefined;
-  e.userAgent = undefined;
-  e.referer = undefined;
-  e.forwardedFor = undefined;
-  e.queueId = undefined;
-  e.session = undefined;
-  e.attempts = undefined;
-  e.detail = undefined;
-  e.from = undefined;
-  e.to = undefined;
-  e.messageId = undefined;
-  e.receivedIps = undefined;
-  e.authResults = undefined;
-  e.truncated = truncated ? true : undefined;
-  e.length = length;
-  for (const key in p) (e as unknown as Record<string, unknown>)[key] = (p as unknown as Record<string, unknown>)[key];
-}
-
-/**
  * An event without `source`, only the fields that are set: how the warehouse's rows come back
  * (warehouse/records.ts), each row one file's line.
  */

@@ -18,7 +18,7 @@ import { eventToJson } from './json-order.js';
 import { NO_KEY, type EventKeys, type Identities } from '../aggregate/identities.js';
 
 export interface CompactBatch {
-  /** The batch's events as columns (`ColumnWriter`, `compactJson`). */
+  /** The batch's events as columns (`compactJson`). */
   json: string;
   lines: Float64Array;
 }
@@ -78,7 +78,11 @@ export class EventBatch {
 
   /** The compact form: the events as columns in JSON, line numbers beside them. */
   compact(): CompactBatch {
-    this.compactForm ??= compactBatch(this.events);
+    if (this.compactForm === undefined) {
+      const lines = new Float64Array(this.events.length);
+      for (let i = 0; i < lines.length; i++) lines[i] = this.events[i]!.source.line;
+      this.compactForm = { json: compactJson(this.events), lines };
+    }
     return this.compactForm;
   }
 
@@ -90,24 +94,15 @@ export class EventBatch {
 
   /** One line of a spool or checkpoint: `{"f":file,"l":[line numbers],"e":{columns}}`. */
   line(): string {
-    return batchLine(this.file, this.compact());
+    const b = this.compact();
+    return `{"f":${JSON.stringify(this.file)},"l":${JSON.stringify(Array.from(b.lines))},"e":${b.json}}`;
   }
 
   /** `line()` and a newline as one compressed member (member-codec.ts): what checkpoints store. */
   member(codec: MemberCodec = memberCodec()): Uint8Array {
-    if (this.compressedMember === undefined || codecOf(this.compressedMember) !== codec) this.compressedMember = batchMember(this.file, this.compact(), codec);
+    if (this.compressedMember === undefined || codecOf(this.compressedMember) !== codec) this.compressedMember = compressMember(`${this.line()}\n`, codec);
     return this.compressedMember;
   }
-}
-
-/** The spool and checkpoint line of a batch of `file` in its compact form (`EventBatch.line`). */
-export function batchLine(file: string, compact: CompactBatch): string {
-  return `{"f":${JSON.stringify(file)},"l":${JSON.stringify(Array.from(compact.lines))},"e":${compact.json}}`;
-}
-
-/** `batchLine` and a newline as one compressed member (`EventBatch.member`). */
-export function batchMember(file: string, compact: CompactBatch, codec: MemberCodec): Uint8Array {
-  return compressMember(`${batchLine(file, compact)}\n`, codec);
 }
 
 /** Field k of an event is bit k of its mask. Never reorder: stored checkpoints depend on it (FORMAT in scan/checkpoints.ts). */
@@ -176,196 +171,172 @@ class Dictionary {
 }
 
 /**
- * A batch's columns (see the top of this file), written event by event. One test per field, by
- * name, in one method for every event, each field's column and dictionary its own property: a
- * loop over field names read with `event[key]` is a keyed load per field, and a generic
- * `put(k, value)` per field (the seventh session's writer) made the columns 1.4 times slower to
- * build (benchmarks/RESULTS.md). The fields in DICTIONARY go through a `Dictionary`; the order of
- * the tests is FIELD's. A worker thread writes each parsed line here as it comes (no event kept).
+ * The events as columns (see the top of this file). One test per field, by name, in one function
+ * for every event, each field's column and dictionary a local: a loop over field names read with
+ * `event[key]` is a keyed load per field, and a generic `put(k, value)` per field (the seventh
+ * session's writer) made the columns 1.4 times slower to build (benchmarks/RESULTS.md). The
+ * fields in DICTIONARY go through a `Dictionary`; the order of the tests is FIELD's.
  */
-export class ColumnWriter {
-  private readonly masks: number[] = [];
-  private readonly lineNumbers: number[] = [];
-  private readonly ts: unknown[] = [];
-  private readonly phase = new Dictionary();
-  private readonly phases: number[] = [];
-  private readonly host = new Dictionary();
-  private readonly hosts: number[] = [];
-  private readonly app = new Dictionary();
-  private readonly apps: number[] = [];
-  private readonly kind = new Dictionary();
-  private readonly kinds: number[] = [];
-  private readonly protocol = new Dictionary();
-  private readonly protocols: number[] = [];
-  private readonly account: unknown[] = [];
-  private readonly ip: unknown[] = [];
-  private readonly localIp = new Dictionary();
-  private readonly localIps: number[] = [];
-  private readonly method = new Dictionary();
-  private readonly methods: number[] = [];
-  private readonly path: unknown[] = [];
-  private readonly status: unknown[] = [];
-  private readonly bytesIn: unknown[] = [];
-  private readonly bytesOut: unknown[] = [];
-  private readonly userAgent: unknown[] = [];
-  private readonly referer: unknown[] = [];
-  private readonly forwardedFor: unknown[] = [];
-  private readonly queueId: unknown[] = [];
-  private readonly session: unknown[] = [];
-  private readonly attempts: unknown[] = [];
-  private readonly detail = new Dictionary();
-  private readonly details: number[] = [];
-  private readonly from: unknown[] = [];
-  private readonly to: unknown[] = [];
-  private readonly messageId: unknown[] = [];
-  private readonly receivedIps: unknown[] = [];
-  private readonly authResults: unknown[] = [];
-  private readonly truncated: unknown[] = [];
-  private readonly length: unknown[] = [];
-
-  /** Events written so far. */
-  get count(): number {
-    return this.masks.length;
-  }
-
-  /** Writes `e`, read from line `line` of its file (the batch's file). */
-  add(e: MailEvent, line: number): void {
+export function compactJson(events: readonly MailEvent[]): string {
+  const n = events.length;
+  const masks = new Array<number>(n);
+  const ts: unknown[] = [];
+  const phase = new Dictionary();
+  const phases: number[] = [];
+  const host = new Dictionary();
+  const hosts: number[] = [];
+  const app = new Dictionary();
+  const apps: number[] = [];
+  const kind = new Dictionary();
+  const kinds: number[] = [];
+  const protocol = new Dictionary();
+  const protocols: number[] = [];
+  const account: unknown[] = [];
+  const ip: unknown[] = [];
+  const localIp = new Dictionary();
+  const localIps: number[] = [];
+  const method = new Dictionary();
+  const methods: number[] = [];
+  const path: unknown[] = [];
+  const status: unknown[] = [];
+  const bytesIn: unknown[] = [];
+  const bytesOut: unknown[] = [];
+  const userAgent: unknown[] = [];
+  const referer: unknown[] = [];
+  const forwardedFor: unknown[] = [];
+  const queueId: unknown[] = [];
+  const session: unknown[] = [];
+  const attempts: unknown[] = [];
+  const detail = new Dictionary();
+  const details: number[] = [];
+  const from: unknown[] = [];
+  const to: unknown[] = [];
+  const messageId: unknown[] = [];
+  const receivedIps: unknown[] = [];
+  const authResults: unknown[] = [];
+  const truncated: unknown[] = [];
+  const length: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
     let m = 0;
     if (e.ts !== undefined) {
       m |= 1 << FIELD.ts;
-      this.ts.push(e.ts);
+      ts.push(e.ts);
     }
     if (e.phase !== undefined) {
       m |= 1 << FIELD.phase;
-      this.phases.push(this.phase.index(e.phase));
+      phases.push(phase.index(e.phase));
     }
     if (e.host !== undefined) {
       m |= 1 << FIELD.host;
-      this.hosts.push(this.host.index(e.host));
+      hosts.push(host.index(e.host));
     }
     if (e.app !== undefined) {
       m |= 1 << FIELD.app;
-      this.apps.push(this.app.index(e.app));
+      apps.push(app.index(e.app));
     }
     if (e.kind !== undefined) {
       m |= 1 << FIELD.kind;
-      this.kinds.push(this.kind.index(e.kind));
+      kinds.push(kind.index(e.kind));
     }
     if (e.protocol !== undefined) {
       m |= 1 << FIELD.protocol;
-      this.protocols.push(this.protocol.index(e.protocol));
+      protocols.push(protocol.index(e.protocol));
     }
     if (e.account !== undefined) {
       m |= 1 << FIELD.account;
-      this.account.push(e.account);
+      account.push(e.account);
     }
     if (e.ip !== undefined) {
       m |= 1 << FIELD.ip;
-      this.ip.push(e.ip);
+      ip.push(e.ip);
     }
     if (e.localIp !== undefined) {
       m |= 1 << FIELD.localIp;
-      this.localIps.push(this.localIp.index(e.localIp));
+      localIps.push(localIp.index(e.localIp));
     }
     if (e.method !== undefined) {
       m |= 1 << FIELD.method;
-      this.methods.push(this.method.index(e.method));
+      methods.push(method.index(e.method));
     }
     if (e.path !== undefined) {
       m |= 1 << FIELD.path;
-      this.path.push(e.path);
+      path.push(e.path);
     }
     if (e.status !== undefined) {
       m |= 1 << FIELD.status;
-      this.status.push(e.status);
+      status.push(e.status);
     }
     if (e.bytesIn !== undefined) {
       m |= 1 << FIELD.bytesIn;
-      this.bytesIn.push(e.bytesIn);
+      bytesIn.push(e.bytesIn);
     }
     if (e.bytesOut !== undefined) {
       m |= 1 << FIELD.bytesOut;
-      this.bytesOut.push(e.bytesOut);
+      bytesOut.push(e.bytesOut);
     }
     if (e.userAgent !== undefined) {
       m |= 1 << FIELD.userAgent;
-      this.userAgent.push(e.userAgent);
+      userAgent.push(e.userAgent);
     }
     if (e.referer !== undefined) {
       m |= 1 << FIELD.referer;
-      this.referer.push(e.referer);
+      referer.push(e.referer);
     }
     if (e.forwardedFor !== undefined) {
       m |= 1 << FIELD.forwardedFor;
-      this.forwardedFor.push(e.forwardedFor);
+      forwardedFor.push(e.forwardedFor);
     }
     if (e.queueId !== undefined) {
       m |= 1 << FIELD.queueId;
-      this.queueId.push(e.queueId);
+      queueId.push(e.queueId);
     }
     if (e.session !== undefined) {
       m |= 1 << FIELD.session;
-      this.session.push(e.session);
+      session.push(e.session);
     }
     if (e.attempts !== undefined) {
       m |= 1 << FIELD.attempts;
-      this.attempts.push(e.attempts);
+      attempts.push(e.attempts);
     }
     if (e.detail !== undefined) {
       m |= 1 << FIELD.detail;
-      this.details.push(this.detail.index(e.detail));
+      details.push(detail.index(e.detail));
     }
     if (e.from !== undefined) {
       m |= 1 << FIELD.from;
-      this.from.push(e.from);
+      from.push(e.from);
     }
     if (e.to !== undefined) {
       m |= 1 << FIELD.to;
-      this.to.push(e.to);
+      to.push(e.to);
     }
     if (e.messageId !== undefined) {
       m |= 1 << FIELD.messageId;
-      this.messageId.push(e.messageId);
+      messageId.push(e.messageId);
     }
     if (e.receivedIps !== undefined) {
       m |= 1 << FIELD.receivedIps;
-      this.receivedIps.push(e.receivedIps);
+      receivedIps.push(e.receivedIps);
     }
     if (e.authResults !== undefined) {
       m |= 1 << FIELD.authResults;
-      this.authResults.push(e.authResults);
+      authResults.push(e.authResults);
     }
     if (e.truncated !== undefined) {
       m |= 1 << FIELD.truncated;
-      this.truncated.push(e.truncated);
+      truncated.push(e.truncated);
     }
     if (e.length !== undefined) {
       m |= 1 << FIELD.length;
-      this.length.push(e.length);
+      length.push(e.length);
     }
-    this.masks.push(m);
-    this.lineNumbers.push(line);
+    masks[i] = m;
   }
-
-  /** The batch's compact form: its columns as JSON, its line numbers beside them. */
-  finish(): CompactBatch {
-    // In FIELD order; `d` holds a dictionary's values exactly for the fields in DICTIONARY.
-    const c = [this.ts, this.phases, this.hosts, this.apps, this.kinds, this.protocols, this.account, this.ip, this.localIps, this.methods, this.path, this.status, this.bytesIn, this.bytesOut, this.userAgent, this.referer, this.forwardedFor, this.queueId, this.session, this.attempts, this.details, this.from, this.to, this.messageId, this.receivedIps, this.authResults, this.truncated, this.length];
-    const d = [null, this.phase.values, this.host.values, this.app.values, this.kind.values, this.protocol.values, null, null, this.localIp.values, this.method.values, null, null, null, null, null, null, null, null, null, null, this.detail.values, null, null, null, null, null, null, null];
-    return { json: JSON.stringify({ m: this.masks, c, d }), lines: Float64Array.from(this.lineNumbers) };
-  }
-}
-
-/** The events as columns (see the top of this file). */
-export function compactJson(events: readonly MailEvent[]): string {
-  return compactBatch(events).json;
-}
-
-/** The events' compact form: columns and line numbers. */
-function compactBatch(events: readonly MailEvent[]): CompactBatch {
-  const w = new ColumnWriter();
-  for (const e of events) w.add(e, e.source.line);
-  return w.finish();
+  // In FIELD order; `d` holds a dictionary's values exactly for the fields in DICTIONARY.
+  const c = [ts, phases, hosts, apps, kinds, protocols, account, ip, localIps, methods, path, status, bytesIn, bytesOut, userAgent, referer, forwardedFor, queueId, session, attempts, details, from, to, messageId, receivedIps, authResults, truncated, length];
+  const d = [null, phase.values, host.values, app.values, kind.values, protocol.values, null, null, localIp.values, method.values, null, null, null, null, null, null, null, null, null, null, detail.values, null, null, null, null, null, null, null];
+  return JSON.stringify({ m: masks, c, d });
 }
 
 interface Columns {

@@ -1,10 +1,9 @@
 /**
  * One file through the pipeline: read (hash + decompress) → lines → format → parse → time → window.
- * Yields events in batches, one per decoded chunk, in line order, in the form its `EventSink`
- * makes of them (events, or columns on a worker thread); returns the file's report.
+ * Yields events in batches, one per decoded chunk, in line order; returns the file's report.
  */
 import { isUtf8 } from 'node:buffer';
-import type { MailEvent, Phase } from '../event.js';
+import type { MailEvent } from '../event.js';
 import type { DiscoveredFile } from '../ingest/discover.js';
 import { EvidenceReader } from '../ingest/evidence-reader.js';
 import { LineSplitter, type Line } from '../ingest/line-splitter.js';
@@ -26,62 +25,19 @@ export type FileScanOptions = Pick<ResolvedScanOptions, 'window' | 'clock' | 'fo
   identities: { account(value: string): string; ip(value: string): string };
 };
 
-/**
- * Where a file's pipeline puts each event that passed its checks, and takes a batch from after
- * each decoded chunk: by default (`EventArraySink`) an event object per line; a worker thread
- * writes columns straight away instead (parse-worker.ts), with no event kept.
- */
-export interface EventSink<B> {
-  add(parsed: ParsedEvent, phase: Phase, line: Line): void;
-  /** Events added since the last `take`. */
-  readonly size: number;
-  take(): B;
-}
-
-/** The events of a file as `MailEvent`s in the one shape (`shapeEvent`), their strings pooled. */
-export class EventArraySink implements EventSink<MailEvent[]> {
-  private batch: MailEvent[] = [];
-
-  constructor(
-    private readonly file: string,
-    private readonly strings: FileScanOptions['identities'],
-  ) {}
-
-  add(parsed: ParsedEvent, phase: Phase, line: Line): void {
-    const event = shapeEvent(parsed, phase, { file: this.file, line: line.number }, line.length, line.truncated);
-    if (event.account !== undefined) event.account = this.strings.account(event.account);
-    if (event.ip !== undefined) event.ip = this.strings.ip(event.ip);
-    this.batch.push(event);
-  }
-
-  get size(): number {
-    return this.batch.length;
-  }
-
-  take(): MailEvent[] {
-    const batch = this.batch;
-    this.batch = [];
-    return batch;
-  }
-}
-
-export function scanFileEvents(file: DiscoveredFile, options: FileScanOptions, onRead?: (bytes: number) => void): AsyncGenerator<MailEvent[], FileReport, undefined> {
-  return scanFileBatches(file, options, new EventArraySink(file.path, options.identities), onRead);
-}
-
-/** `scanFileEvents`, each batch what `sink` makes of its events. */
-export async function* scanFileBatches<B>(
+export async function* scanFileEvents(
   file: DiscoveredFile,
   options: FileScanOptions,
-  sink: EventSink<B>,
   onRead?: (bytes: number) => void,
-): AsyncGenerator<B, FileReport, undefined> {
+): AsyncGenerator<MailEvent[], FileReport, undefined> {
   const reader = new EvidenceReader(file.absolute, onRead, file.size);
   const splitter = new LineSplitter(options.maxLineBytes);
   const report: FileReport = newFileReport(file);
   const futureAfter = file.mtimeMs + 86_400_000;
+  const strings = options.identities;
   let first = Infinity;
   let last = -Infinity;
+  let batch: MailEvent[] = [];
   let anchor: YearAnchor | undefined;
 
   const ctx: FileContext = {
@@ -103,7 +59,9 @@ export async function* scanFileBatches<B>(
         return;
       }
       const phase = phaseOf(parsed.ts, options.window);
-      sink.add(parsed, phase, line);
+      const event = shapeEvent(parsed, phase, { file: file.path, line: line.number }, line.length, line.truncated);
+      if (event.account !== undefined) event.account = strings.account(event.account);
+      if (event.ip !== undefined) event.ip = strings.ip(event.ip);
       report.events++;
       if (phase === 'baseline') report.baselineEvents++;
       else if (phase === 'window') report.windowEvents++;
@@ -111,6 +69,7 @@ export async function* scanFileBatches<B>(
       if (parsed.ts > futureAfter) report.futureEvents++;
       if (parsed.ts < first) first = parsed.ts;
       if (parsed.ts > last) last = parsed.ts;
+      batch.push(event);
     },
     parseError(line: Line, reason: string) {
       report.parseErrors++;
@@ -176,12 +135,15 @@ export async function* scanFileBatches<B>(
     }
     splitter.push(chunk, onLine);
     if (parser?.drain) await parser.drain();
-    if (sink.size > 0) yield sink.take();
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
   }
   splitter.end(onLine);
   decide();
   if (parser?.end) await parser.end();
-  if (sink.size > 0) yield sink.take();
+  if (batch.length > 0) yield batch;
 
   const r = reader.result;
   if (interrupted) {
