@@ -289,35 +289,45 @@ function angleIds(s: string): string[] {
  * POP3 `top=0/0, retr=812/9120331` (count/bytes), where retrieved and top bytes are what left.
  */
 function readByteCounts(msg: string): { in?: number; out?: number } {
-  const word = (key: string): string | undefined => {
-    const at = msg.startsWith(`${key}=`) ? 0 : msg.indexOf(` ${key}=`) + 1;
-    if (at === 0 && !msg.startsWith(`${key}=`)) return undefined;
-    const start = at + key.length + 1;
-    let end = start;
-    while (end < msg.length && msg.charCodeAt(end) !== 32 && msg.charCodeAt(end) !== 44) end++;
-    return msg.slice(start, end);
-  };
-  const num = (v: string | undefined): number | undefined => {
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    return Number.isFinite(n) ? n : undefined;
-  };
-  const inBytes = num(word('in'));
-  const outBytes = num(word('out'));
+  const inBytes = countOf(byteWord(msg, 'in=', ' in='));
+  const outBytes = countOf(byteWord(msg, 'out=', ' out='));
   if (inBytes !== undefined || outBytes !== undefined) {
     return { ...(inBytes !== undefined && { in: inBytes }), ...(outBytes !== undefined && { out: outBytes }) };
   }
-  const bytes = word('bytes');
+  const bytes = byteWord(msg, 'bytes=', ' bytes=');
   if (bytes?.includes('/')) {
     const [a, b] = bytes.split('/');
-    const i = num(a);
-    const o = num(b);
+    const i = countOf(a);
+    const o = countOf(b);
     return { ...(i !== undefined && { in: i }), ...(o !== undefined && { out: o }) };
   }
-  const retr = num(word('retr')?.split('/')[1]);
-  const top = num(word('top')?.split('/')[1]);
+  const retr = countOf(byteWord(msg, 'retr=', ' retr=')?.split('/')[1]);
+  const top = countOf(byteWord(msg, 'top=', ' top=')?.split('/')[1]);
   if (retr !== undefined || top !== undefined) return { out: (retr ?? 0) + (top ?? 0) };
   return {};
+}
+
+/**
+ * The value of `key=` at the start of `msg` (`bare`) or after a space (`spaced`), to the next
+ * space or comma. The two spellings are constants: this runs on every logout line.
+ */
+function byteWord(msg: string, bare: string, spaced: string): string | undefined {
+  let start: number;
+  if (msg.startsWith(bare)) start = bare.length;
+  else {
+    const at = msg.indexOf(spaced);
+    if (at === -1) return undefined;
+    start = at + spaced.length;
+  }
+  let end = start;
+  while (end < msg.length && msg.charCodeAt(end) !== 32 && msg.charCodeAt(end) !== 44) end++;
+  return msg.slice(start, end);
+}
+
+function countOf(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { FileContext, LineParser, LogFormat } from './format.js';
 import type { SyslogProgram } from './syslog-program.js';
 import { readEnvelope, type EnvelopeClock } from './syslog-envelope.js';
-import { inferYear } from '../time/year-inference.js';
+import { yearInferrer } from '../time/year-inference.js';
 import { ZoneClock } from '../time/zone.js';
 
 /** Sniffing asks only whether an envelope reads; the year and zone do not matter to that. */
@@ -21,12 +21,12 @@ export function createSyslogFormat(programs: readonly SyslogProgram[]): LogForma
     },
     createParser(ctx: FileContext): LineParser {
       const handlers = programs.map((p) => ({ program: p, handle: p.create(ctx) }));
-      let anchor: number | undefined;
+      let yearOf: ((month: number, day: number) => number) | undefined;
       const time: EnvelopeClock = {
         clock: ctx.clock,
         year(month, day) {
-          anchor ??= ctx.yearAnchor().at;
-          return inferYear(anchor, month, day);
+          yearOf ??= yearInferrer(ctx.yearAnchor().at);
+          return yearOf(month, day);
         },
       };
       // Tag → handler, cached: one archive has only a handful of distinct program tags.

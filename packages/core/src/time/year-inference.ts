@@ -57,11 +57,15 @@ export function chooseYearAnchor(input: {
  * date still counts as the anchor's year (clock skew, zone differences, late rotation).
  */
 export function inferYear(anchorMs: number, month: number, day: number): number {
+  return yearInferrer(anchorMs)(month, day);
+}
+
+/** `inferYear` for one anchor, its date read once: a file asks for every line's year. */
+export function yearInferrer(anchorMs: number): (month: number, day: number) => number {
   const anchor = new Date(anchorMs);
   const year = anchor.getUTCFullYear();
-  const lineOrdinal = month * 32 + day;
   const anchorOrdinal = (anchor.getUTCMonth() + 1) * 32 + anchor.getUTCDate() + 2;
-  return lineOrdinal <= anchorOrdinal ? year : year - 1;
+  return (month, day) => (month * 32 + day <= anchorOrdinal ? year : year - 1);
 }
 
 function pad(n: number): string {
