@@ -9,7 +9,7 @@
  * Each row: operations per second and, where the operation has a size, MB/s and lines/s (or
  * events/s for detectors). Compare rows of the same run only; machines differ.
  */
-import { mkdtemp, readFile, rm, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,8 @@ import {
   compactJson,
   eventsFromCompact,
   shapeEvent,
+  scanFileEvents,
+  EventBatch,
 } from '@mxray/core/internal';
 import { writeArchive } from './lib/archive.mjs';
 import { zstd } from './lib/compress.mjs';
@@ -205,6 +207,17 @@ try {
   add('baseline: sparse objects JSON → events', { events: events.length }, () =>
     sparseJsonText.reduce((n, j, i) => n + JSON.parse(j).map((s, k) => shapeEvent(s, s.phase, { file: 'f', line: lineNumbers[i][k] }, s.length, s.truncated === true)).length, 0),
   );
+
+  // A worker thread's share of the scan on one file: read, hash, decode, split, parse, then each
+  // batch as columns JSON (what it posts to the main thread). The parsing is most of it.
+  add('worker: read + parse + columns JSON (one zstd mail log)', { bytes: mail.length, lines: countLines(mail) }, async () => {
+    const file = { root: dir, path: 'mail.zst', absolute: zstFile, size: (await stat(zstFile)).size, mtimeMs: Date.UTC(2024, 7, 5) };
+    const options = { ...resolveScanOptions({ paths: [dir] }), identities: { account: (v) => v, ip: (v) => v } };
+    const batches = scanFileEvents(file, options);
+    let n = 0;
+    for (let step = await batches.next(); !step.done; step = await batches.next()) n += new EventBatch(file.path, step.value).compact().json.length;
+    return n;
+  });
 
   let totalBytes = 0;
   let totalLines = 0;
