@@ -7,13 +7,14 @@
  * began. The kernel's own peak (ru_maxrss) closes the report: the sampler can miss a spike
  * shorter than its period, and says by how much.
  *
- *   node benchmarks/peak-rss.mjs ARCHIVE_DIR [--max-keys N] [--out DIR] [--json] [--allocations]
+ *   node benchmarks/peak-rss.mjs ARCHIVE_DIR [--max-keys N] [--out DIR] [--json] [--allocations [--sample-bytes N]]
  *
  * --allocations: also what detection allocates (V8's sampling heap profiler over the detecting
  * phase, counting objects collected since): its total, and the ten functions that allocated
  * most. Garbage made there is what lifts the peak at scale (the main thread is inside detection,
  * and V8 grows its heap rather than collect). The profiler slows the phase; its RSS is not the
- * plain scan's.
+ * plain scan's. It samples one allocation per `--sample-bytes` on average (default 32768): a
+ * small archive's detection may allocate less than that, and needs a smaller interval.
  *
  * The scan writes its outputs to --out (default a new temp directory, removed after).
  */
@@ -27,10 +28,11 @@ import { scanToDirectory } from '@mxray/core';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'max-keys': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false }, allocations: { type: 'boolean', default: false } },
+  options: { 'max-keys': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false }, allocations: { type: 'boolean', default: false }, 'sample-bytes': { type: 'string', default: '32768' } },
 });
-if (positionals.length !== 1) {
-  console.error('usage: node benchmarks/peak-rss.mjs ARCHIVE_DIR [--max-keys N] [--out DIR] [--json]');
+const sampleBytes = Number(values['sample-bytes']);
+if (positionals.length !== 1 || !Number.isInteger(sampleBytes) || sampleBytes < 1) {
+  console.error('usage: node benchmarks/peak-rss.mjs ARCHIVE_DIR [--max-keys N] [--out DIR] [--json] [--allocations [--sample-bytes N]] (N a positive integer)');
   process.exit(2);
 }
 
@@ -95,7 +97,7 @@ try {
     async onProgress(p) {
       if (p.phase === phases[phases.length - 1].phase) return;
       enter(p.phase);
-      if (session && p.phase === 'detecting') await session.post('HeapProfiler.startSampling', { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      if (session && p.phase === 'detecting') await session.post('HeapProfiler.startSampling', { samplingInterval: sampleBytes, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
       if (session && p.phase === 'writing') allocations = summarize((await session.post('HeapProfiler.stopSampling')).profile);
     },
   });

@@ -39,7 +39,7 @@ describe('benchmarks (small, CI)', () => {
   }, 180_000);
 
   it('peak-rss: the phases of a scan of the samples in order, each with its peak, and what detection allocated', async () => {
-    const { stdout } = await run(process.execPath, ['benchmarks/peak-rss.mjs', 'samples', '--json', '--allocations'], { cwd: root, maxBuffer: 1 << 24 });
+    const { stdout } = await run(process.execPath, ['benchmarks/peak-rss.mjs', 'samples', '--json', '--allocations', '--sample-bytes', '1024'], { cwd: root, maxBuffer: 1 << 24 });
     const r = JSON.parse(stdout);
     expect(r.phases.map((p: { phase: string }) => p.phase)).toEqual(['starting', 'reading', 'detecting', 'writing']);
     for (const p of r.phases) expect(p.peakRss).toBeGreaterThan(0);

@@ -69,7 +69,9 @@ export const dovecot: SyslogProgram = {
       let msg = tagIsSubsystem ? `${env.program}: ${env.message}` : env.program === 'dovecot-auth' ? `auth: ${env.message}` : env.message;
       // The journal can repeat the tag inside the message: `dovecot[442]: dovecot: auth(default): ...`
       if (msg.startsWith('dovecot: ')) msg = msg.slice(9);
-      const pam = PAM_FAILURE.exec(msg.slice(0, 200));
+      // The phrase starts with `pam_`: most lines have none, and skip the expression.
+      const pamAt = msg.indexOf('pam_');
+      const pam = pamAt !== -1 && pamAt < 200 ? PAM_FAILURE.exec(msg.slice(0, 200)) : null;
       if (pam) {
         const who = readPamUnixFailure(msg.slice(pam.index + pam[0].length));
         ctx.emit(
@@ -97,7 +99,6 @@ export const dovecot: SyslogProgram = {
       msg = msg.slice(head + 2);
       const level = LEVEL_PREFIX.exec(msg);
       if (level) msg = msg.slice(level[0].length);
-      const base = { ts: env.ts, host: env.host, app: 'dovecot' };
 
       if (subsystem.endsWith('-login')) {
         const protocol = PROTOCOLS[subsystem.slice(0, -6)];
@@ -111,17 +112,6 @@ export const dovecot: SyslogProgram = {
         const ip = normalizeIp(kv.get('rip'));
         const localIp = normalizeIp(kv.get('lip'));
         const session = kv.get('session');
-        // Literal objects with every key (undefined when absent): one shape per call site, no spreads.
-        const common = {
-          ts: env.ts,
-          host: env.host,
-          app: 'dovecot',
-          protocol,
-          account: account || undefined,
-          ip: ip || undefined,
-          localIp: localIp || undefined,
-          session: session || undefined,
-        };
         // `proxy(alice): started proxying to 10.0.0.5:143`: the proxy's login (it writes no `Login:`).
         const proxied = msg.startsWith('proxy(') && msg.includes('): started proxying to ');
         if (msg.startsWith('Login: ') || proxied) {
@@ -133,12 +123,43 @@ export const dovecot: SyslogProgram = {
             sessions.set(session, { ip: ip || undefined, localIp: localIp || undefined });
           }
           const method = kv.get('method');
-          ctx.emit({ ...common, kind: 'auth.success', detail: method || undefined }, line);
+          // Literal objects with every key (undefined when absent): one shape per call site, no
+          // spreads (a spread of the common keys was a copy per login line).
+          ctx.emit(
+            {
+              ts: env.ts,
+              host: env.host,
+              app: 'dovecot',
+              protocol,
+              account: account || undefined,
+              ip: ip || undefined,
+              localIp: localIp || undefined,
+              session: session || undefined,
+              kind: 'auth.success',
+              detail: method || undefined,
+            },
+            line,
+          );
           return;
         }
         const failure = loginFailure(msg, tailAt);
         if (failure) {
-          ctx.emit({ ...common, kind: 'auth.failure', attempts: failure.attempts, detail: failure.detail }, line);
+          ctx.emit(
+            {
+              ts: env.ts,
+              host: env.host,
+              app: 'dovecot',
+              protocol,
+              account: account || undefined,
+              ip: ip || undefined,
+              localIp: localIp || undefined,
+              session: session || undefined,
+              kind: 'auth.failure',
+              attempts: failure.attempts,
+              detail: failure.detail,
+            },
+            line,
+          );
           return;
         }
         ctx.ignore(line);
@@ -159,7 +180,8 @@ export const dovecot: SyslogProgram = {
         const { account, ip } = call;
         ctx.emit(
           {
-            ...base,
+            ts: env.ts,
+            host: env.host,
             app: 'dovecot/auth',
             kind: 'auth.failure',
             ...(account && { account }),
