@@ -14,6 +14,7 @@
 import { flatCopy } from '../parse/flat-copy.js';
 import { PairTable } from './pair-table.js';
 import { formatIPv4, parseCanonicalIPv4 } from '../ipv4.js';
+import { hashString } from '../string-hash.js';
 
 export { formatIPv4, parseCanonicalIPv4 };
 
@@ -112,15 +113,6 @@ export class IdTable implements KeyTable {
   }
 }
 
-/** FNV-1a over UTF-16 code units, with a final avalanche so that the low bits (the slot) mix. */
-function hashString(value: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return h >>> 0;
-}
 
 /**
  * Addresses: an IPv4 address in canonical dotted form is kept as its 32-bit number in a

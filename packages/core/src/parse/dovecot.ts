@@ -14,6 +14,7 @@ import type { Envelope } from './syslog-envelope.js';
 import { readKeyValues } from './key-values.js';
 import { normalizeAccount, normalizeIp } from './normalize.js';
 import { redactSecrets } from './redact.js';
+import { SessionTable } from './session-table.js';
 
 const PROTOCOLS: Record<string, Protocol> = {
   imap: 'imap',
@@ -61,7 +62,7 @@ export const dovecot: SyslogProgram = {
   matches: (program) =>
     program === 'dovecot' || program.startsWith('dovecot/') || program === 'dovecot-auth' || SUBSYSTEM_TAG.test(program),
   create(ctx: FileContext) {
-    const sessions = new Map<string, OpenSession>();
+    const sessions = new SessionTable<OpenSession>();
 
     return (env: Envelope, line: Line): void => {
       const tagIsSubsystem = env.program !== 'dovecot' && !env.program.startsWith('dovecot');
@@ -117,7 +118,7 @@ export const dovecot: SyslogProgram = {
         if (msg.startsWith('Login: ') || proxied) {
           if (session) {
             if (sessions.size >= MAX_OPEN_SESSIONS) {
-              const oldest = sessions.keys().next().value;
+              const oldest = sessions.oldest();
               if (oldest !== undefined) sessions.delete(oldest);
             }
             sessions.set(session, { ip: ip || undefined, localIp: localIp || undefined });
