@@ -10,7 +10,8 @@
  * (for the fields that take few values: kinds, programs, phases, hosts). Against the events as an
  * array of sparse objects (benchmarks/bench.mjs): JSON less than half the size, parsing and
  * rebuilding the events on the receiving side 3.4 times faster (no object per event
- * to parse and copy again), building the JSON 1.5 times faster (benchmarks/RESULTS.md).
+ * to parse and copy again), building the JSON 2.1 times faster (benchmarks/RESULTS.md, tenth
+ * session).
  */
 import { codecOf, compressMember, memberCodec, type MemberCodec } from './member-codec.js';
 import type { MailEvent } from '../event.js';
@@ -173,8 +174,8 @@ class Dictionary {
 /**
  * The events as columns (see the top of this file). One test per field, by name, in one function
  * for every event, each field's column and dictionary a local: a loop over field names read with
- * `event[key]` is a keyed load per field, and a generic `put(k, value)` per field (the seventh
- * session's writer) made the columns 1.4 times slower to build (benchmarks/RESULTS.md). The
+ * `event[key]` is a keyed load per field, and a generic `put(k, value)` per field (the eighth
+ * session's writer) built the columns 1.3–1.5 times slower (benchmarks/RESULTS.md). The
  * fields in DICTIONARY go through a `Dictionary`; the order of the tests is FIELD's.
  */
 export function compactJson(events: readonly MailEvent[]): string {
