@@ -5,7 +5,7 @@ import { shapeEvent } from '../parse/event-shape.js';
 import type { ParsedEvent } from '../parse/format.js';
 import { optional, parsedEventFields } from '../../../../test/helpers/arbitrary-events.js';
 import { BatchLineView, EventBatch, compactJson, eventsFromCompact, eventsOfBatchLine, keyedEventsFromCompact, type KeyPool } from './event-batch.js';
-import { NO_KEY, REFUSED_KEY } from '../aggregate/identities.js';
+import { Identities, NO_KEY, REFUSED_KEY } from '../aggregate/identities.js';
 
 /**
  * The compact form's definition, written out plainly: per field in shape order (`source` aside)
@@ -128,6 +128,21 @@ describe('a batch in its compact form', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("gives the ids it was made with for those tables only, and looks them up in any other tables", () => {
+    const events = ['a@example.jp', 'b@example.jp', 'a@example.jp'].map((account, i) =>
+      shapeEvent({ ts: i, kind: 'auth.success', app: 'dovecot', account, ip: `192.0.2.${i}` } as ParsedEvent, 'window', { file: 'f', line: i + 1 }, 10, false),
+    );
+    const scanTables = new Identities(100);
+    scanTables.accounts.id('someone-else@example.jp');
+    const made = { accounts: Int32Array.of(7, 8, 7), ips: Int32Array.of(1, 2, 3) };
+    const batch = new EventBatch('f', events, { keys: { identities: scanTables, keys: made } });
+    expect(batch.keys(scanTables)).toBe(made);
+    const other = new Identities(100);
+    expect(Array.from(batch.keys(other).accounts)).toEqual([0, 1, 0]);
+    expect(Array.from(batch.keys(other).ips)).toEqual([0, 1, 2]);
+    expect(Array.from(batch.keys(scanTables).accounts)).toEqual([1, 2, 1]);
   });
 
   it('refuses damaged columns instead of reading them half', () => {

@@ -38,8 +38,8 @@ export interface MadeForms {
   lines?: string[];
   /** `line()` and a newline as one compressed member. */
   member?: Uint8Array;
-  /** The events' account and address ids in the scan's identity tables, where they were pooled. */
-  keys?: EventKeys;
+  /** The events' account and address ids in `identities` (the scan's tables), where they were pooled there. */
+  keys?: { identities: Identities; keys: EventKeys };
 }
 
 /**
@@ -53,7 +53,7 @@ export class EventBatch {
   private compactForm: CompactBatch | undefined;
   private madeOutputLines: string[] | undefined;
   private compressedMember: Uint8Array | undefined;
-  private eventKeys: EventKeys | undefined;
+  private eventKeys: { identities: Identities; keys: EventKeys } | undefined;
   /** Where a checkpoint wrote this batch's compressed member, once it has. */
   stored: StoredMember | undefined;
 
@@ -69,12 +69,12 @@ export class EventBatch {
   }
 
   /**
-   * The events' account and address ids in `identities`, the scan's tables (a batch belongs to
-   * one scan): as they were pooled, or looked up once now for every consumer that asks.
+   * The events' account and address ids in `identities`, the scan's tables: as they were pooled
+   * there, or looked up once now for every consumer that asks (again for other tables).
    */
   keys(identities: Identities): EventKeys {
-    this.eventKeys ??= identities.keysOf(this.events);
-    return this.eventKeys;
+    if (this.eventKeys?.identities !== identities) this.eventKeys = { identities, keys: identities.keysOf(this.events) };
+    return this.eventKeys.keys;
   }
 
   /** The compact form: the events as columns in JSON, line numbers beside them. */

@@ -85,7 +85,7 @@ export class FileWorkers {
         const { lineNumbers } = message;
         const { events, keys } = eventsFromThread(message.json, lineNumbers, file.path, o.identities);
         yield new EventBatch(file.path, events, {
-          keys,
+          keys: { identities: o.identities, keys },
           compact: { json: message.json, lines: lineNumbers },
           ...(message.lines && { lines: message.lines }),
           ...(message.member && { member: message.member }),
