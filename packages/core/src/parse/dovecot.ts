@@ -8,7 +8,7 @@
  */
 import type { Line } from '../ingest/line-splitter.js';
 import type { Protocol } from '../event.js';
-import type { FileContext } from './format.js';
+import type { FileContext, ParsedEvent } from './format.js';
 import type { SyslogProgram } from './syslog-program.js';
 import type { Envelope } from './syslog-envelope.js';
 import { readKeyValues } from './key-values.js';
@@ -124,43 +124,12 @@ export const dovecot: SyslogProgram = {
             sessions.set(session, { ip: ip || undefined, localIp: localIp || undefined });
           }
           const method = kv.get('method');
-          // Literal objects with every key (undefined when absent): one shape per call site, no
-          // spreads (a spread of the common keys was a copy per login line).
-          ctx.emit(
-            {
-              ts: env.ts,
-              host: env.host,
-              app: 'dovecot',
-              protocol,
-              account: account || undefined,
-              ip: ip || undefined,
-              localIp: localIp || undefined,
-              session: session || undefined,
-              kind: 'auth.success',
-              detail: method || undefined,
-            },
-            line,
-          );
+          ctx.emit(loginEvent(env, protocol, account, ip, localIp, session, 'auth.success', undefined, method || undefined), line);
           return;
         }
         const failure = loginFailure(msg, tailAt);
         if (failure) {
-          ctx.emit(
-            {
-              ts: env.ts,
-              host: env.host,
-              app: 'dovecot',
-              protocol,
-              account: account || undefined,
-              ip: ip || undefined,
-              localIp: localIp || undefined,
-              session: session || undefined,
-              kind: 'auth.failure',
-              attempts: failure.attempts,
-              detail: failure.detail,
-            },
-            line,
-          );
+          ctx.emit(loginEvent(env, protocol, account, ip, localIp, session, 'auth.failure', failure.attempts, failure.detail), line);
           return;
         }
         ctx.ignore(line);
@@ -228,6 +197,36 @@ export const dovecot: SyslogProgram = {
     };
   },
 };
+
+/**
+ * A login line's event: one literal with every key (undefined when absent), so every login has
+ * one shape and nothing is spread (a spread of the common keys was a copy per login line).
+ */
+function loginEvent(
+  env: Envelope,
+  protocol: Protocol | undefined,
+  account: string | undefined,
+  ip: string | undefined,
+  localIp: string | undefined,
+  session: string | undefined,
+  kind: 'auth.success' | 'auth.failure',
+  attempts: number | undefined,
+  detail: string | undefined,
+): ParsedEvent {
+  return {
+    ts: env.ts,
+    host: env.host,
+    app: 'dovecot',
+    protocol,
+    account: account || undefined,
+    ip: ip || undefined,
+    localIp: localIp || undefined,
+    session: session || undefined,
+    kind,
+    attempts,
+    detail,
+  };
+}
 
 /**
  * Where a login line's `key=value` tail starts: after the phrase's `: `, at its first key
