@@ -113,7 +113,6 @@ export class IdTable implements KeyTable {
   }
 }
 
-
 /**
  * Addresses: an IPv4 address in canonical dotted form is kept as its 32-bit number in a
  * PairTable (~20 bytes, where a string key cost ~90: the Map entry, the array slot and the

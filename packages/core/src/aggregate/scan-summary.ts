@@ -87,8 +87,7 @@ export class ScanSummaryBuilder {
   }
 
   add(event: MailEvent): void {
-    this.byKind[event.kind]++;
-    const bit = event.phase === 'baseline' ? 1 : event.phase === 'window' ? 2 : 0;
+    const bit = this.countKind(event);
     if (event.account !== undefined) this.accounts.add(event.account, bit);
     if (event.ip !== undefined) this.ips.add(event.ip, bit);
   }
@@ -96,14 +95,18 @@ export class ScanSummaryBuilder {
   /** `add` of each event, whose account and address ids in the scan's tables are `keys`. */
   addAll(events: readonly MailEvent[], keys: EventKeys): void {
     for (let i = 0; i < events.length; i++) {
-      const event = events[i]!;
-      this.byKind[event.kind]++;
-      const bit = event.phase === 'baseline' ? 1 : event.phase === 'window' ? 2 : 0;
+      const bit = this.countKind(events[i]!);
       const account = keys.accounts[i]!;
       const ip = keys.ips[i]!;
       if (account !== NO_KEY) this.accounts.addId(account, bit);
       if (ip !== NO_KEY) this.ips.addId(ip, bit);
     }
+  }
+
+  /** Counts the event's kind; its phase bit for PhaseKeys (1 baseline, 2 window, 0 after). */
+  private countKind(event: MailEvent): number {
+    this.byKind[event.kind]++;
+    return event.phase === 'baseline' ? 1 : event.phase === 'window' ? 2 : 0;
   }
 
   build(reports: readonly FileReport[], skipped: number): ScanSummary {

@@ -93,8 +93,8 @@ export function warehouseSource(w: Warehouse): BatchSource {
       const report = inputs[i]!;
       const { events, keys } = eventsFromThread(json, lineNumbers, report.path, resolved.identities);
       for (const e of events) report[PHASE_COUNT[e.phase]]++;
-      summary.addAll(events, keys);
       const batch = new EventBatch(report.path, events, { compact: { json, lines: lineNumbers }, keys: { identities: resolved.identities, keys } });
+      summary.addAll(events, batch.keys(resolved.identities));
       // The file as the loading machine found it; it is not on this one.
       const file = { root: report.root, path: report.path, absolute: '', size: report.bytes, mtimeMs: Date.parse(report.mtime) };
       await hooks.onBatch?.(batch, i, file);
