@@ -95,13 +95,18 @@ export class EventBatch {
 
   /** One line of a spool or checkpoint: `{"f":file,"l":[line numbers],"e":{columns}}`. */
   line(): string {
+    return this.lineParts().join('');
+  }
+
+  /** `line()` in pieces, the batch's JSON one of them, so that it is not copied into a joined string. */
+  private lineParts(): string[] {
     const b = this.compact();
-    return `{"f":${JSON.stringify(this.file)},"l":${JSON.stringify(Array.from(b.lines))},"e":${b.json}}`;
+    return [`{"f":${JSON.stringify(this.file)},"l":${JSON.stringify(Array.from(b.lines))},"e":`, b.json, '}'];
   }
 
   /** `line()` and a newline as one compressed member (member-codec.ts): what checkpoints store. */
   member(codec: MemberCodec = memberCodec()): Uint8Array {
-    if (this.compressedMember === undefined || codecOf(this.compressedMember) !== codec) this.compressedMember = compressMember(`${this.line()}\n`, codec);
+    if (this.compressedMember === undefined || codecOf(this.compressedMember) !== codec) this.compressedMember = compressMember([...this.lineParts(), '\n'], codec);
     return this.compressedMember;
   }
 }

@@ -16,6 +16,18 @@ describe('compressed members of checkpoints and the spool', () => {
     );
   });
 
+  it.each(codecs)('%s: text in parts is the parts joined, whatever their sizes and the members made before (property)', (codec) => {
+    // Parts are encoded one after another into a buffer that is kept between members and grows.
+    const part = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.nat({ max: 3 }).map((k) => ['a', 'é', '日本', '🙂'][k]!.repeat(200_000 + k)));
+    fc.assert(
+      fc.property(fc.array(fc.array(part, { maxLength: 4 }), { minLength: 1, maxLength: 4 }), (texts) => {
+        const members = texts.map((parts) => compressMember(parts, codec));
+        members.forEach((member, i) => expect(decompressMember(member).toString('utf8')).toBe(texts[i]!.join('')));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('refuses bytes that are no member, and a member cut short', () => {
     expect(() => decompressMember(Buffer.from('{"f":"x"}\n'))).toThrow(/not a compressed member/);
     for (const codec of codecs) {

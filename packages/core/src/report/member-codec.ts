@@ -14,7 +14,7 @@ export type MemberCodec = 'zstd' | 'gzip';
 
 /** node:zlib's zstd (Node 22.15+), which the Node 20 types this project builds against lack. */
 interface ZlibZstd {
-  zstdCompressSync?(text: string, options: { params: Record<number, number> }): Buffer;
+  zstdCompressSync?(bytes: Uint8Array, options: { params: Record<number, number> }): Buffer;
   zstdDecompressSync?(bytes: Uint8Array): Buffer;
   createZstdDecompress?(): Transform;
   constants: { ZSTD_c_compressionLevel?: number };
@@ -28,9 +28,35 @@ export function memberCodec(env: NodeJS.ProcessEnv = process.env): MemberCodec {
   return typeof zstd.zstdCompressSync === 'function' && env['MXRAY_MEMBERS'] !== 'gzip' ? 'zstd' : 'gzip';
 }
 
-export function compressMember(text: string, codec: MemberCodec): Uint8Array {
-  if (codec === 'zstd' && zstd.zstdCompressSync) return zstd.zstdCompressSync(text, { params: { [ZSTD_LEVEL_PARAM]: 1 } });
-  return zlib.gzipSync(text, { level: zlib.constants.Z_BEST_SPEED });
+/**
+ * The UTF-8 of a member's text, in a buffer kept for the next member. Handing node:zlib the
+ * string made it allocate a fresh buffer per member, and those allocations, not the
+ * compression, were most of the cost: on one 665,000-event file, 1.27–1.34 s to compress the
+ * strings against 0.30 s to encode into a kept buffer and compress that (benchmarks/RESULTS.md).
+ * The compressors run synchronously, so the buffer is free again when they return.
+ */
+let scratch = Buffer.allocUnsafeSlow(1 << 20);
+/** A kept buffer larger than this (a batch of very long lines) is let go after use. */
+const SCRATCH_KEPT = 16 << 20;
+
+function encodeParts(parts: readonly string[]): Buffer {
+  let most = 0;
+  for (const part of parts) most += part.length * 3;
+  if (most > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(most, scratch.length * 2));
+  let at = 0;
+  for (const part of parts) at += scratch.write(part, at);
+  return scratch.subarray(0, at);
+}
+
+/** One member of the text that `parts` make together (parts spare the caller joining a large string). */
+export function compressMember(parts: string | readonly string[], codec: MemberCodec): Uint8Array {
+  const bytes = encodeParts(typeof parts === 'string' ? [parts] : parts);
+  try {
+    if (codec === 'zstd' && zstd.zstdCompressSync) return zstd.zstdCompressSync(bytes, { params: { [ZSTD_LEVEL_PARAM]: 1 } });
+    return zlib.gzipSync(bytes, { level: zlib.constants.Z_BEST_SPEED });
+  } finally {
+    if (scratch.length > SCRATCH_KEPT) scratch = Buffer.allocUnsafeSlow(1 << 20);
+  }
 }
 
 /** The codec of a member (or of a file of members), by its first bytes; undefined for neither. */
