@@ -123,3 +123,34 @@ describe('Identities.keysOf and the summary by keys', () => {
     );
   });
 });
+
+describe('Identities.prime', () => {
+  it('answers the primed event keys, ignores refused and absent ones, and still answers every other key (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ account: fc.option(fc.constantFrom('a@x', 'b@x', 'c@x', 'd@x', 'e@x'), { nil: undefined }), ip: fc.option(fc.constantFrom('192.0.2.1', '192.0.2.2', '2001:db8::1', 'fe80::1'), { nil: undefined }) }), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 4 }),
+        (events, cap) => {
+          const identities = new Identities(cap);
+          const reference = new Identities(cap);
+          const keys = identities.keysOf(events);
+          reference.keysOf(events);
+          events.forEach((event, i) => {
+            identities.prime(event, keys, i);
+            // Each consumer's question, on primed and unprimed tables alike, has the same answer.
+            for (const e of [event, ...events]) {
+              if (e.account !== undefined) {
+                expect(identities.accounts.find(e.account)).toBe(reference.accounts.find(e.account));
+                expect(identities.accounts.id(e.account)).toBe(reference.accounts.id(e.account));
+              }
+              if (e.ip !== undefined) {
+                expect(identities.ips.find(e.ip)).toBe(reference.ips.find(e.ip));
+                expect(identities.ips.id(e.ip)).toBe(reference.ips.id(e.ip));
+              }
+            }
+          });
+        },
+      ),
+    );
+  });
+});

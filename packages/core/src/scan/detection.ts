@@ -3,6 +3,7 @@
  * from user settings (lists, webmail hosts, GeoIP, per-rule options).
  */
 import type { MailEvent } from '../event.js';
+import type { EventBatch } from '../report/event-batch.js';
 import type { TimeWindow } from '../time/window.js';
 import type { DetectionSummary } from '../report/manifest.js';
 import { createDetectionContext } from '../detect/context.js';
@@ -48,6 +49,12 @@ export interface DetectionSettings {
 
 export interface Detection {
   observeAll(events: readonly MailEvent[]): void;
+  /**
+   * `observeAll` of a batch's events, with each event's keys in the detection's tables primed
+   * first (`Identities.prime`): the ledger, the rules and the activity counters each look the
+   * same account and address up, and the batch has the ids already.
+   */
+  observeBatch(batch: EventBatch): void;
   finish(): { findings: Finding[]; accounts: AccountVerdict[]; ips: IpVerdict[] };
   describe(findings: readonly Finding[]): DetectionSummary;
 }
@@ -75,6 +82,17 @@ export async function createDetection(window: TimeWindow, settings: DetectionSet
   return {
     observeAll(events) {
       for (const e of events) {
+        engine.observe(e);
+        activity.observe(e);
+      }
+    },
+    observeBatch(batch) {
+      const identities = context.identities;
+      const keys = batch.keys(identities);
+      const events = batch.events;
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        identities.prime(e, keys, i);
         engine.observe(e);
         activity.observe(e);
       }

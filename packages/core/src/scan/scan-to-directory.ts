@@ -137,7 +137,7 @@ export async function scanToDirectory(options: ScanToDirectoryOptions): Promise<
       serializesEvents: true,
       writesEventLines: events !== undefined,
       onBatch: async (batch, index) => {
-        detection.observeAll(batch.events);
+        detection.observeBatch(batch);
         for (const e of batch.events) volume.observe(e);
         // The checkpoint (scan) wrote the batch first: the spool points at its member.
         await activity.write(index, batch);
