@@ -22,7 +22,7 @@ describe('compressed members of checkpoints and the spool', () => {
     fc.assert(
       fc.property(fc.array(fc.array(part, { maxLength: 4 }), { minLength: 1, maxLength: 4 }), (texts) => {
         const members = texts.map((parts) => compressMember(parts, codec));
-        members.forEach((member, i) => expect(decompressMember(member).toString('utf8')).toBe(texts[i]!.join('')));
+        for (const [i, member] of members.entries()) expect(decompressMember(member).toString('utf8')).toBe(texts[i]!.join(''));
       }),
       { numRuns: 40 },
     );
