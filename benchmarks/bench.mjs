@@ -31,7 +31,11 @@ import {
   shapeEvent,
   scanFileEvents,
   EventBatch,
+  compressMember,
+  memberCodec,
+  Identities,
 } from '@mxray/core/internal';
+import * as zlib from 'node:zlib';
 import { writeArchive } from './lib/archive.mjs';
 import { zstd } from './lib/compress.mjs';
 import { listFiles, round } from './lib/files.mjs';
@@ -207,6 +211,39 @@ try {
   add('baseline: sparse objects JSON → events', { events: events.length }, () =>
     sparseJsonText.reduce((n, j, i) => n + JSON.parse(j).map((s, k) => shapeEvent(s, s.phase, { file: 'f', line: lineNumbers[i][k] }, s.length, s.truncated === true)).length, 0),
   );
+
+  // A checkpoint's member of each batch (what the main thread compresses while it detects):
+  // compressMember encodes the line's parts into a buffer it keeps, against the tenth session's
+  // way, the line as one string handed to node:zlib (which allocates a buffer for each).
+  const codec = memberCodec();
+  const memberBatches = batches.map((b) => new EventBatch('f', b));
+  for (const b of memberBatches) b.compact();
+  add(`checkpoint members: compressMember (${codec}, kept buffer)`, { events: events.length }, () =>
+    memberBatches.reduce((n, b) => n + compressMember([b.line(), '\n'], codec).length, 0),
+  );
+  const level = codec === 'zstd' ? { params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } } : { level: 1 };
+  add(`baseline: node:zlib handed each line as a string (${codec})`, { events: events.length }, () =>
+    memberBatches.reduce((n, b) => n + (codec === 'zstd' ? zlib.zstdCompressSync(`${b.line()}\n`, level) : zlib.gzipSync(`${b.line()}\n`, level)).length, 0),
+  );
+
+  // Detection's observing of batches whose keys the scan's tables already gave (as a scan does):
+  // with each event's keys primed (observeBatch) against every consumer looking them up again.
+  const identities = new Identities(5_000_000);
+  const keyedBatches = batches.map((b) => {
+    const batch = new EventBatch('f', b);
+    batch.keys(identities);
+    return batch;
+  });
+  for (const primed of [true, false]) {
+    add(`detection observing batches (${primed ? 'keys primed: observeBatch' : 'baseline: observeAll'})`, { events: events.length }, async () => {
+      const detection = await createDetection(window, { geo: false, identities });
+      for (const b of keyedBatches) {
+        if (primed) detection.observeBatch(b);
+        else detection.observeAll(b.events);
+      }
+      return events.length;
+    });
+  }
 
   // A worker thread's share of the scan on one file: read, hash, decode, split, parse, then each
   // batch as columns JSON (what it posts to the main thread). The parsing is most of it.

@@ -124,6 +124,8 @@ export { readJsonl } from './report/scan-outputs.js';
 export { severityTable, type SeverityCounts } from './report/summary-json.js';
 export { scanBatches, type BatchHooks, type BatchSource } from './scan/scan.js';
 export { EventBatch, compactJson, eventsFromCompact, type CompactBatch, type StoredMember } from './report/event-batch.js';
+export { compressMember, memberCodec, type MemberCodec } from './report/member-codec.js';
+export { Identities } from './aggregate/identities.js';
 export { shapeEvent } from './parse/event-shape.js';
 export { Warehouse, LOAD_COLUMNS, type Shard } from './warehouse/connection.js';
 export { warehouseSource } from './warehouse/detect.js';
