@@ -79,22 +79,21 @@ export async function createDetection(window: TimeWindow, settings: DetectionSet
   const activity = new AccountActivity(context.identities, limits);
   let hosts: string[] = [];
   let warnings: string[] = [];
+  const observe = (e: MailEvent): void => {
+    engine.observe(e);
+    activity.observe(e);
+  };
   return {
     observeAll(events) {
-      for (const e of events) {
-        engine.observe(e);
-        activity.observe(e);
-      }
+      for (const e of events) observe(e);
     },
     observeBatch(batch) {
       const identities = context.identities;
       const keys = batch.keys(identities);
       const events = batch.events;
       for (let i = 0; i < events.length; i++) {
-        const e = events[i]!;
-        identities.prime(e, keys, i);
-        engine.observe(e);
-        activity.observe(e);
+        identities.prime(events[i]!, keys, i);
+        observe(events[i]!);
       }
     },
     finish() {
